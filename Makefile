@@ -1,0 +1,207 @@
+# libhdnet — build, test and install.  `make help` lists the targets.
+
+PREFIX       ?= /usr/local
+EXEC_PREFIX  ?= $(PREFIX)
+LIBDIR       ?= $(EXEC_PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+BINDIR       ?= $(EXEC_PREFIX)/bin
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR      ?=
+INSTALL      ?= install
+CC           ?= cc
+CXX          ?= c++
+CFLAGS       ?= -O2 -g
+CXXFLAGS     ?= -O2 -g
+PKG_CONFIG   ?= pkg-config
+
+BLAS_CFLAGS  ?= $(shell $(PKG_CONFIG) --cflags openblas 2>/dev/null || $(PKG_CONFIG) --cflags blas 2>/dev/null)
+BLAS_LIBS    ?= $(shell $(PKG_CONFIG) --libs openblas 2>/dev/null || $(PKG_CONFIG) --libs blas 2>/dev/null || echo -lblas)
+CHECK_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   ?= $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+
+# Version numbers come from the header.
+VERSION_H := include/hdnet/version.h
+MAJOR := $(shell sed -n 's/^\#define HDNET_VERSION_MAJOR \([0-9]*\).*/\1/p' $(VERSION_H))
+MINOR := $(shell sed -n 's/^\#define HDNET_VERSION_MINOR \([0-9]*\).*/\1/p' $(VERSION_H))
+PATCH := $(shell sed -n 's/^\#define HDNET_VERSION_PATCH \([0-9]*\).*/\1/p' $(VERSION_H))
+VERSION := $(MAJOR).$(MINOR).$(PATCH)
+# 0.x: any minor may break the ABI.
+ifeq ($(MAJOR),0)
+SONAME := libhdnet.so.0.$(MINOR)
+else
+SONAME := libhdnet.so.$(MAJOR)
+endif
+REALNAME := libhdnet.so.$(VERSION)
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifneq ($(WERROR),0)
+WARN += -Werror
+endif
+# -ffp-contract=off: bit-exact task generation and reproducible arithmetic.
+BASE_CFLAGS := $(WARN) -D_POSIX_C_SOURCE=200809L -ffp-contract=off -pthread -Iinclude
+LIB_CFLAGS  := $(BASE_CFLAGS) -Ilib -DHDNET_BUILDING -fPIC -fvisibility=hidden $(BLAS_CFLAGS)
+ifeq ($(HDNET_NO_BLAS),1)
+LIB_CFLAGS  += -DHDNET_NO_BLAS
+BLAS_LIBS   :=
+endif
+LIBS := $(BLAS_LIBS) -lm -pthread
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRCS  := $(sort $(wildcard lib/*.c))
+LIB_OBJS  := $(LIB_SRCS:.c=.o)
+HEADERS   := $(sort $(wildcard include/hdnet/*.h))
+EX_SRCS   := $(sort $(wildcard examples/*.c))
+EX_BINS   := $(patsubst examples/%.c,examples/%,$(EX_SRCS))
+BENCH_SRCS:= $(sort $(wildcard bench/*.c))
+BENCH_BINS:= $(patsubst bench/%.c,bench/%,$(BENCH_SRCS))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+TEST_OBJS := $(TEST_SRCS:.c=.o) tests/check_main.o tests/testutil.o
+SUITES    := $(patsubst tests/test_%.c,%,$(TEST_SRCS))
+
+.PHONY: all lib examples bench check check-fast check-headers install uninstall installcheck \
+        abi-check update-sym docs clean deps demo help
+
+all: lib examples bench
+
+help:
+	@echo "targets: all lib examples bench check check-fast install uninstall installcheck"
+	@echo "         abi-check update-sym docs demo deps clean"
+	@echo "variables: PREFIX DESTDIR LIBDIR INCLUDEDIR PKGCONFIGDIR CC CFLAGS BLAS_CFLAGS BLAS_LIBS"
+	@echo "           HDNET_NO_BLAS=1 V=1 WERROR=0"
+
+lib: lib/libhdnet.so lib/libhdnet.a
+
+lib/%.o: lib/%.c lib/*.h $(HEADERS)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+# Kernels for wider vector units are compiled for them and chosen at run time.
+lib/%_avx2.o: lib/%_avx2.c lib/*.h $(HEADERS)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -mavx2 -mfma -c $< -o $@
+
+lib/%_avx512.o: lib/%_avx512.c lib/*.h $(HEADERS)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -mavx512f -mavx512vl -mfma -c $< -o $@
+
+lib/$(REALNAME): $(LIB_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined \
+		-o $@ $(LIB_OBJS) $(LIBS)
+
+lib/libhdnet.so: lib/$(REALNAME)
+	$(Q)ln -sf $(REALNAME) lib/$(SONAME)
+	$(Q)ln -sf $(REALNAME) $@
+
+lib/libhdnet.a: $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJS)
+
+# Programs link the shared library in place (rpath to ../lib).
+PROG_LDFLAGS := -Llib -Wl,-rpath,'$$ORIGIN/../lib'
+examples: $(EX_BINS)
+bench: $(BENCH_BINS)
+
+examples/%: examples/%.c examples/*.h lib/libhdnet.so
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) $(LDFLAGS) $< -o $@ $(PROG_LDFLAGS) -lhdnet -lm
+
+bench/%: bench/%.c lib/libhdnet.a
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) -Ilib $(LDFLAGS) $< -o $@ lib/libhdnet.a $(LIBS)
+
+examples/*.h:
+	@:
+
+# ---- tests ----
+tests/suites.h: $(TEST_SRCS)
+	$(Q)printf '%s\n' $(foreach s,$(SUITES),"HDNET_SUITE($(s))") > $@.tmp && mv $@.tmp $@
+
+$(TEST_OBJS): tests/suites.h
+tests/%.o: tests/%.c tests/testutil.h $(HEADERS) lib/*.h
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) -Ilib -Itests $(CHECK_CFLAGS) -c $< -o $@
+
+tests/check_hdnet: $(TEST_OBJS) lib/libhdnet.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) lib/libhdnet.a $(CHECK_LIBS) $(LIBS)
+
+# Every public header compiles alone, in C and in C++.
+check-headers:
+	$(Q)for h in $(HEADERS); do \
+		printf '#include "%s"\n' "$$h" | $(CC) $(BASE_CFLAGS) -fsyntax-only -x c - || exit 1; \
+		printf '#include "%s"\n' "$$h" | $(CXX) -Iinclude -Wall -Wextra -Werror -fsyntax-only -x c++ - || exit 1; \
+	done; echo "headers: each compiles alone as C11 and C++"
+
+check: deps all tests/check_hdnet check-headers abi-check
+	$(Q)cd tests && ./check_hdnet
+
+check-fast: all tests/check_hdnet
+	$(Q)cd tests && CK_EXCLUDE_TAGS=slow ./check_hdnet
+
+# ---- ABI ----
+abi-check: lib/libhdnet.so
+	$(Q)nm -D --defined-only lib/libhdnet.so | awk '{print $$3}' | sort > lib/hdnet.sym.now
+	$(Q)if diff -u lib/hdnet.sym lib/hdnet.sym.now; then echo "abi-check: exported symbols match lib/hdnet.sym"; \
+	else echo "abi-check: exports differ from lib/hdnet.sym (run 'make update-sym' after recording the change in CHANGELOG.md)"; exit 1; fi
+	$(Q)rm -f lib/hdnet.sym.now
+
+update-sym: lib/libhdnet.so
+	nm -D --defined-only lib/libhdnet.so | awk '{print $$3}' | sort > lib/hdnet.sym
+
+# ---- pkg-config and install ----
+hdnet.pc: hdnet.pc.in $(VERSION_H) FORCE
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@EXEC_PREFIX@|$(if $(filter $(PREFIX),$(EXEC_PREFIX)),$${prefix},$(EXEC_PREFIX))|' \
+		-e 's|@LIBDIR@|$(if $(filter $(EXEC_PREFIX)/lib,$(LIBDIR)),$${exec_prefix}/lib,$(LIBDIR))|' \
+		-e 's|@INCLUDEDIR@|$(if $(filter $(PREFIX)/include,$(INCLUDEDIR)),$${prefix}/include,$(INCLUDEDIR))|' \
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS_PRIVATE@|$(BLAS_LIBS) -lm -pthread|' $< > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
+install: lib hdnet.pc
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/hdnet $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/hdnet/
+	$(INSTALL) -m 755 lib/$(REALNAME) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(REALNAME) $(DESTDIR)$(LIBDIR)/libhdnet.so
+	$(INSTALL) -m 644 lib/libhdnet.a $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 644 hdnet.pc $(DESTDIR)$(PKGCONFIGDIR)/
+
+uninstall:
+	rm -f $(foreach h,$(notdir $(HEADERS)),$(DESTDIR)$(INCLUDEDIR)/hdnet/$(h))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/hdnet 2>/dev/null
+	rm -f $(DESTDIR)$(LIBDIR)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libhdnet.so $(DESTDIR)$(LIBDIR)/libhdnet.a $(DESTDIR)$(PKGCONFIGDIR)/hdnet.pc
+
+# Install into a temporary tree and build examples/minimal.c (and the C++
+# example, when present) with nothing but pkg-config.
+installcheck:
+	$(Q)set -e; tmp=$$(mktemp -d); \
+	$(MAKE) --no-print-directory install DESTDIR=$$tmp PREFIX=/usr/local >/dev/null; \
+	export PKG_CONFIG_PATH=$$tmp/usr/local/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$$tmp; \
+	flags=$$($(PKG_CONFIG) --cflags --libs hdnet); \
+	$(CC) -std=c11 -Wall -Werror examples/minimal.c -o $$tmp/minimal $$flags -lm; \
+	LD_LIBRARY_PATH=$$tmp/usr/local/lib $$tmp/minimal; \
+	if [ -f examples/minimal_cpp.cpp ]; then \
+		$(CXX) -Wall -Werror examples/minimal_cpp.cpp -o $$tmp/minimal_cpp $$flags; \
+		LD_LIBRARY_PATH=$$tmp/usr/local/lib $$tmp/minimal_cpp; fi; \
+	rm -rf $$tmp; echo "installcheck: minimal program built with pkg-config and ran"
+
+# ---- set-up and the main job ----
+deps:
+	$(Q)sh scripts/deps.sh
+
+demo: deps all
+	./examples/hdnet-train --quick --out demo-run
+
+docs:
+	$(Q)if command -v doxygen >/dev/null; then doxygen docs/Doxyfile; else echo "doxygen not installed (make deps)"; exit 1; fi
+
+clean:
+	rm -f lib/*.o lib/*.so* lib/*.a lib/hdnet.sym.now tests/*.o tests/check_hdnet tests/suites.h \
+		$(EX_BINS) $(BENCH_BINS) hdnet.pc

@@ -1,0 +1,67 @@
+/* libhdnet: the head-direction task generator.
+ *
+ * Trials of angular-velocity integration: the network sees angular velocity
+ * av[t] (rad/step) on input 0 and the initial heading as (sin th0, cos th0) on
+ * inputs 1-2 during the first `cue` steps; it must report (sin th, cos th) at
+ * every step after the cue. Parameters come from the config (HDNET_P_STEPS,
+ * HDNET_P_CUE, HDNET_P_MOMENTUM, HDNET_P_SPEED, HDNET_P_ANGULAR_SD, the stretch,
+ * av-set, clipping, boundary and input-noise options, HDNET_P_BATCH_MODE and
+ * HDNET_P_TASK_RNG). With task_rng = numpy the trials equal the authors'
+ * PyTorch reference generator for the same seed.
+ *
+ * Layouts (C order): inputs [trial][time][3], targets and mask [trial][time][2]
+ * (float32), heading and av [trial][time] (double, radians).
+ *
+ * Thread-safety: one thread at a time per task. */
+#ifndef HDNET_TASK_H
+#define HDNET_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "export.h"
+#include "config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hdnet_task hdnet_task;
+
+/** Create a generator from the task parameters of cfg, seeded with seed.
+ *  The config must have inputs = 3 and outputs = 2.
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE (inconsistent parameters, e.g.
+ *          theta_min >= theta_max, cue = 0 with task_rng = numpy, a NumPy seed >= 2^32),
+ *          HDNET_ENOMEM
+ *  Ownership: free with hdnet_task_free(). */
+HDNET_API HDNET_NODISCARD int hdnet_task_create(hdnet_task **out, const hdnet_config *cfg, uint64_t seed);
+
+/** Free a task; NULL is accepted. */
+HDNET_API void hdnet_task_free(hdnet_task *task);
+
+/** Steps per trial (HDNET_P_STEPS of the config), 0 for NULL. */
+HDNET_API size_t hdnet_task_steps(const hdnet_task *task);
+
+/** Restart the stream from a seed (and the call counter of per_update_seed).
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE */
+HDNET_API HDNET_NODISCARD int hdnet_task_reseed(hdnet_task *task, uint64_t seed);
+
+/** Generate n_trials trials into caller buffers. In batch mode `fresh` every call
+ *  continues the stream; `fixed` reseeds first; `per_update_seed` uses seed + call index.
+ *  @param inputs   [n_trials][T][3], len inputs_len >= n_trials*T*3 (required)
+ *  @param targets  [n_trials][T][2] or NULL
+ *  @param mask     [n_trials][T][2] or NULL (1 after the cue, 0 during it)
+ *  @param heading  [n_trials][T] or NULL: true heading in radians
+ *  @param av       [n_trials][T] or NULL: angular velocity in rad/step
+ *  Each non-NULL buffer comes with its length in elements.
+ *  @return HDNET_OK, HDNET_EINVAL (NULL task/inputs, n_trials = 0), HDNET_ESHAPE (a buffer too small) */
+HDNET_API HDNET_NODISCARD int hdnet_task_generate(hdnet_task *task, size_t n_trials,
+                                                  float *inputs, size_t inputs_len,
+                                                  float *targets, size_t targets_len,
+                                                  float *mask, size_t mask_len,
+                                                  double *heading, size_t heading_len,
+                                                  double *av, size_t av_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian packages libhdnet needs to build, test and plot.
+# As root: installs the missing ones with apt-get. Otherwise: prints the command and fails.
+PKGS="build-essential pkg-config libopenblas-dev check gnuplot-nox python3-numpy"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq $missing >/dev/null || exit 1
+else
+    echo "deps: missing packages:$missing"
+    echo "deps: run: sudo apt-get install -y$missing"
+    exit 1
+fi
