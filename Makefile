@@ -192,6 +192,9 @@ installcheck:
 		LD_LIBRARY_PATH=$$tmp/usr/local/lib $$tmp/minimal_cpp; fi; \
 	rm -rf $$tmp; echo "installcheck: minimal program built with pkg-config and ran"
 
+# Module make fragments (fuzzing, reproduction, bindings, ...).
+-include $(sort $(wildcard mk/*.mk))
+
 # ---- set-up and the main job ----
 deps:
 	$(Q)sh scripts/deps.sh
