@@ -31,6 +31,7 @@ from .config import Config, ParamInfo, param_info, param_names
 from .rng import Rng, RNG_LIBRARY, RNG_NUMPY
 from .task import Task, Trials
 from .net import Net, Perturbations, Forward, Run, normalized_error, BLOCKS, LOSS_TERMS
+from .io import Npz, save_npz, load_npz, save_npy, load_npy
 
 __version__ = "%d.%d.%d" % API_VERSION
 
@@ -46,5 +47,5 @@ __all__ = [
     "EDIVERGED", "ECANCELED", "has", "library_path", "version_number", "version_string", "strerror",
     "Config", "ParamInfo", "param_info", "param_names", "Rng", "RNG_LIBRARY", "RNG_NUMPY",
     "Task", "Trials", "Net", "Perturbations", "Forward", "Run", "normalized_error", "BLOCKS",
-    "LOSS_TERMS",
+    "LOSS_TERMS", "Npz", "save_npz", "load_npz", "save_npy", "load_npy",
 ]

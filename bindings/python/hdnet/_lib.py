@@ -303,3 +303,17 @@ class Handle:
 def new_handle():
     """A c_void_p to receive a handle from a constructor's `**out`."""
     return c_void_p()
+
+
+def fspath(path):
+    """A path (str, bytes or os.PathLike) as bytes for the C API."""
+    return os.fsencode(path)
+
+
+def to_bytes(fn, *args):
+    """Call a memory-variant writer fn(*args, buf, cap, &len) twice: size, then data."""
+    n = c_size()
+    fn(*args, None, 0, ctypes.byref(n))
+    buf = ctypes.create_string_buffer(max(n.value, 1))
+    fn(*args, buf, n.value, ctypes.byref(n))
+    return buf.raw[:n.value]

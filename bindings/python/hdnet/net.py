@@ -33,6 +33,12 @@ api.add("hdnet_normalized_error", STATUS, c_float_p, c_float_p, c_float_p, c_siz
 api.add("hdnet_perturb_create", STATUS, P(c_void_p))
 api.add("hdnet_perturb_free", None, c_void_p)
 api.add("hdnet_perturb_add", STATUS, c_void_p, c_int, P(c_int), c_size, c_size, c_size, c_double)
+api.add("hdnet_net_save", STATUS, c_void_p, c_char_p)
+api.add("hdnet_net_save_mem", STATUS, c_void_p, c_void_p, c_size, P(c_size))
+api.add("hdnet_net_save_npz", STATUS, c_void_p, c_void_p)
+api.add("hdnet_net_load", STATUS, P(c_void_p), c_char_p)
+api.add("hdnet_net_load_mem", STATUS, P(c_void_p), c_void_p, c_size)
+api.add("hdnet_net_load_npz", STATUS, P(c_void_p), c_void_p)
 api.add("hdnet_net_run", STATUS, c_void_p, c_size, c_size, c_float_p, c_size, c_float_p, c_size,
         c_void_p, c_float_p, c_size, c_float_p, c_size, c_float_p, c_size)
 
@@ -291,10 +297,54 @@ class Net(_lib.Handle):
         terms = {k: float(v) for k, v in zip(LOSS_TERMS, loss)}
         return terms, (self.unflatten(g) if grad else None)
 
+    # ---- model files (io.h) ----
+    def save(self, path):
+        """Write the network as a model file (.npz: the six blocks, config text,
+        format and library versions), atomically. np.load(path) reads it too."""
+        api.hdnet_net_save(self, _lib.fspath(path))
+
+    def to_bytes(self):
+        """The model-file bytes (saving, loading and saving again gives the same bytes)."""
+        return _lib.to_bytes(api.hdnet_net_save_mem, self)
+
+    @classmethod
+    def load(cls, path):
+        """Read a network from a model file; parameters are restored bit for bit."""
+        h = c_void_p()
+        api.hdnet_net_load(ctypes.byref(h), _lib.fspath(path))
+        return cls(_handle=h)
+
+    @classmethod
+    def from_bytes(cls, data):
+        """Read a network from model-file bytes."""
+        data = bytes(data)
+        h = c_void_p()
+        api.hdnet_net_load_mem(ctypes.byref(h), data, len(data))
+        return cls(_handle=h)
+
+    @classmethod
+    def from_npz(cls, npz):
+        """Read a network from an hdnet.Npz archive (e.g. a checkpoint)."""
+        h = c_void_p()
+        api.hdnet_net_load_npz(ctypes.byref(h), npz)
+        return cls(_handle=h)
+
+    def to_npz(self, npz):
+        """Add the model-file members to an hdnet.Npz archive."""
+        api.hdnet_net_save_npz(self, npz)
+
+    def __reduce__(self):
+        # pickle through the model-file bytes
+        return (_net_from_bytes, (self.to_bytes(),))
+
     def __repr__(self):
         if not self._h:
             return "<hdnet.Net (closed)>"
         return "<hdnet.Net units=%d inputs=%d outputs=%d>" % (self.units, self.inputs, self.outputs)
+
+
+def _net_from_bytes(data):
+    return Net.from_bytes(data)
 
 
 def normalized_error(outputs, targets, mask):
