@@ -54,7 +54,7 @@ class TestNpz(TmpDir):
         self.assertEqual(z.text("t"), "héllo")
         self.assertEqual(z.info("f32"), (np.dtype("<f4"), (3, 4)))
         data = z.to_bytes()
-        self.assertEqual(hdnet.Npz(self.arrays() | {}).to_bytes()[:4], b"PK\x03\x04")
+        self.assertEqual(data[:4], b"PK\x03\x04")
         z2 = hdnet.Npz.from_bytes(data)
         self.assertEqual(z2.to_bytes(), data)  # deterministic bytes
         self.assertEqual(z2.keys(), z.keys())
