@@ -32,6 +32,8 @@ from .rng import Rng, RNG_LIBRARY, RNG_NUMPY
 from .task import Task, Trials
 from .net import Net, Perturbations, Forward, Run, normalized_error, BLOCKS, LOSS_TERMS
 from .io import Npz, save_npz, load_npz, save_npy, load_npy
+from .train import (Trainer, Optimizer, Progress, train, evaluate, checkpoint_schedule, clip_grad_norm,
+                    stream_rng, stream_seed, STREAMS)
 from . import analysis
 from .analysis import AnalysisParams, Tuning, Classification, Profile, CLASSES
 
@@ -50,5 +52,6 @@ __all__ = [
     "Config", "ParamInfo", "param_info", "param_names", "Rng", "RNG_LIBRARY", "RNG_NUMPY",
     "Task", "Trials", "Net", "Perturbations", "Forward", "Run", "normalized_error", "BLOCKS",
     "LOSS_TERMS", "Npz", "save_npz", "load_npz", "save_npy", "load_npy",
-    "analysis", "AnalysisParams", "Tuning", "Classification", "Profile", "CLASSES",
+    "Trainer", "Optimizer", "Progress", "train", "evaluate", "checkpoint_schedule", "clip_grad_norm",
+    "stream_rng", "stream_seed", "STREAMS", "analysis", "AnalysisParams", "Tuning", "Classification", "Profile", "CLASSES",
 ]
