@@ -154,7 +154,7 @@ class TestTrainer(unittest.TestCase):
         with self.assertRaises(TypeError):
             hdnet.Trainer(cfg, net, progress=42)
         with self.assertRaises(hdnet.HdnetError) as cm:
-            hdnet.Trainer(small_cfg(units=8), net.copy() if False else hdnet.Net(hdnet.Config(units=8, inputs=4)))
+            hdnet.Trainer(small_cfg(units=8), hdnet.Net(hdnet.Config(units=8, inputs=4)))
         self.assertEqual(cm.exception.status, hdnet.ESHAPE)
 
 
