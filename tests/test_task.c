@@ -529,6 +529,42 @@ START_TEST(matlab_boundary)
 }
 END_TEST
 
+/* Redraws with a discrete set: {-1 deg, 99 x +8 deg} in [0, 100] deg. The walk
+ * climbs to the top wall, where only -1 (1 % per draw) is accepted: with up to
+ * 1000 redraws a step ends at av = 0 with probability 0.99^1001 = 4.3e-5. */
+START_TEST(matlab_boundary_redraws)
+{
+    double set[100];
+    set[0] = -1;
+    for (int k = 1; k < 100; k++)
+        set[k] = 8;
+    const size_t B = 20;
+    hdnet_config *c = cfg_new(HDNET_RNG_LIBRARY, HDNET_BATCH_FIXED);
+    ck_assert_ok(hdnet_config_set_av_set(c, set, 100));
+    ck_assert_ok(hdnet_config_set_int(c, HDNET_P_BOUNDARY, HDNET_BOUNDARY_BOUNDED));
+    ck_assert_ok(hdnet_config_set_double(c, HDNET_P_THETA_MAX, 100));
+    ck_assert_ok(hdnet_config_set_int(c, HDNET_P_STRETCH_RULE, HDNET_STRETCH_NONE));
+    hdnet_task *t = task_new(c, 13);
+    batch b = batch_new(B, T);
+    gen(t, &b);
+    size_t zeros = 0, down = 0;
+    for (size_t i = 0; i < B; i++)
+        for (size_t k = CUE; k < T; k++) {
+            double a = b.av[i * T + k];
+            ck_assert(a == 0.0 || a == -1 * DEG || a == 8 * DEG);
+            ck_assert(b.th[i * T + k] >= 0 && b.th[i * T + k] <= 100 * DEG);
+            zeros += a == 0.0;
+            down += a == -1 * DEG;
+        }
+    /* 9800 steps: expected zeros < 0.5; P(Poisson(0.5) > 5) < 2e-5 */
+    ck_assert_msg(zeros <= 5, "%zu steps gave up", zeros);
+    ck_assert_uint_gt(down, 1000);
+    batch_free(&b);
+    hdnet_task_free(t);
+    hdnet_config_free(c);
+}
+END_TEST
+
 START_TEST(matlab_input_noise)
 {
     const size_t B = 100;
@@ -563,13 +599,17 @@ END_TEST
 
 /* ---- statistics (spec §2.6) ----------------------------------------------------------------- */
 
-/* Post-cue av with the PyTorch stretch rule: 16.7 % zero steps, SD 2.61
- * deg/step, mean |av| 1.90 deg/step. Steps within a trial are correlated, so
- * the standard errors come from the spread of per-trial values over the
- * independent trials; tolerance = 5 SE + half the last quoted digit. */
+/* Post-cue av with the PyTorch stretch rule. Exact expectations from
+ * tests/data/task_theory.py: 17.052 % zero steps (16.711 % of all 500 steps,
+ * the spec's "16.7 %"), SD 2.6008 deg/step, mean |av| 1.8891 deg/step. The
+ * spec's 2.61 and 1.90 are one sample (seed 1, 1000 trials: 2.6100, 1.9002;
+ * 1.4 standard errors from the expectation). Steps within a trial are
+ * correlated, so the standard errors come from the spread of per-trial values
+ * over the 4000 independent trials; tolerance 5 SE + 1e-4 (rounding of the
+ * expectations). */
 static void check_stats(int kind)
 {
-    const size_t B = 100, calls = 20, n_tr = B * calls, per = T - CUE;
+    const size_t B = 100, calls = 40, n_tr = B * calls, per = T - CUE;
     hdnet_config *c = cfg_new(kind, HDNET_BATCH_FRESH);
     hdnet_task *t = task_new(c, 21);
     batch b = batch_new(B, T);
@@ -597,11 +637,15 @@ static void check_stats(int kind)
         se[j] = sqrt((fz2[j] / N - mean[j] * mean[j]) / (N - 1));
     }
     double sd = sqrt(mean[1]), se_sd = se[1] / (2 * sd); /* delta method */
-    ck_assert_msg(fabs(mean[0] - 0.167) <= 5 * se[0] + 0.0005, "zero fraction %.4f (SE %.4f)",
+    ck_assert_msg(fabs(mean[0] - 0.170521) <= 5 * se[0] + 1e-4, "zero fraction %.4f (SE %.4f)",
                   mean[0], se[0]);
-    ck_assert_msg(fabs(sd - 2.61) <= 5 * se_sd + 0.005, "SD %.4f deg (SE %.4f)", sd, se_sd);
-    ck_assert_msg(fabs(mean[2] - 1.90) <= 5 * se[2] + 0.005, "mean |av| %.4f deg (SE %.4f)",
+    ck_assert_msg(fabs(mean[0] * (T - CUE) / T - 0.167111) <= 5 * se[0] + 1e-4,
+                  "zero fraction of all steps %.4f", mean[0] * (T - CUE) / T);
+    ck_assert_msg(fabs(sd - 2.6008) <= 5 * se_sd + 1e-4, "SD %.4f deg (SE %.4f)", sd, se_sd);
+    ck_assert_msg(fabs(mean[2] - 1.8891) <= 5 * se[2] + 1e-4, "mean |av| %.4f deg (SE %.4f)",
                   mean[2], se[2]);
+    /* tight enough to matter: 5 SE < 0.05 deg, so a 2 % error in the SD fails */
+    ck_assert_double_lt(5 * se_sd, 0.05);
     batch_free(&b);
     hdnet_task_free(t);
     hdnet_config_free(c);
@@ -734,6 +778,7 @@ Suite *hdnet_suite_task(void)
     tcase_add_test(tc, matlab_av_set);
     tcase_add_test(tc, matlab_clipping);
     tcase_add_test(tc, matlab_boundary);
+    tcase_add_test(tc, matlab_boundary_redraws);
     tcase_add_test(tc, matlab_input_noise);
     suite_add_tcase(s, tc);
     tc = tcase_create("statistics");
