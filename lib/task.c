@@ -3,6 +3,7 @@
  * rounded when stored. Compiled with -ffp-contract=off: with task_rng = numpy
  * the headings and velocities equal the PyTorch reference bit for bit. */
 #include "internal.h"
+#include "task_priv.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -158,14 +159,15 @@ int hdnet_task_reseed(hdnet_task *task, uint64_t seed)
     return HDNET_OK;
 }
 
-/* mod(x, 2pi) as NumPy computes it: fmod, +2pi when negative, +0 for zero. */
-static double wrap(double x)
+double hdnet__task_wrap(double x, int keep_two_pi)
 {
     double r = fmod(x, TWO_PI);
     if (r < 0)
         r += TWO_PI;
     else if (r == 0)
         r = 0.0; /* -0 -> +0 */
+    if (r == TWO_PI && !keep_two_pi)
+        r = 0.0;
     return r;
 }
 
@@ -231,9 +233,7 @@ static void one_trial(hdnet_task *t, size_t i, size_t n_trials, double th0)
         if (t->bounded) {
             h = prev_th + a;
         } else {
-            h = wrap(prev_th + a);
-            if (t->kind == HDNET_RNG_LIBRARY && h == TWO_PI)
-                h = 0.0;
+            h = hdnet__task_wrap(prev_th + a, t->kind == HDNET_RNG_NUMPY);
         }
         av[k] = a;
         th[k] = h;

@@ -2,6 +2,7 @@
  * batch modes, the MATLAB variants, statistics and error paths. */
 #include "testutil.h"
 #include "internal.h"
+#include "task_priv.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -355,6 +356,26 @@ START_TEST(library_cue0)
     batch_free(&b);
     hdnet_task_free(t);
     hdnet_config_free(c);
+}
+END_TEST
+
+/* mod(., 2pi): NumPy's rules, and the 2pi quirk (kept in numpy mode only). */
+START_TEST(wrap_rules)
+{
+    const double two_pi = 6.283185307179586;
+    for (int keep = 0; keep < 2; keep++) {
+        ck_assert_double_eq(hdnet__task_wrap(1.0, keep), 1.0);
+        ck_assert_double_eq(hdnet__task_wrap(two_pi + 0.5, keep), fmod(two_pi + 0.5, two_pi));
+        ck_assert_double_eq(hdnet__task_wrap(-0.5, keep), -0.5 + two_pi);
+        double z = hdnet__task_wrap(-0.0, keep);
+        ck_assert(z == 0.0 && !signbit(z)); /* +0, as np.mod */
+        z = hdnet__task_wrap(two_pi, keep);
+        ck_assert(z == 0.0 && !signbit(z));
+    }
+    /* a tiny negative angle: fmod leaves it, and + 2pi rounds to exactly 2pi */
+    ck_assert_double_eq(-1e-17 + two_pi, two_pi);
+    ck_assert_double_eq(hdnet__task_wrap(-1e-17, 1), two_pi);
+    ck_assert_double_eq(hdnet__task_wrap(-1e-17, 0), 0.0);
 }
 END_TEST
 
@@ -772,6 +793,7 @@ Suite *hdnet_suite_task(void)
     tcase_add_test(tc, per_update_seed);
     tcase_add_test(tc, optional_outputs);
     tcase_add_test(tc, library_cue0);
+    tcase_add_test(tc, wrap_rules);
     suite_add_tcase(s, tc);
     tc = tcase_create("matlab");
     tcase_add_test(tc, matlab_first_k);
