@@ -4,7 +4,21 @@
 
 #include <stddef.h>
 
-/* struct hdnet_net is defined here by net.c's author. */
+/* The network: one flat float block for every parameter, plus the model
+ * settings read once from the config at create time. */
+struct hdnet_net {
+    hdnet_config *cfg;          /* own copy */
+    size_t n, ni, no;           /* units, inputs, outputs */
+    size_t n_params;
+    size_t off[6], rows[6], cols[6];
+    int learn[6];
+    float *params;              /* n_params floats, block order of net.h */
+    double *tau;                /* [n] per-unit time constants */
+    float *alpha;               /* [n] dt/tau */
+    int act, kink, self_mode, kernel, threads, half_mse;
+    float slope;
+    double rate_noise, pre_noise, out_noise, rate_l1, weight_l2;
+};
 
 /* Flat parameter vector (num_params floats, block order of net.h). Optimisers
  * update it in place and then call hdnet__net_enforce(). */
@@ -32,5 +46,95 @@ int hdnet__engine_loss_grad(hdnet__engine *e, const hdnet_net *net, size_t n_tri
 /* Noise-free outputs [B][T][O] of n_trials <= max_trials trials. */
 int hdnet__engine_forward(hdnet__engine *e, const hdnet_net *net, size_t n_trials,
                           const float *x, float *y);
+
+/* General forward (public forward and run): noise as loss_grad; a_init
+ * [B][N] or NULL; optional perturbations; outputs [B][T][O], rates [B][T][N]
+ * (the h actually used), shadow [B][T][N] (f(a), noise-free, unclamped), each
+ * may be NULL. Pre-activation and output noise are drawn only when rng is
+ * given (after the rate noise of each trial). */
+int hdnet__engine_run(hdnet__engine *e, const hdnet_net *net, size_t n_trials, const float *x,
+                      const float *noise, hdnet_rng *rng, const float *a_init,
+                      const hdnet_perturb *p, float *y, float *rates, float *shadow);
+
+/* ---- perturbations (perturb.c) ---- */
+struct hdnet__perturb_item {
+    int mode;
+    size_t t_on, t_off;
+    float value;
+    size_t first, count; /* units in hdnet_perturb.units */
+};
+struct hdnet_perturb {
+    struct hdnet__perturb_item *items;
+    size_t n_items, cap_items;
+    int *units;
+    size_t n_units, cap_units;
+};
+
+/* ---- nonlinearities (activation.c) ---- */
+/* Double-precision f and f' (f' at the kink of retanh/ReLU/lineartanh per
+ * `kink`: HDNET_KINK_HALF gives 1/2 at 0 for retanh and ReLU). */
+double hdnet__act_f(int act, double slope, double x);
+double hdnet__act_df(int act, double slope, int kink, double x);
+/* Float rows: f[i] = f(a[i]) and (d != NULL) d[i] = f'(a[i]); f and a may alias. */
+void hdnet__act_rows(int act, float slope, int kink, const float *a, float *f, float *d, size_t n);
+/* 1 if the activation can be trained (everything but binarymeanzero). */
+int hdnet__act_trainable(int act);
+
+/* ---- per-step kernels (kernel*.c) ---- */
+
+/* One forward step for nb trials (rows of trial b at base + b*stride):
+ *   a  <- (1 - alpha) a + alpha (hprev W + u)          W: [n][ld] = W_rec transposed
+ *   h  <- f(a) (+ h if noisy: h holds the noise on entry)
+ *   ud <- f'(a) (ud holds u on entry)
+ * Vectors have ld >= n floats (ld a multiple of 8); padding columns of W and
+ * alpha are 0. a is [nb][ld] contiguous. */
+typedef struct {
+    size_t n, ld;
+    const float *w, *alpha;
+    int act, kink, noisy, want_d;
+    float slope;
+} hdnet__fwd_args;
+/* One backward step for nb trials:
+ *   g   = dnext W + ey W_out + c2 h + c1 sign(h)         W: [n][ld] = W_rec
+ *   delta <- dd (on entry D_t) * g + (1 - alpha) delta
+ *   dd  <- alpha * delta   (the scaled Delta~_t)
+ * ey rows have `no` floats; W_out is [no][ld]. delta is [nb][ld] contiguous. */
+typedef struct {
+    size_t n, ld, no;
+    const float *w, *wout, *alpha, *one_m_alpha;
+    float c2, c1;
+} hdnet__bwd_args;
+
+typedef void (*hdnet__fwd_fn)(const hdnet__fwd_args *k, size_t nb, const float *hprev,
+                              float *h, float *ud, size_t stride, float *a);
+typedef void (*hdnet__bwd_fn)(const hdnet__bwd_args *k, size_t nb, const float *dnext,
+                              float *dd, const float *h, size_t stride, const float *ey,
+                              size_t ey_stride, float *delta);
+typedef struct {
+    hdnet__fwd_fn fwd;
+    hdnet__bwd_fn bwd;
+    int kind;
+} hdnet__kernels;
+
+void hdnet__fwd_portable(const hdnet__fwd_args *k, size_t nb, const float *hprev, float *h,
+                         float *ud, size_t stride, float *a);
+void hdnet__bwd_portable(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
+                         const float *h, size_t stride, const float *ey, size_t ey_stride,
+                         float *delta);
+void hdnet__fwd_avx2(const hdnet__fwd_args *k, size_t nb, const float *hprev, float *h,
+                     float *ud, size_t stride, float *a);
+void hdnet__bwd_avx2(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
+                     const float *h, size_t stride, const float *ey, size_t ey_stride,
+                     float *delta);
+void hdnet__fwd_avx512(const hdnet__fwd_args *k, size_t nb, const float *hprev, float *h,
+                       float *ud, size_t stride, float *a);
+void hdnet__bwd_avx512(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
+                       const float *h, size_t stride, const float *ey, size_t ey_stride,
+                       float *delta);
+/* 1 if this CPU can run kernel kind `kind`. */
+int hdnet__kernel_supported(int kind);
+/* Kernels for a request (HDNET_KERNEL_*; AUTO = best supported).
+ * HDNET_OK or HDNET_ENOTSUP when the CPU lacks the requested kind. */
+int hdnet__kernel_select(int request, hdnet__kernels *out);
 
 #endif
