@@ -30,9 +30,12 @@ typedef struct worker {
     int index;
     float *a;      /* [NB][ld] pre-activation state */
     float *delta;  /* [NB][ld] Delta state of the backward pass */
-    float *acc;    /* [(ni + 1) * ld]: per-block float sums of Delta~ x and Delta~ */
+    float *acc;    /* [(ni + 1 + no) * ld]: per-block float sums for W_in, b, W_out */
+    float *tmp;    /* [ld] */
+    float *ybuf;   /* [NB][no] */
+    float sums[2 * NB];
     double *gsm;   /* small blocks in double: W_in [n][ni], b [n], W_out [no][n], b_out [no], a0 [n] */
-    float *gwrec;  /* [n][n] */
+    float *gwrec;  /* [n][ld] */
     double loss[3]; /* sum M r^2, sum h^2, sum |h| */
     int diverged;
     hdnet_rng rng;
@@ -87,7 +90,7 @@ static void *xaligned(size_t n_floats)
  * U into G slots 0..T-1, output noise into E (if drawn), a state. */
 static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t bs)
 {
-    const size_t T = e->T, n = e->n, ld = e->ld, ni = e->ni, no = e->no, st = (T + 1) * ld;
+    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
     for (size_t i = 0; i < bs; i++) {
         size_t b = b0 + i;
         float *H = e->H + b * st, *G = e->G + b * st;
@@ -103,38 +106,25 @@ static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t 
         }
         /* rate noise */
         if (e->noise) {
-            for (size_t t = 0; t < T; t++)
+            for (size_t t = 0; t < T; t++) {
                 memcpy(H + (t + 1) * ld, e->noise + (b * T + t) * n, n * sizeof *H);
+                memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
+            }
         } else if (e->draw) {
             hdnet__rng_init(&w->rng, e->rng_kind, e->seeds[b]);
             if (e->rate_sd > 0)
-                for (size_t t = 0; t < T; t++)
+                for (size_t t = 0; t < T; t++) {
                     hdnet__rng_fill_normal_f32(&w->rng, H + (t + 1) * ld, n, e->rate_sd);
-        }
-        /* input projection U_t = b + W_in x_t */
-        const float *xb = e->x + b * T * ni;
-        for (size_t t = 0; t < T; t++) {
-            float *u = G + t * ld;
-            const float *xt = xb + t * ni;
-            memcpy(u, e->brec, ld * sizeof *u);
-            for (size_t k = 0; k < ni; k++) {
-                const float v = xt[k];
-                const float *wk = e->wint + k * ld;
-                for (size_t j = 0; j < ld; j++)
-                    u[j] += v * wk[j];
-            }
-        }
-        memset(G + T * ld, 0, ld * sizeof *G);
-        if (e->draw && e->pre_sd > 0) {
-            float tmp[256];
-            for (size_t t = 0; t < T; t++)
-                for (size_t j0 = 0; j0 < n; j0 += 256) {
-                    size_t len = n - j0 < 256 ? n - j0 : 256;
-                    hdnet__rng_fill_normal_f32(&w->rng, tmp, len, e->pre_sd);
-                    for (size_t j = 0; j < len; j++)
-                        G[t * ld + j0 + j] += tmp[j];
+                    memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
                 }
         }
+        /* pre-activation noise (the input projection is done by the forward kernel) */
+        if (e->draw && e->pre_sd > 0)
+            for (size_t t = 0; t < T; t++) {
+                hdnet__rng_fill_normal_f32(&w->rng, G + t * ld, n, e->pre_sd);
+                memset(G + t * ld + n, 0, (ld - n) * sizeof *G);
+            }
+        memset(G + T * ld, 0, ld * sizeof *G);
         if (e->draw && e->out_sd > 0) {
             if (e->job == JOB_LOSS_GRAD)
                 hdnet__rng_fill_normal_f32(&w->rng, e->E + b * T * no, T * no, e->out_sd);
@@ -157,13 +147,16 @@ static void fwd_args(const struct hdnet__engine *e, hdnet__fwd_args *fa, int noi
 {
     fa->n = e->n;
     fa->ld = e->ld;
+    fa->ni = e->ni;
     fa->w = e->wt;
+    fa->win = e->wint;
+    fa->bias = e->brec;
+    fa->add_u = e->draw && e->pre_sd > 0;
     fa->alpha = e->alpha;
     fa->act = e->net->act;
     fa->kink = e->net->kink;
     fa->slope = e->net->slope;
     fa->noisy = noisy;
-    fa->want_d = 1;
 }
 
 static void job_loss_grad(struct hdnet__engine *e, worker *w)
@@ -174,104 +167,86 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
     double *g_win = w->gsm, *g_b = g_win + n * ni, *g_wout = g_b + n, *g_bout = g_wout + no * n,
            *g_a0 = g_bout + no;
     memset(w->gsm, 0, e->nsm * sizeof *w->gsm);
+    memset(w->gwrec, 0, n * ld * sizeof *w->gwrec);
     w->loss[0] = w->loss[1] = w->loss[2] = 0.0;
     w->diverged = 0;
-    if (b0 == b1) {
-        memset(w->gwrec, 0, n * n * sizeof *w->gwrec);
+    if (b0 == b1)
         return;
-    }
     hdnet__fwd_args fa;
     fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
-    hdnet__bwd_args ba = {n, ld, no, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__bwd_args ba = {n, ld, no, ni, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__out_args oa = {n, ld, no, e->wout};
     const float *bout = e->bout;
+    const int out_noise = e->draw && e->out_sd > 0;
+    const float c2 = (float)(2.0 * e->c);
     for (size_t blk = b0; blk < b1; blk += NB) {
         const size_t bs = b1 - blk < NB ? b1 - blk : NB;
         prepare_block(e, w, blk, bs);
         float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
-        for (size_t t = 0; t < T; t++)
-            e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st, w->a);
+        double sm = 0, s2 = 0, s1 = 0;
+        for (size_t t = 0; t < T; t++) {
+            e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
+                        e->x + (blk * T + t) * ni, T * ni, w->a);
+            /* readout, loss terms and Ey while the new rates are in cache */
+            e->kern.out(&oa, bs, Hb + (t + 1) * ld, st, w->ybuf, no, w->sums);
+            for (size_t i = 0; i < bs; i++) {
+                const size_t q = ((blk + i) * T + t) * no;
+                float *Et = e->E + q;
+                for (size_t k = 0; k < no; k++) {
+                    float yv = w->ybuf[i * no + k] + bout[k] + (out_noise ? Et[k] : 0.0f);
+                    float r = yv - e->y[q + k], mk = e->m[q + k];
+                    sm += (double)mk * r * r;
+                    Et[k] = c2 * mk * r;
+                }
+                s2 += w->sums[2 * i];
+                s1 += w->sums[2 * i + 1];
+            }
+        }
+        w->loss[0] += sm;
+        w->loss[1] += s2;
+        w->loss[2] += s1;
         if (!block_finite(w->a, bs, ld, n))
             w->diverged = 1;
-        /* outputs, loss terms, Ey, grad W_out and b_out */
-        for (size_t i = 0; i < bs; i++) {
-            const size_t b = blk + i;
-            float *Eb = e->E + b * T * no;
-            const float *yb = e->y + b * T * no, *mb = e->m + b * T * no;
-            const float *H = e->H + b * st;
-            double sm = 0, s2 = 0, s1 = 0;
-            for (size_t t = 0; t < T; t++) {
-                const float *h = H + (t + 1) * ld;
-                for (size_t j = 0; j < n; j++) {
-                    s2 += (double)h[j] * h[j];
-                    s1 += fabs((double)h[j]);
-                }
-                for (size_t k = 0; k < no; k++) {
-                    const float *wo = e->wout + k * ld;
-                    float acc = 0.0f;
-                    for (size_t j = 0; j < n; j++)
-                        acc += wo[j] * h[j];
-                    float noise_y = (e->draw && e->out_sd > 0) ? Eb[t * no + k] : 0.0f;
-                    float yv = acc + bout[k] + noise_y;
-                    float r = yv - yb[t * no + k], mk = mb[t * no + k];
-                    sm += (double)mk * r * r;
-                    float ey = (float)(2.0 * e->c) * mk * r;
-                    Eb[t * no + k] = ey;
-                    if (e->want_grad && ey != 0.0f) {
-                        double *gw = g_wout + k * n;
-                        for (size_t j = 0; j < n; j++)
-                            gw[j] += (double)ey * h[j];
-                        g_bout[k] += ey;
-                    }
-                }
-            }
-            w->loss[0] += sm;
-            w->loss[1] += s2;
-            w->loss[2] += s1;
-        }
         if (!e->want_grad)
             continue;
-        /* backward recurrence */
+        /* backward recurrence, with the W_in, b and W_out sums fused in */
         memset(w->delta, 0, NB * ld * sizeof *w->delta);
-        memset(w->acc, 0, (ni + 1) * ld * sizeof *w->acc);
-        float *acc_b = w->acc + ni * ld;
-        for (size_t t = T; t-- > 0;) {
+        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
+        for (size_t t = T; t-- > 0;)
             e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
-                        e->E + (blk * T + t) * no, T * no, w->delta);
-            for (size_t i = 0; i < bs; i++) {
-                const float *dt = Gb + i * st + t * ld;
-                const float *xt = e->x + ((blk + i) * T + t) * ni;
-                for (size_t k = 0; k < ni; k++) {
-                    const float v = xt[k];
-                    float *ak = w->acc + k * ld;
-                    if (v != 0.0f)
-                        for (size_t j = 0; j < n; j++)
-                            ak[j] += v * dt[j];
-                }
-                for (size_t j = 0; j < n; j++)
-                    acc_b[j] += dt[j];
-            }
-        }
+                        e->E + (blk * T + t) * no, T * no, e->x + (blk * T + t) * ni, T * ni,
+                        w->delta, w->acc);
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < ni; k++)
                 g_win[j * ni + k] += w->acc[k * ld + j];
-            g_b[j] += acc_b[j];
+            g_b[j] += w->acc[ni * ld + j];
+            for (size_t k = 0; k < no; k++)
+                g_wout[k * n + j] += w->acc[(ni + 1 + k) * ld + j];
         }
+        for (size_t i = 0; i < bs; i++)
+            for (size_t t = 0; t < T; t++)
+                for (size_t k = 0; k < no; k++)
+                    g_bout[k] += e->E[((blk + i) * T + t) * no + k];
         /* initial state: Delta_{-1} = Delta_0 (1 - alpha) + D_{-1} (Delta~_0 W_rec) */
         for (size_t i = 0; i < bs; i++) {
             const float *d0t = Gb + i * st;
             const float *del = w->delta + i * ld;
-            for (size_t j = 0; j < n; j++) {
-                float g = 0.0f;
-                for (size_t mm = 0; mm < n; mm++)
-                    g += d0t[mm] * e->w[mm * ld + j];
-                g_a0[j] += (double)del[j] * e->oma[j] + (double)e->d0[j] * g;
+            float *g = w->tmp;
+            memset(g, 0, ld * sizeof *g);
+            for (size_t mm = 0; mm < n; mm++) {
+                const float v = d0t[mm];
+                const float *wm = e->w + mm * ld;
+                for (size_t j = 0; j < n; j++)
+                    g[j] += v * wm[j];
             }
+            for (size_t j = 0; j < n; j++)
+                g_a0[j] += (double)del[j] * e->oma[j] + (double)e->d0[j] * g[j];
         }
     }
     if (e->want_grad) {
         /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
-        hdnet__sgemm(HDNET__TRANS, HDNET__NOTRANS, (int)n, (int)n, (int)((b1 - b0) * (T + 1)), 1.0f,
-                     e->G + b0 * st, (int)ld, e->H + b0 * st, (int)ld, 0.0f, w->gwrec, (int)n);
+        hdnet__outer_args ga = {n, ld};
+        e->kern.outer(&ga, (b1 - b0) * (T + 1), e->G + b0 * st, e->H + b0 * st, w->gwrec);
     }
 }
 
@@ -292,7 +267,6 @@ static void job_run(struct hdnet__engine *e, worker *w)
     w->diverged = 0;
     hdnet__fwd_args fa;
     fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
-    fa.want_d = 0;
     for (size_t blk = b0; blk < b1; blk += NB) {
         const size_t bs = b1 - blk < NB ? b1 - blk : NB;
         prepare_block(e, w, blk, bs);
@@ -308,7 +282,8 @@ static void job_run(struct hdnet__engine *e, worker *w)
                         for (size_t u = 0; u < it->count; u++)
                             Hb[i * st + t * ld + (size_t)p->units[it->first + u]] = 0.0f;
                 }
-            e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st, w->a);
+            e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
+                        e->x + (blk * T + t) * e->ni, T * e->ni, w->a);
             for (size_t i = 0; i < bs; i++) {
                 const size_t b = blk + i;
                 float *h = Hb + i * st + (t + 1) * ld;
@@ -422,6 +397,8 @@ void hdnet__engine_free(hdnet__engine *e)
             free(e->ws[i].a);
             free(e->ws[i].delta);
             free(e->ws[i].acc);
+            free(e->ws[i].tmp);
+            free(e->ws[i].ybuf);
             free(e->ws[i].gsm);
             free(e->ws[i].gwrec);
         }
@@ -503,10 +480,12 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
         w->index = i;
         w->a = xaligned(NB * ld);
         w->delta = xaligned(NB * ld);
-        w->acc = xaligned((e->ni + 1) * ld);
+        w->acc = xaligned((e->ni + 1 + e->no) * ld);
+        w->tmp = xaligned(ld);
+        w->ybuf = xaligned(NB * e->no);
         w->gsm = calloc(e->nsm, sizeof *w->gsm);
-        w->gwrec = xaligned(n * n);
-        ok = w->a && w->delta && w->acc && w->gsm && w->gwrec;
+        w->gwrec = xaligned(n * ld);
+        ok = w->a && w->delta && w->acc && w->tmp && w->ybuf && w->gsm && w->gwrec;
     }
     if (!ok) {
         hdnet__engine_free(e);
@@ -682,11 +661,14 @@ int hdnet__engine_loss_grad(hdnet__engine *e, const hdnet_net *net, size_t n_tri
         else
             g_a0[q - no] = v;
     }
-    memcpy(g_wr, e->ws[0].gwrec, n * n * sizeof *g_wr);
+    const size_t ld = e->ld;
+    for (size_t r = 0; r < n; r++)
+        memcpy(g_wr + r * n, e->ws[0].gwrec + r * ld, n * sizeof *g_wr);
     for (int i = 1; i < e->nthreads; i++) {
         const float *gw = e->ws[i].gwrec;
-        for (size_t k = 0; k < n * n; k++)
-            g_wr[k] += gw[k];
+        for (size_t r = 0; r < n; r++)
+            for (size_t j = 0; j < n; j++)
+                g_wr[r * n + j] += gw[r * ld + j];
     }
     if (net->self_mode == HDNET_SELF_NONE)
         for (size_t j = 0; j < n; j++)

@@ -82,55 +82,77 @@ int hdnet__act_trainable(int act);
 
 /* ---- per-step kernels (kernel*.c) ---- */
 
-/* One forward step for nb trials (rows of trial b at base + b*stride):
- *   a  <- (1 - alpha) a + alpha (hprev W + u)          W: [n][ld] = W_rec transposed
+/* One forward step for nb trials (rows of trial b at base + b*stride; x rows
+ * at x + b*x_stride, ni floats):
+ *   a  <- (1 - alpha) a + alpha (hprev W + x W_in^T + bias [+ ud])
  *   h  <- f(a) (+ h if noisy: h holds the noise on entry)
- *   ud <- f'(a) (ud holds u on entry)
- * Vectors have ld >= n floats (ld a multiple of 8); padding columns of W and
+ *   ud <- f'(a) (if add_u, ud holds an extra input, e.g. pre-activation noise)
+ * W: [n][ld] = W_rec transposed; win: [ni][ld] = W_in transposed. Vectors
+ * have ld >= n floats (ld a multiple of 8); padding columns of W, win, bias and
  * alpha are 0. a is [nb][ld] contiguous. */
 typedef struct {
-    size_t n, ld;
-    const float *w, *alpha;
-    int act, kink, noisy, want_d;
+    size_t n, ld, ni;
+    const float *w, *win, *bias, *alpha;
+    int act, kink, noisy, add_u;
     float slope;
 } hdnet__fwd_args;
 /* One backward step for nb trials:
- *   g   = dnext W + ey W_out + c2 h + c1 sign(h)         W: [n][ld] = W_rec
+ *   g     = dnext W + ey W_out + c2 h + c1 sign(h)         W: [n][ld] = W_rec
  *   delta <- dd (on entry D_t) * g + (1 - alpha) delta
- *   dd  <- alpha * delta   (the scaled Delta~_t)
+ *   dd    <- alpha * delta   (the scaled Delta~_t)
+ * and the gradient sums, acc [ni + 1 + no][ld]:
+ *   acc[k] += x_k dd (k < ni), acc[ni] += dd, acc[ni + 1 + o] += ey_o h.
  * ey rows have `no` floats; W_out is [no][ld]. delta is [nb][ld] contiguous. */
 typedef struct {
-    size_t n, ld, no;
+    size_t n, ld, no, ni;
     const float *w, *wout, *alpha, *one_m_alpha;
     float c2, c1;
 } hdnet__bwd_args;
+/* Readout of one step for nb trials: y[b*y_stride + o] = W_out[o] . h_b (no bias),
+ * sums[2b] = sum_j h_j^2, sums[2b+1] = sum_j |h_j| (j < n). */
+typedef struct {
+    size_t n, ld, no;
+    const float *wout;
+} hdnet__out_args;
+/* grad W_rec: c[i][j] += sum_r d[r][i] h[r][j] over `rows` rows of stride ld
+ * (i, j < n; c is [n][ld]). */
+typedef struct {
+    size_t n, ld;
+} hdnet__outer_args;
 
 typedef void (*hdnet__fwd_fn)(const hdnet__fwd_args *k, size_t nb, const float *hprev,
-                              float *h, float *ud, size_t stride, float *a);
+                              float *h, float *ud, size_t stride, const float *x,
+                              size_t x_stride, float *a);
 typedef void (*hdnet__bwd_fn)(const hdnet__bwd_args *k, size_t nb, const float *dnext,
                               float *dd, const float *h, size_t stride, const float *ey,
-                              size_t ey_stride, float *delta);
+                              size_t ey_stride, const float *x, size_t x_stride, float *delta,
+                              float *acc);
+typedef void (*hdnet__out_fn)(const hdnet__out_args *k, size_t nb, const float *h,
+                              size_t stride, float *y, size_t y_stride, float *sums);
+typedef void (*hdnet__outer_fn)(const hdnet__outer_args *k, size_t rows, const float *d,
+                                const float *h, float *c);
 typedef struct {
     hdnet__fwd_fn fwd;
     hdnet__bwd_fn bwd;
+    hdnet__out_fn out;
+    hdnet__outer_fn outer; /* NULL: use hdnet__sgemm */
     int kind;
 } hdnet__kernels;
 
-void hdnet__fwd_portable(const hdnet__fwd_args *k, size_t nb, const float *hprev, float *h,
-                         float *ud, size_t stride, float *a);
-void hdnet__bwd_portable(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
-                         const float *h, size_t stride, const float *ey, size_t ey_stride,
-                         float *delta);
-void hdnet__fwd_avx2(const hdnet__fwd_args *k, size_t nb, const float *hprev, float *h,
-                     float *ud, size_t stride, float *a);
-void hdnet__bwd_avx2(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
-                     const float *h, size_t stride, const float *ey, size_t ey_stride,
-                     float *delta);
-void hdnet__fwd_avx512(const hdnet__fwd_args *k, size_t nb, const float *hprev, float *h,
-                       float *ud, size_t stride, float *a);
-void hdnet__bwd_avx512(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
-                       const float *h, size_t stride, const float *ey, size_t ey_stride,
-                       float *delta);
+#define HDNET__KERNEL_DECL(sfx)                                                                 \
+    void hdnet__fwd_##sfx(const hdnet__fwd_args *k, size_t nb, const float *hprev, float *h,   \
+                          float *ud, size_t stride, const float *x, size_t x_stride, float *a);\
+    void hdnet__bwd_##sfx(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,  \
+                          const float *h, size_t stride, const float *ey, size_t ey_stride,    \
+                          const float *x, size_t x_stride, float *delta, float *acc);          \
+    void hdnet__out_##sfx(const hdnet__out_args *k, size_t nb, const float *h, size_t stride,  \
+                          float *y, size_t y_stride, float *sums);                             \
+    void hdnet__outer_##sfx(const hdnet__outer_args *k, size_t rows, const float *d,           \
+                            const float *h, float *c);
+HDNET__KERNEL_DECL(portable)
+HDNET__KERNEL_DECL(avx2)
+HDNET__KERNEL_DECL(avx512)
+
 /* 1 if this CPU can run kernel kind `kind`. */
 int hdnet__kernel_supported(int kind);
 /* Kernels for a request (HDNET_KERNEL_*; AUTO = best supported).
