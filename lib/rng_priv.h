@@ -2,6 +2,7 @@
 #ifndef HDNET_RNG_PRIV_H
 #define HDNET_RNG_PRIV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define HDNET__MT_N 624
