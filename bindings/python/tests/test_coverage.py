@@ -17,7 +17,8 @@ def header_prototypes():
     """{name: [parameter declarations]} from the HDNET_API declarations of the public headers."""
     protos = {}
     for path in sorted(glob.glob(os.path.join(SRCROOT, "include", "hdnet", "*.h"))):
-        text = open(path).read()
+        with open(path) as f:
+            text = f.read()
         text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
         text = re.sub(r"//[^\n]*", " ", text)
         for m in re.finditer(r"HDNET_API\b(.*?);", text, flags=re.S):

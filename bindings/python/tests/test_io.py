@@ -65,8 +65,12 @@ class TestNpz(TmpDir):
         a = np.arange(12, dtype=">f8").reshape(3, 4).T  # big-endian, Fortran order
         hdnet.save_npy(self.path("a.npy"), a)
         np.testing.assert_array_equal(np.load(self.path("a.npy")), a)
-        np.save(self.path("b.npy"), a)
+        np.save(self.path("b.npy"), np.ascontiguousarray(a))  # big-endian, C order
         np.testing.assert_array_equal(hdnet.load_npy(self.path("b.npy")), a)
+        np.save(self.path("f.npy"), np.asfortranarray(a))
+        with self.assertRaises(hdnet.HdnetError) as cm:  # documented: Fortran order is not read
+            hdnet.load_npy(self.path("f.npy"))
+        self.assertEqual(cm.exception.status, hdnet.ENOTSUP)
 
     def test_errors(self):
         with self.assertRaises(TypeError):
