@@ -33,9 +33,13 @@ def c_program(name):
     if shutil.which(cc) is None:
         raise unittest.SkipTest("no C compiler (%s)" % cc)
     libdir = os.path.dirname(hdnet.library_path)
+    # The headers that belong to the library under test: its tree's include/, else ours.
+    incdir = os.path.normpath(os.path.join(libdir, "..", "include"))
+    if not os.path.exists(os.path.join(incdir, "hdnet", "hdnet.h")):
+        incdir = os.path.join(SRCROOT, "include")
     outdir = tempfile.mkdtemp(prefix="hdnet-pytest-")
     exe = os.path.join(outdir, name)
-    cmd = [cc, "-std=c11", "-O2", "-Wall", "-Werror", "-I", os.path.join(SRCROOT, "include"),
+    cmd = [cc, "-std=c11", "-O2", "-Wall", "-Werror", "-I", incdir,
            os.path.join(HERE, name + ".c"), "-o", exe, "-L", libdir, "-Wl,-rpath," + libdir,
            "-lhdnet", "-lm"]
     subprocess.run(cmd, check=True)

@@ -124,7 +124,12 @@ class TestTrainer(unittest.TestCase):
     def test_callback_can_stop_and_resume(self):
         cfg, net = self.new()
         seen = []
-        tr = hdnet.Trainer(cfg, net, progress=lambda p: seen.append(p.update) or p.update >= 4)
+
+        def stop_once_at_4(p):
+            seen.append(p.update)
+            return p.update == 4
+
+        tr = hdnet.Trainer(cfg, net, progress=stop_once_at_4)
         self.assertFalse(tr.run())
         self.assertEqual(seen[-1], 4)
         self.assertTrue(tr.run())
