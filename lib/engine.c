@@ -174,7 +174,9 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
         return;
     hdnet__fwd_args fa;
     fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
-    hdnet__bwd_args ba = {n, ld, no, ni, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__bwd_args ba = {n, ld, no, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__outer_args ga = {ld};
+    static const float one = 1.0f;
     hdnet__out_args oa = {n, ld, no, e->wout};
     const float *bout = e->bout;
     const int out_noise = e->draw && e->out_sd > 0;
@@ -209,13 +211,19 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             w->diverged = 1;
         if (!e->want_grad)
             continue;
-        /* backward recurrence, with the W_in, b and W_out sums fused in */
+        /* backward recurrence */
         memset(w->delta, 0, NB * ld * sizeof *w->delta);
-        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
         for (size_t t = T; t-- > 0;)
             e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
-                        e->E + (blk * T + t) * no, T * no, e->x + (blk * T + t) * ni, T * ni,
-                        w->delta, w->acc);
+                        e->E + (blk * T + t) * no, T * no, w->delta);
+        /* W_in = sum Delta~^T X, b = sum Delta~, W_out = sum Ey^T H, per block in float */
+        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
+        for (size_t i = 0; i < bs; i++) {
+            e->kern.outer(&ga, T, ni, e->x + (blk + i) * T * ni, ni, Gb + i * st, ld, w->acc);
+            e->kern.outer(&ga, T, no, e->E + (blk + i) * T * no, no, Hb + i * st + ld, ld,
+                          w->acc + (ni + 1) * ld);
+        }
+        e->kern.outer(&ga, bs * (T + 1), 1, &one, 0, Gb, ld, w->acc + ni * ld);
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < ni; k++)
                 g_win[j * ni + k] += w->acc[k * ld + j];
@@ -243,11 +251,8 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
                 g_a0[j] += (double)del[j] * e->oma[j] + (double)e->d0[j] * g[j];
         }
     }
-    if (e->want_grad) {
-        /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
-        hdnet__outer_args ga = {n, ld};
-        e->kern.outer(&ga, (b1 - b0) * (T + 1), e->G + b0 * st, e->H + b0 * st, w->gwrec);
-    }
+    if (e->want_grad) /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
+        e->kern.outer(&ga, (b1 - b0) * (T + 1), n, e->G + b0 * st, ld, e->H + b0 * st, ld, w->gwrec);
 }
 
 static int unit_in(const hdnet_perturb *p, const struct hdnet__perturb_item *it, size_t j)

@@ -165,73 +165,46 @@ AI void fwd_block(const hdnet__fwd_args *k, const int nb_, const int nc_, size_t
 
 AI void bwd_block(const hdnet__bwd_args *k, const int nb_, const int nc_, size_t j0,
                   const float *dnext, float *dd, const float *h, size_t stride, const float *ey,
-                  size_t ey_stride, const float *x, size_t x_stride, float *delta, float *gacc)
+                  size_t ey_stride, float *delta)
 {
     __m256 acc[4][3];
-    const size_t ld = k->ld, ni = k->ni, no = k->no;
+    const size_t ld = k->ld;
     zero_acc(nb_, nc_, acc);
     prod(nb_, nc_, acc, k->n, dnext, stride, 1, k->w + j0, ld);
-    prod(nb_, nc_, acc, no, ey, ey_stride, 1, k->wout + j0, ld);
+    prod(nb_, nc_, acc, k->no, ey, ey_stride, 1, k->wout + j0, ld);
     const __m256 c2 = _mm256_set1_ps(k->c2), c1 = _mm256_set1_ps(k->c1);
     const __m256 sgn = _mm256_set1_ps(-0.0f), zero = _mm256_setzero_ps();
 #pragma GCC unroll 3
     for (int c = 0; c < nc_; c++) {
         const size_t j = j0 + 8 * (size_t)c;
         const __m256 al = _mm256_load_ps(k->alpha + j), om = _mm256_load_ps(k->one_m_alpha + j);
-        __m256 dt[4], hv[4];
 #pragma GCC unroll 4
         for (int b = 0; b < nb_; b++) {
-            hv[b] = _mm256_load_ps(h + (size_t)b * stride + j);
-            __m256 g = _mm256_fmadd_ps(c2, hv[b], acc[b][c]);
+            const __m256 hv = _mm256_load_ps(h + (size_t)b * stride + j);
+            __m256 g = _mm256_fmadd_ps(c2, hv, acc[b][c]);
             if (k->c1 != 0.0f) {
                 /* sign(h): +-1, 0 at 0 */
-                __m256 s = _mm256_or_ps(_mm256_and_ps(hv[b], sgn), _mm256_set1_ps(1.0f));
-                s = _mm256_andnot_ps(_mm256_cmp_ps(hv[b], zero, _CMP_EQ_OQ), s);
+                __m256 s = _mm256_or_ps(_mm256_and_ps(hv, sgn), _mm256_set1_ps(1.0f));
+                s = _mm256_andnot_ps(_mm256_cmp_ps(hv, zero, _CMP_EQ_OQ), s);
                 g = _mm256_fmadd_ps(c1, s, g);
             }
             float *dp = dd + (size_t)b * stride + j, *delp = delta + (size_t)b * ld + j;
             __m256 del = _mm256_fmadd_ps(_mm256_load_ps(dp), g,
                                          _mm256_mul_ps(om, _mm256_load_ps(delp)));
             _mm256_store_ps(delp, del);
-            dt[b] = _mm256_mul_ps(al, del);
-            _mm256_store_ps(dp, dt[b]);
-        }
-        /* gradient sums: W_in (x_k Delta~), b (Delta~), W_out (ey_o h) */
-        for (size_t q = 0; q < ni; q++) {
-            float *ap = gacc + q * ld + j;
-            __m256 s = _mm256_load_ps(ap);
-#pragma GCC unroll 4
-            for (int b = 0; b < nb_; b++)
-                s = _mm256_fmadd_ps(_mm256_broadcast_ss(x + (size_t)b * x_stride + q), dt[b], s);
-            _mm256_store_ps(ap, s);
-        }
-        {
-            float *ap = gacc + ni * ld + j;
-            __m256 s = _mm256_load_ps(ap);
-#pragma GCC unroll 4
-            for (int b = 0; b < nb_; b++)
-                s = _mm256_add_ps(s, dt[b]);
-            _mm256_store_ps(ap, s);
-        }
-        for (size_t o = 0; o < no; o++) {
-            float *ap = gacc + (ni + 1 + o) * ld + j;
-            __m256 s = _mm256_load_ps(ap);
-#pragma GCC unroll 4
-            for (int b = 0; b < nb_; b++)
-                s = _mm256_fmadd_ps(_mm256_broadcast_ss(ey + (size_t)b * ey_stride + o), hv[b], s);
-            _mm256_store_ps(ap, s);
+            _mm256_store_ps(dp, _mm256_mul_ps(al, del));
         }
     }
 }
 
-/* grad W_rec block: c[i0 + b][j0 + 8c] += sum_r d[r][i0 + b] h[r][j0 + 8c] */
+/* gradient-sum block: c[b][j0 + 8q] += sum_r d[r*sd + b] h[r*sh + j0 + 8q] */
 AI void outer_block(const hdnet__outer_args *k, const int nb_, const int nc_, size_t j0,
-                    size_t rows, const float *d, const float *h, float *c)
+                    size_t rows, const float *d, size_t sd, const float *h, size_t sh, float *c)
 {
     __m256 acc[4][3];
     const size_t ld = k->ld;
     zero_acc(nb_, nc_, acc);
-    prod(nb_, nc_, acc, rows, d, 1, ld, h + j0, ld);
+    prod(nb_, nc_, acc, rows, d, 1, sd, h + j0, sh);
 #pragma GCC unroll 4
     for (int b = 0; b < nb_; b++)
 #pragma GCC unroll 3
@@ -253,18 +226,16 @@ AI void outer_block(const hdnet__outer_args *k, const int nb_, const int nc_, si
 #define BWD_INST(NBV, NCV)                                                                   \
     static __attribute__((noinline)) void bwd_##NBV##_##NCV(                                 \
         const hdnet__bwd_args *k, size_t j0, const float *dn, float *dd, const float *h,     \
-        size_t stride, const float *ey, size_t ey_stride, const float *x, size_t x_stride,   \
-        float *delta, float *acc)                                                            \
+        size_t stride, const float *ey, size_t ey_stride, float *delta)                      \
     {                                                                                        \
-        bwd_block(k, NBV, NCV, j0, dn, dd, h, stride, ey, ey_stride, x, x_stride, delta,     \
-                  acc);                                                                      \
+        bwd_block(k, NBV, NCV, j0, dn, dd, h, stride, ey, ey_stride, delta);                 \
     }
 #define OUTER_INST(NBV, NCV)                                                                 \
     static __attribute__((noinline)) void outer_##NBV##_##NCV(                               \
-        const hdnet__outer_args *k, size_t j0, size_t rows, const float *d, const float *h,  \
-        float *c)                                                                            \
+        const hdnet__outer_args *k, size_t j0, size_t rows, const float *d, size_t sd,       \
+        const float *h, size_t sh, float *c)                                                 \
     {                                                                                        \
-        outer_block(k, NBV, NCV, j0, rows, d, h, c);                                         \
+        outer_block(k, NBV, NCV, j0, rows, d, sd, h, sh, c);                                 \
     }
 #define INST_ALL(M) M(1, 1) M(1, 2) M(1, 3) M(2, 1) M(2, 2) M(2, 3) M(3, 1) M(3, 2) M(3, 3) \
                     M(4, 1) M(4, 2) M(4, 3)
@@ -312,38 +283,38 @@ void hdnet__fwd_avx2(const hdnet__fwd_args *k, size_t nb, const float *hprev, fl
 
 void hdnet__bwd_avx2(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
                      const float *h, size_t stride, const float *ey, size_t ey_stride,
-                     const float *x, size_t x_stride, float *delta, float *acc)
+                     float *delta)
 {
     const size_t ld = k->ld;
     for (size_t b0 = 0; b0 < nb; b0 += 4) {
-        const float *dn = dnext + b0 * stride, *hb = h + b0 * stride, *e = ey + b0 * ey_stride,
-                    *xb = x + b0 * x_stride;
+        const float *dn = dnext + b0 * stride, *hb = h + b0 * stride, *e = ey + b0 * ey_stride;
         float *d = dd + b0 * stride, *del = delta + b0 * ld;
         switch (nb - b0 >= 4 ? 4 : nb - b0) {
-        case 4: DISPATCH(bwd, 4, dn, d, hb, stride, e, ey_stride, xb, x_stride, del, acc); break;
-        case 3: DISPATCH(bwd, 3, dn, d, hb, stride, e, ey_stride, xb, x_stride, del, acc); break;
-        case 2: DISPATCH(bwd, 2, dn, d, hb, stride, e, ey_stride, xb, x_stride, del, acc); break;
-        default: DISPATCH(bwd, 1, dn, d, hb, stride, e, ey_stride, xb, x_stride, del, acc); break;
+        case 4: DISPATCH(bwd, 4, dn, d, hb, stride, e, ey_stride, del); break;
+        case 3: DISPATCH(bwd, 3, dn, d, hb, stride, e, ey_stride, del); break;
+        case 2: DISPATCH(bwd, 2, dn, d, hb, stride, e, ey_stride, del); break;
+        default: DISPATCH(bwd, 1, dn, d, hb, stride, e, ey_stride, del); break;
         }
     }
 }
 
-#define OUTER_PANEL 128
-void hdnet__outer_avx2(const hdnet__outer_args *k, size_t rows, const float *d, const float *h,
-                       float *c)
+/* Rows in panels that keep both operands in L1 while the c blocks sweep them. */
+#define OUTER_PANEL 32
+void hdnet__outer_avx2(const hdnet__outer_args *k, size_t rows, size_t m, const float *d,
+                       size_t sd, const float *h, size_t sh, float *c)
 {
-    const size_t ld = k->ld, n = k->n;
+    const size_t ld = k->ld;
     for (size_t r0 = 0; r0 < rows; r0 += OUTER_PANEL) {
         const size_t nr = rows - r0 < OUTER_PANEL ? rows - r0 : OUTER_PANEL;
-        const float *dp = d + r0 * ld, *hp = h + r0 * ld;
-        for (size_t i0 = 0; i0 < n; i0 += 4) {
+        const float *dp = d + r0 * sd, *hp = h + r0 * sh;
+        for (size_t i0 = 0; i0 < m; i0 += 4) {
             const float *di = dp + i0;
             float *ci = c + i0 * ld;
-            switch (n - i0 >= 4 ? 4 : n - i0) {
-            case 4: DISPATCH(outer, 4, nr, di, hp, ci); break;
-            case 3: DISPATCH(outer, 3, nr, di, hp, ci); break;
-            case 2: DISPATCH(outer, 2, nr, di, hp, ci); break;
-            default: DISPATCH(outer, 1, nr, di, hp, ci); break;
+            switch (m - i0 >= 4 ? 4 : m - i0) {
+            case 4: DISPATCH(outer, 4, nr, di, sd, hp, sh, ci); break;
+            case 3: DISPATCH(outer, 3, nr, di, sd, hp, sh, ci); break;
+            case 2: DISPATCH(outer, 2, nr, di, sd, hp, sh, ci); break;
+            default: DISPATCH(outer, 1, nr, di, sd, hp, sh, ci); break;
             }
         }
     }

@@ -11,9 +11,9 @@ void hdnet__fwd_avx512(const hdnet__fwd_args *k, size_t nb, const float *hprev, 
 
 void hdnet__bwd_avx512(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
                        const float *h, size_t stride, const float *ey, size_t ey_stride,
-                       const float *x, size_t x_stride, float *delta, float *acc)
+                       float *delta)
 {
-    hdnet__bwd_avx2(k, nb, dnext, dd, h, stride, ey, ey_stride, x, x_stride, delta, acc);
+    hdnet__bwd_avx2(k, nb, dnext, dd, h, stride, ey, ey_stride, delta);
 }
 
 void hdnet__out_avx512(const hdnet__out_args *k, size_t nb, const float *h, size_t stride,
@@ -22,8 +22,8 @@ void hdnet__out_avx512(const hdnet__out_args *k, size_t nb, const float *h, size
     hdnet__out_avx2(k, nb, h, stride, y, y_stride, sums);
 }
 
-void hdnet__outer_avx512(const hdnet__outer_args *k, size_t rows, const float *d,
-                         const float *h, float *c)
+void hdnet__outer_avx512(const hdnet__outer_args *k, size_t rows, size_t m, const float *d,
+                         size_t sd, const float *h, size_t sh, float *c)
 {
-    hdnet__outer_avx2(k, rows, d, h, c);
+    hdnet__outer_avx2(k, rows, m, d, sd, h, sh, c);
 }

@@ -96,9 +96,10 @@ static void run_case(int kind, size_t n, size_t nb, int act, int flags)
 
     hdnet__fwd_args fa = {n, ld, ni, w, win, bias, alpha, act, HDNET_KINK_ONE_SIDED,
                           flags & 1, (flags >> 1) & 1, 1.3f};
-    hdnet__bwd_args ba = {n, ld, no, ni, w, wout, alpha, oma, 0.01f, (flags & 4) ? 0.003f : 0.0f};
+    hdnet__bwd_args ba = {n, ld, no, w, wout, alpha, oma, 0.01f, (flags & 4) ? 0.003f : 0.0f};
     hdnet__out_args oa = {n, ld, no, wout};
-    hdnet__outer_args ga = {n, ld};
+    hdnet__outer_args ga = {ld};
+    static const float one = 1.0f;
     hdnet__kernels *ks[2] = {&kp, &kv};
     for (int v = 0; v < 2; v++) {
         /* two forward steps, then two backward steps, as the engine does */
@@ -109,8 +110,12 @@ static void run_case(int kind, size_t n, size_t nb, int act, int flags)
         ks[v]->out(&oa, nb, H[v] + 2 * ld, stride, y[v], no, sums[v]);
         for (size_t t = 2; t-- > 0;)
             ks[v]->bwd(&ba, nb, G[v] + (t + 1) * ld, G[v] + t * ld, H[v] + (t + 1) * ld, stride,
-                       ey + t * no, T * no, x + t * ni, T * ni, Dl[v], acc[v]);
-        ks[v]->outer(&ga, nb * (T + 1), G[v], H[v], C[v]);
+                       ey + t * no, T * no, Dl[v]);
+        /* the gradient sums: large m (BLAS in the portable set), strided d, and ones */
+        ks[v]->outer(&ga, nb * (T + 1), n, G[v], ld, H[v], ld, C[v]);
+        ks[v]->outer(&ga, nb * T, ni, x, ni, G[v], ld, acc[v]);
+        ks[v]->outer(&ga, nb * T, no, ey, no, H[v] + ld, ld, acc[v] + ni * ld);
+        ks[v]->outer(&ga, nb * (T + 1), 1, &one, 0, G[v], ld, acc[v] + (ni + no) * ld);
     }
     close_rows(H[1], H[0], nb * (T + 1), n, ld, KTOL, "h", act);
     close_rows(G[1], G[0], nb * (T + 1), n, ld, KTOL, "d/delta~", act);
