@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NB 4 /* trials per kernel call (register block of the vector kernels) */
+#define NB 8 /* trials per kernel call (two register blocks of the vector kernels) */
 
 typedef struct worker {
     struct hdnet__engine *e;

@@ -49,14 +49,13 @@ AI __m256 tanh_v(__m256 x)
     p = _mm256_mul_ps(p, x2);
     __m256 small = _mm256_fmadd_ps(p, ax, ax);
     /* large: 1 - 2 / (e^{2|x|} + 1) */
-    __m256 y = _mm256_min_ps(_mm256_add_ps(ax, ax), _mm256_set1_ps(18.0f));
+    /* min(18, y) returns y when y is NaN, so NaN propagates */
+    __m256 y = _mm256_min_ps(_mm256_set1_ps(18.0f), _mm256_add_ps(ax, ax));
     __m256 e = exp_pos(y);
     __m256 large = _mm256_sub_ps(_mm256_set1_ps(1.0f),
                                  _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, _mm256_set1_ps(1.0f))));
     __m256 is_small = _mm256_cmp_ps(ax, _mm256_set1_ps(0.25f), _CMP_LT_OQ);
     __m256 t = _mm256_blendv_ps(large, small, is_small);
-    /* NaN in, NaN out */
-    t = _mm256_blendv_ps(t, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
     return _mm256_or_ps(t, sx);
 }
 
@@ -245,22 +244,78 @@ INST_ALL(OUTER_INST)
 
 /* Column groups: vectors of 8 in groups of 3, except that a remainder of one
  * vector is avoided (13 = 3+3+3+2+2): the 2-vector blocks stay FMA-bound,
- * a 1-vector block would be load-bound. */
+ * a 1-vector block would be load-bound. Returns the number of groups. */
+static size_t col_groups(size_t ld, size_t *j0s, int *ncs)
+{
+    size_t nv = ld / 8, j0 = 0, g = 0;
+    size_t n3 = nv % 3 == 1 && nv >= 4 ? (nv - 4) / 3 : nv / 3;
+    for (size_t q = 0; q < n3; q++, j0 += 24, g++) {
+        j0s[g] = j0;
+        ncs[g] = 3;
+    }
+    for (size_t r = nv - 3 * n3; r > 0; g++) {
+        int c = r >= 2 ? 2 : 1;
+        j0s[g] = j0;
+        ncs[g] = c;
+        j0 += 8 * (size_t)c;
+        r -= (size_t)c;
+    }
+    return g;
+}
+
 #define DISPATCH(PFX, NB, ...)                                                               \
     do {                                                                                     \
-        size_t nv_ = ld / 8, j0 = 0;                                                         \
-        size_t n3_ = nv_ % 3 == 1 && nv_ >= 4 ? (nv_ - 4) / 3 : nv_ / 3;                     \
-        for (size_t g_ = 0; g_ < n3_; g_++, j0 += 24)                                        \
-            PFX##_##NB##_3(k, j0, __VA_ARGS__);                                              \
-        for (size_t r_ = nv_ - 3 * n3_; r_ > 0;) {                                           \
-            if (r_ >= 2) {                                                                   \
-                PFX##_##NB##_2(k, j0, __VA_ARGS__);                                          \
-                j0 += 16;                                                                    \
-                r_ -= 2;                                                                     \
-            } else {                                                                         \
-                PFX##_##NB##_1(k, j0, __VA_ARGS__);                                          \
-                j0 += 8;                                                                     \
-                r_ -= 1;                                                                     \
+        size_t j0s_[64];                                                                     \
+        int ncs_[64];                                                                        \
+        for (size_t c0_ = 0; c0_ < ld; c0_ += 64 * 8) {                                      \
+            size_t span_ = ld - c0_ < 64 * 8 ? ld - c0_ : 64 * 8;                            \
+            size_t ng_ = col_groups(span_, j0s_, ncs_);                                      \
+            for (size_t g_ = 0; g_ < ng_; g_++) {                                            \
+                size_t j0 = c0_ + j0s_[g_];                                                  \
+                if (ncs_[g_] == 3)                                                           \
+                    PFX##_##NB##_3(k, j0, __VA_ARGS__);                                      \
+                else if (ncs_[g_] == 2)                                                      \
+                    PFX##_##NB##_2(k, j0, __VA_ARGS__);                                      \
+                else                                                                         \
+                    PFX##_##NB##_1(k, j0, __VA_ARGS__);                                      \
+            }                                                                                \
+        }                                                                                    \
+    } while (0)
+
+/* Trials in sub-blocks of 4 inside each column group, so that the group's
+ * slab of the matrix (n rows x 96 bytes) is read from L1 by every sub-block. */
+#define SUB_CALL(PFX, J0, NC, NBV, ...)                                                      \
+    do {                                                                                     \
+        switch ((NBV) * 4 + (NC)) {                                                          \
+        case 4 * 4 + 3: PFX##_4_3(k, J0, __VA_ARGS__); break;                                \
+        case 4 * 4 + 2: PFX##_4_2(k, J0, __VA_ARGS__); break;                                \
+        case 4 * 4 + 1: PFX##_4_1(k, J0, __VA_ARGS__); break;                                \
+        case 3 * 4 + 3: PFX##_3_3(k, J0, __VA_ARGS__); break;                                \
+        case 3 * 4 + 2: PFX##_3_2(k, J0, __VA_ARGS__); break;                                \
+        case 3 * 4 + 1: PFX##_3_1(k, J0, __VA_ARGS__); break;                                \
+        case 2 * 4 + 3: PFX##_2_3(k, J0, __VA_ARGS__); break;                                \
+        case 2 * 4 + 2: PFX##_2_2(k, J0, __VA_ARGS__); break;                                \
+        case 2 * 4 + 1: PFX##_2_1(k, J0, __VA_ARGS__); break;                                \
+        case 1 * 4 + 3: PFX##_1_3(k, J0, __VA_ARGS__); break;                                \
+        case 1 * 4 + 2: PFX##_1_2(k, J0, __VA_ARGS__); break;                                \
+        default: PFX##_1_1(k, J0, __VA_ARGS__); break;                                       \
+        }                                                                                    \
+    } while (0)
+
+#define GROUPS_OUTER(BODY)                                                                   \
+    do {                                                                                     \
+        size_t j0s_[64];                                                                     \
+        int ncs_[64];                                                                        \
+        for (size_t c0_ = 0; c0_ < ld; c0_ += 64 * 8) {                                      \
+            size_t span_ = ld - c0_ < 64 * 8 ? ld - c0_ : 64 * 8;                            \
+            size_t ng_ = col_groups(span_, j0s_, ncs_);                                      \
+            for (size_t g_ = 0; g_ < ng_; g_++) {                                            \
+                const size_t j0 = c0_ + j0s_[g_];                                            \
+                const int nc = ncs_[g_];                                                     \
+                for (size_t b0 = 0; b0 < nb; b0 += 4) {                                      \
+                    const int nbv = nb - b0 >= 4 ? 4 : (int)(nb - b0);                       \
+                    BODY;                                                                    \
+                }                                                                            \
             }                                                                                \
         }                                                                                    \
     } while (0)
@@ -269,16 +324,8 @@ void hdnet__fwd_avx2(const hdnet__fwd_args *k, size_t nb, const float *hprev, fl
                      float *ud, size_t stride, const float *x, size_t x_stride, float *a)
 {
     const size_t ld = k->ld;
-    for (size_t b0 = 0; b0 < nb; b0 += 4) {
-        const float *hp = hprev + b0 * stride, *xb = x + b0 * x_stride;
-        float *hb = h + b0 * stride, *u = ud + b0 * stride, *ab = a + b0 * ld;
-        switch (nb - b0 >= 4 ? 4 : nb - b0) {
-        case 4: DISPATCH(fwd, 4, hp, hb, u, stride, xb, x_stride, ab); break;
-        case 3: DISPATCH(fwd, 3, hp, hb, u, stride, xb, x_stride, ab); break;
-        case 2: DISPATCH(fwd, 2, hp, hb, u, stride, xb, x_stride, ab); break;
-        default: DISPATCH(fwd, 1, hp, hb, u, stride, xb, x_stride, ab); break;
-        }
-    }
+    GROUPS_OUTER(SUB_CALL(fwd, j0, nc, nbv, hprev + b0 * stride, h + b0 * stride,
+                          ud + b0 * stride, stride, x + b0 * x_stride, x_stride, a + b0 * ld));
 }
 
 void hdnet__bwd_avx2(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
@@ -286,16 +333,9 @@ void hdnet__bwd_avx2(const hdnet__bwd_args *k, size_t nb, const float *dnext, fl
                      float *delta)
 {
     const size_t ld = k->ld;
-    for (size_t b0 = 0; b0 < nb; b0 += 4) {
-        const float *dn = dnext + b0 * stride, *hb = h + b0 * stride, *e = ey + b0 * ey_stride;
-        float *d = dd + b0 * stride, *del = delta + b0 * ld;
-        switch (nb - b0 >= 4 ? 4 : nb - b0) {
-        case 4: DISPATCH(bwd, 4, dn, d, hb, stride, e, ey_stride, del); break;
-        case 3: DISPATCH(bwd, 3, dn, d, hb, stride, e, ey_stride, del); break;
-        case 2: DISPATCH(bwd, 2, dn, d, hb, stride, e, ey_stride, del); break;
-        default: DISPATCH(bwd, 1, dn, d, hb, stride, e, ey_stride, del); break;
-        }
-    }
+    GROUPS_OUTER(SUB_CALL(bwd, j0, nc, nbv, dnext + b0 * stride, dd + b0 * stride,
+                          h + b0 * stride, stride, ey + b0 * ey_stride, ey_stride,
+                          delta + b0 * ld));
 }
 
 /* Rows in panels that keep both operands in L1 while the c blocks sweep them. */
