@@ -1,21 +1,27 @@
 /* The gradient engine (spec §4.3): forward and backward over a batch with
  * every workspace allocated at create time, a pthreads pool that splits the
- * batch into contiguous trial chunks, and a deterministic fixed-order
- * reduction of the per-thread partial gradients.
+ * batch into contiguous trial chunks (one per thread), and a deterministic
+ * fixed-order reduction of the per-thread partial gradients.
  *
- * Workspaces (ld = N rounded up to 8 floats, padding columns unused):
+ * Workspaces (ld = N rounded up to the kernels' vector width, 8 or 16 floats;
+ * padding columns are never read into a result):
  *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; before the
- *                       forward pass slots 1..T hold the rate noise (or 0)
- *   G [trial][T+1][ld]  before the forward pass U_t = W_in x_t + b (+ pre-noise)
- *                       in slot t; the forward kernel overwrites it with
- *                       D_t = f'(A_t); the backward kernel overwrites that
- *                       with Delta~_t = Delta_t diag(alpha); slot T is 0
+ *                       forward pass slots 1..T hold the rate noise
+ *   G [trial][T+1][ld]  pre-activation noise (if any), then D_t = f'(A_t) in
+ *                       slot t (forward kernel), then Delta~_t = Delta_t diag(alpha)
+ *                       (backward kernel, in place); slot T is 0
  *   E [trial][T][O]     output noise, then Ey_t = 2c M (y - yhat)
- * After the backward recurrence grad W_rec = G^T H is one SGEMM per thread
- * over its B_chunk*(T+1) rows (both operands contiguous, row stride ld).
- * The input projection (I = 3) and the W_in, b, W_out, b_out and a0 sums are
- * fused into the per-step passes instead of separate GEMMs: with three inputs
- * a GEMM would only add a pass over memory. */
+ * Per step the kernels do H_{t-1} W_rec^T fused with the input projection
+ * x_t W_in^T + b (I = 3: three more rank-1 terms, cheaper than a separate GEMM
+ * pass over B*T*N floats), the Euler update, f, f' and the noise; the readout,
+ * the loss terms and Ey follow while the rows are in L1. Backward:
+ * Delta~_{t+1} W_rec + Ey_t W_out fused with the rate terms and the Delta
+ * recurrence. After the backward pass of each block of trials, the W_in, b and
+ * W_out sums, and after the whole chunk grad W_rec = G^T H as one product over
+ * the chunk's B_chunk*(T+1) rows (both operands contiguous, row stride ld)
+ * run through the kernels' outer-product routine (our own register-blocked
+ * kernel; the portable set calls BLAS for it). No BLAS call in the vector
+ * path, so OpenBLAS threads never compete with ours. */
 #include "internal.h"
 
 #include <math.h>
@@ -451,7 +457,7 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
     e->n = net->n;
     e->ni = net->ni;
     e->no = net->no;
-    e->ld = (net->n + 7) & ~(size_t)7;
+    e->ld = (net->n + kern.align - 1) / kern.align * kern.align;
     e->nthreads = n_threads;
     e->nsm = e->n * e->ni + e->n + e->no * e->n + e->no + e->n;
     const size_t ld = e->ld, n = e->n;

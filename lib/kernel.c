@@ -153,6 +153,7 @@ int hdnet__kernel_select(int request, hdnet__kernels *out)
     if (!hdnet__kernel_supported(request))
         return hdnet__error(HDNET_ENOTSUP, "kernel %d is not supported by this CPU", request);
     out->kind = request;
+    out->align = request == HDNET_KERNEL_AVX512 ? 16 : 8;
     switch (request) {
     case HDNET_KERNEL_AVX2:
         out->fwd = hdnet__fwd_avx2;

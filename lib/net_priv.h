@@ -135,6 +135,7 @@ typedef struct {
     hdnet__out_fn out;
     hdnet__outer_fn outer;
     int kind;
+    size_t align; /* row length ld must be a multiple of this many floats */
 } hdnet__kernels;
 
 #define HDNET__KERNEL_DECL(sfx)                                                                 \

@@ -45,7 +45,8 @@ static void run_case(int kind, size_t n, size_t nb, int act, int flags)
     hdnet__kernels kv, kp;
     ck_assert_ok(hdnet__kernel_select(kind, &kv));
     ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_PORTABLE, &kp));
-    const size_t ld = (n + 7) & ~(size_t)7, ni = 3, no = 2, T = 3, stride = (T + 1) * ld;
+    const size_t ld = (n + kv.align - 1) / kv.align * kv.align, ni = 3, no = 2, T = 3,
+                 stride = (T + 1) * ld;
     float *w = falloc(n * ld), *win = falloc(ni * ld), *bias = falloc(ld), *alpha = falloc(ld),
           *oma = falloc(ld), *wout = falloc(no * ld);
     for (size_t i = 0; i < n; i++)
