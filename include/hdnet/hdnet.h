@@ -25,5 +25,6 @@
 #include "task.h"
 #include "net.h"
 #include "train.h"
+#include "io.h"
 
 #endif
