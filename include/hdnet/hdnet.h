@@ -24,6 +24,7 @@
 #include "rng.h"
 #include "task.h"
 #include "net.h"
+#include "train.h"
 #include "io.h"
 
 #endif
