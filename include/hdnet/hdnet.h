@@ -24,5 +24,6 @@
 #include "rng.h"
 #include "task.h"
 #include "net.h"
+#include "analysis.h"
 
 #endif
