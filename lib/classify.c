@@ -58,7 +58,11 @@ static size_t otsu_split(const double *y, size_t n, double *thr, double *d)
     s0 /= (double)best;
     s1 /= (double)(n - best);
     *thr = 0.5 * (y[best - 1] + y[best]);
-    *d = (s0 + s1) > 0 ? sqrt(2.0) * fabs(mu1 - mu0) / sqrt(s0 + s1) : INFINITY;
+    if (fabs(mu1 - mu0) <= 1e-12 * (1.0 + fabs(mu0))) { /* identical values up to rounding */
+        *d = 0;
+        return best;
+    }
+    *d = (s0 + s1) > 0 ? sqrt(2.0) * fabs(mu1 - mu0) / sqrt(s0 + s1) : (mu1 != mu0 ? INFINITY : 0.0);
     return best;
 }
 
