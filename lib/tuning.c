@@ -27,8 +27,8 @@ struct hdnet_tuning {
     uint64_t n_incl1, n_nonfinite;
     double *sum_c[4];  /* [H][N]: true, decoded, ccw, cw */
     double *cnt_c;     /* [4][H] */
-    double *sum_map[2]; /* [V*H][N] */
-    double *cnt_map[2]; /* [V*H] */
+    double *sum_map[2]; /* [H*V][N], heading-major */
+    double *cnt_map[2]; /* [H][V] */
     double *act_min, *act_max;
     double *us; /* [HDNET_US_COUNT][N] */
     double *gsum; /* [V][N] */
@@ -180,10 +180,38 @@ static long hd_bin(const hdnet_tuning *t, double deg)
     return k < 0 ? 0 : k;
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("tree-vectorize")))
+#endif
 static void add_row(double *restrict dst, const float *restrict r, size_t n)
 {
-    for (size_t u = 0; u < n; u++)
+    size_t u = 0;
+    for (; u + 4 <= n; u += 4) { /* unrolled so the compiler can pair the adds (SLP) */
+        double a0 = dst[u] + (double)r[u], a1 = dst[u + 1] + (double)r[u + 1];
+        double a2 = dst[u + 2] + (double)r[u + 2], a3 = dst[u + 3] + (double)r[u + 3];
+        dst[u] = a0;
+        dst[u + 1] = a1;
+        dst[u + 2] = a2;
+        dst[u + 3] = a3;
+    }
+    for (; u < n; u++)
         dst[u] += (double)r[u];
+}
+
+/* 1 if every value is finite (x*0 is NaN exactly for Inf and NaN). */
+static int all_finite(const float *r, size_t n)
+{
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t u = 0;
+    for (; u + 4 <= n; u += 4) {
+        s0 += r[u] * 0.0f;
+        s1 += r[u + 1] * 0.0f;
+        s2 += r[u + 2] * 0.0f;
+        s3 += r[u + 3] * 0.0f;
+    }
+    for (; u < n; u++)
+        s0 += r[u] * 0.0f;
+    return (s0 + s1 + s2 + s3) == 0.0f;
 }
 
 int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cue,
@@ -216,14 +244,9 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
         if (!isfinite(heading[s]) || !isfinite(av[s]))
             return hdnet__error(HDNET_ERANGE, "hdnet_tuning_add: non-finite heading or av at sample %zu", s);
     if (t->pass > 0)
-        for (size_t s = 0; s < S; s++) {
-            double sum = 0;
-            const float *r = rates + s * N;
-            for (size_t u = 0; u < N; u++)
-                sum += (double)r[u];
-            if (!isfinite(sum))
+        for (size_t s = 0; s < S; s++)
+            if (!all_finite(rates + s * N, N))
                 return hdnet__error(HDNET_ERANGE, "hdnet_tuning_add: non-finite rate at sample %zu", s);
-        }
     int all_steps = t->compat != HDNET_COMPAT_LIBRARY;
     t->n_samples[t->pass] += S;
     if (t->pass == 0) {
@@ -256,14 +279,14 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
             for (size_t k = 0; k < n_steps; k++) {
                 size_t s = b * n_steps + k;
                 const float *r = rates + s * N;
-                if (k >= cue)
+                if (k >= cue) {
+                    double *mn = t->act_min, *mx = t->act_max;
                     for (size_t u = 0; u < N; u++) {
                         double v = r[u];
-                        if (v < t->act_min[u])
-                            t->act_min[u] = v;
-                        if (v > t->act_max[u])
-                            t->act_max[u] = v;
+                        mn[u] = v < mn[u] ? v : mn[u];
+                        mx[u] = v > mx[u] ? v : mx[u];
                     }
+                }
                 if (!all_steps && k < cue)
                     continue;
                 t->n_incl1++;
@@ -272,8 +295,7 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
                 long ka = hdnet__bin_find(t->av_edges, V, w);
                 if (ka < 0) /* outside the pass-0 range: the samples differ */
                     ka = w < t->av_edges[0] ? 0 : (long)V - 1;
-                add_row(t->sum_c[0] + (size_t)kh * N, r, N);
-                t->cnt_c[kh] += 1;
+                t->cnt_c[kh] += 1; /* sum_c[0] is formed from the map when pass 1 closes */
                 if (w > 0) {
                     add_row(t->sum_c[2] + (size_t)kh * N, r, N);
                     t->cnt_c[2 * H + (size_t)kh] += 1;
@@ -281,7 +303,7 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
                     add_row(t->sum_c[3] + (size_t)kh * N, r, N);
                     t->cnt_c[3 * H + (size_t)kh] += 1;
                 }
-                size_t cell = (size_t)ka * H + (size_t)kh;
+                size_t cell = (size_t)kh * V + (size_t)ka; /* [hd][av]: consecutive samples stay close */
                 add_row(t->sum_map[0] + cell * N, r, N);
                 t->cnt_map[0][cell] += 1;
                 if (outputs) {
@@ -293,9 +315,8 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
                     if (th < 0)
                         th += 360.0;
                     long kd = hd_bin(t, th);
-                    add_row(t->sum_c[1] + (size_t)kd * N, r, N);
                     t->cnt_c[H + (size_t)kd] += 1;
-                    size_t celld = (size_t)ka * H + (size_t)kd;
+                    size_t celld = (size_t)kd * V + (size_t)ka;
                     add_row(t->sum_map[1] + celld * N, r, N);
                     t->cnt_map[1][celld] += 1;
                 }
@@ -434,10 +455,20 @@ static int close_pass1(hdnet_tuning *t)
         return hdnet__error(HDNET_ENOMEM, "hdnet_tuning_next_pass: out of memory");
     int baseline = (int)hdnet__ap(&t->p, HDNET_A_CM_BASELINE);
     size_t smooth = (size_t)hdnet__ap(&t->p, HDNET_A_SMOOTH_BINS);
+    /* heading curves (true, decoded) from the map sums, in a fixed order */
+    for (int m = 0; m < 2; m++)
+        for (size_t k = 0; k < H; k++) {
+            double *dst = t->sum_c[m] + k * N;
+            for (size_t j = 0; j < V; j++) {
+                const double *src = t->sum_map[m] + (k * V + j) * N;
+                for (size_t u = 0; u < N; u++)
+                    dst[u] += src[u];
+            }
+        }
     /* all-heading AV curve sums */
     for (size_t j = 0; j < V; j++)
         for (size_t k = 0; k < H; k++) {
-            size_t cell = j * H + k;
+            size_t cell = k * V + j;
             t->gcnt[j] += t->cnt_map[0][cell];
             double *dst = t->gsum + j * N;
             const double *src = t->sum_map[0] + cell * N;
@@ -684,8 +715,11 @@ static void copy_map(const hdnet_tuning *t, int dec, int rownorm, double *out)
     double minr = hdnet__ap(&t->p, HDNET_A_ROWNORM_MIN_RANGE);
     for (size_t u = 0; u < N; u++) {
         double *o = out + u * C;
-        for (size_t c = 0; c < C; c++)
-            o[c] = cnt[c] > 0 ? sum[c * N + u] / cnt[c] : NAN;
+        for (size_t j = 0; j < V; j++)
+            for (size_t k = 0; k < H; k++) {
+                size_t c = k * V + j;
+                o[j * H + k] = cnt[c] > 0 ? sum[c * N + u] / cnt[c] : NAN;
+            }
         if (!rownorm)
             continue;
         for (size_t j = 0; j < V; j++) {
@@ -738,8 +772,13 @@ int hdnet_tuning_copy(const hdnet_tuning *t, int id, double *out, size_t out_len
     case HDNET_TU_MAP_DEC: copy_map(t, 1, 0, out); break;
     case HDNET_TU_MAP_ROWNORM: copy_map(t, 0, 1, out); break;
     case HDNET_TU_MAP_DEC_ROWNORM: copy_map(t, 1, 1, out); break;
-    case HDNET_TU_MAP_COUNTS: memcpy(out, t->cnt_map[0], len * sizeof *out); break;
-    case HDNET_TU_MAP_DEC_COUNTS: memcpy(out, t->cnt_map[1], len * sizeof *out); break;
+    case HDNET_TU_MAP_COUNTS: case HDNET_TU_MAP_DEC_COUNTS: {
+        const double *cm = t->cnt_map[id == HDNET_TU_MAP_DEC_COUNTS];
+        for (size_t j = 0; j < V; j++)
+            for (size_t k = 0; k < H; k++)
+                out[j * H + k] = cm[k * V + j];
+        break;
+    }
     case HDNET_TU_AV_CURVE:
         for (size_t u = 0; u < N; u++)
             curve_of(t->gsum, t->gcnt, V, N, u, out + u * V);
