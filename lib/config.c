@@ -26,6 +26,7 @@ static const char *const act_names[] = {
 static const char *const self_names[] = {"none", "init_only", "free", NULL};
 static const char *const init_names[] = {"pytorch", "orthogonal", NULL};
 static const char *const kink_names[] = {"one_sided", "half", NULL};
+static const char *const kernel_names[] = {"auto", "portable", "avx2", "avx512", NULL};
 static const char *const stretch_names[] = {"half", "first_k", "none", NULL};
 static const char *const boundary_names[] = {"periodic", "bounded", NULL};
 static const char *const batch_names[] = {"fresh", "fixed", "per_update_seed", NULL};
@@ -59,6 +60,7 @@ static const param_def params[] = {
     {HDNET_P_LEARN_B_OUT, "learn_b_out", KIND_INT, 0, 1, 0, NULL},
     {HDNET_P_LEARN_A0, "learn_ah0", KIND_INT, 0, 1, 1, NULL},
     {HDNET_P_KINK, "kink", KIND_ENUM, 0, 1, HDNET_KINK_ONE_SIDED, kink_names},
+    {HDNET_P_KERNEL, "kernel", KIND_ENUM, 0, 3, HDNET_KERNEL_AUTO, kernel_names},
 
     {HDNET_P_STEPS, "steps", KIND_INT, 1, BIG, 500, NULL},
     {HDNET_P_CUE, "cue", KIND_INT, 0, BIG, 10, NULL},

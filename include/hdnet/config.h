@@ -43,6 +43,7 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_LEARN_B_OUT     18   /**< (0) */
 #define HDNET_P_LEARN_A0        19   /**< (1) */
 #define HDNET_P_KINK            20   /**< HDNET_KINK_*: retanh'(0) (one_sided: 0) */
+#define HDNET_P_KERNEL          25   /**< HDNET_KERNEL_*: per-step kernels (auto) */
 
 /* ---- task (ids 100-199) ---- */
 #define HDNET_P_STEPS          100   /**< T, steps per trial (500) */
@@ -116,6 +117,11 @@ typedef struct hdnet_config hdnet_config;
 
 #define HDNET_KINK_ONE_SIDED  0  /**< retanh'(0) = 0 */
 #define HDNET_KINK_HALF       1  /**< retanh'(0) = 1/2, as PyTorch autograd */
+
+#define HDNET_KERNEL_AUTO     0  /**< best kernel the CPU supports */
+#define HDNET_KERNEL_PORTABLE 1  /**< plain C */
+#define HDNET_KERNEL_AVX2     2  /**< AVX2 + FMA (ENOTSUP where the CPU lacks it) */
+#define HDNET_KERNEL_AVX512   3  /**< AVX-512F (ENOTSUP where the CPU lacks it) */
 
 #define HDNET_STRETCH_HALF    0  /**< trial i has a zero-av stretch iff i < B/2 (PyTorch) */
 #define HDNET_STRETCH_FIRST_K 1  /**< iff i < K (MATLAB, K = 200) */

@@ -25,5 +25,6 @@
 #include "task.h"
 #include "net.h"
 #include "analysis.h"
+#include "io.h"
 
 #endif

@@ -1,0 +1,725 @@
+/* The gradient engine (spec §4.3): forward and backward over a batch with
+ * every workspace allocated at create time, a pthreads pool that splits the
+ * batch into contiguous trial chunks, and a deterministic fixed-order
+ * reduction of the per-thread partial gradients.
+ *
+ * Workspaces (ld = N rounded up to 8 floats, padding columns unused):
+ *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; before the
+ *                       forward pass slots 1..T hold the rate noise (or 0)
+ *   G [trial][T+1][ld]  before the forward pass U_t = W_in x_t + b (+ pre-noise)
+ *                       in slot t; the forward kernel overwrites it with
+ *                       D_t = f'(A_t); the backward kernel overwrites that
+ *                       with Delta~_t = Delta_t diag(alpha); slot T is 0
+ *   E [trial][T][O]     output noise, then Ey_t = 2c M (y - yhat)
+ * After the backward recurrence grad W_rec = G^T H is one SGEMM per thread
+ * over its B_chunk*(T+1) rows (both operands contiguous, row stride ld).
+ * The input projection (I = 3) and the W_in, b, W_out, b_out and a0 sums are
+ * fused into the per-step passes instead of separate GEMMs: with three inputs
+ * a GEMM would only add a pass over memory. */
+#include "internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NB 4 /* trials per kernel call (register block of the vector kernels) */
+
+typedef struct worker {
+    struct hdnet__engine *e;
+    int index;
+    float *a;      /* [NB][ld] pre-activation state */
+    float *delta;  /* [NB][ld] Delta state of the backward pass */
+    float *acc;    /* [(ni + 1 + no) * ld]: per-block float sums for W_in, b, W_out */
+    float *tmp;    /* [ld] */
+    float *ybuf;   /* [NB][no] */
+    float sums[2 * NB];
+    double *gsm;   /* small blocks in double: W_in [n][ni], b [n], W_out [no][n], b_out [no], a0 [n] */
+    float *gwrec;  /* [n][ld] */
+    double loss[3]; /* sum M r^2, sum h^2, sum |h| */
+    int diverged;
+    hdnet_rng rng;
+    pthread_t tid;
+    int started;
+} worker;
+
+typedef enum { JOB_LOSS_GRAD, JOB_RUN } job_kind;
+
+struct hdnet__engine {
+    size_t maxb, T, n, ni, no, ld, nsm;
+    int nthreads;
+    hdnet__kernels kern;
+    float *H, *G, *E;
+    float *wt, *w, *wout, *wint, *brec, *alpha, *oma, *a0, *f0, *d0, *bout;
+    uint64_t *seeds;
+    worker *ws;
+    /* pool */
+    pthread_mutex_t mu;
+    pthread_cond_t start, done;
+    unsigned long gen;
+    int pending, stop, pool_ok;
+    /* current job */
+    job_kind job;
+    const hdnet_net *net;
+    size_t B;
+    const float *x, *y, *m, *noise, *a_init;
+    const hdnet_perturb *p;
+    float *yout, *rates, *shadow;
+    int draw, want_grad;
+    double c, c2f, c1f; /* loss scale, rate L2/L1 gradient scales */
+    float rate_sd, pre_sd, out_sd;
+    int rng_kind;
+};
+
+static void *xaligned(size_t n_floats)
+{
+    size_t bytes;
+    if (hdnet__mul(n_floats ? n_floats : 1, sizeof(float), &bytes))
+        return NULL;
+    bytes = (bytes + 63) & ~(size_t)63;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, bytes))
+        return NULL;
+    memset(p, 0, bytes);
+    return p;
+}
+
+/* ---- the per-chunk work ---- */
+
+/* Prepare trials [b0, b0+bs): noise into H slots 1..T, f(a_init) into slot 0,
+ * U into G slots 0..T-1, output noise into E (if drawn), a state. */
+static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t bs)
+{
+    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
+    for (size_t i = 0; i < bs; i++) {
+        size_t b = b0 + i;
+        float *H = e->H + b * st, *G = e->G + b * st;
+        float *ab = w->a + i * ld;
+        /* initial state */
+        if (e->a_init) {
+            const float *ai = e->a_init + b * n;
+            memcpy(ab, ai, n * sizeof *ab);
+            hdnet__act_rows(e->net->act, e->net->slope, e->net->kink, ai, H, NULL, n);
+        } else {
+            memcpy(ab, e->a0, ld * sizeof *ab);
+            memcpy(H, e->f0, ld * sizeof *H);
+        }
+        /* rate noise */
+        if (e->noise) {
+            for (size_t t = 0; t < T; t++) {
+                memcpy(H + (t + 1) * ld, e->noise + (b * T + t) * n, n * sizeof *H);
+                memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
+            }
+        } else if (e->draw) {
+            hdnet__rng_init(&w->rng, e->rng_kind, e->seeds[b]);
+            if (e->rate_sd > 0)
+                for (size_t t = 0; t < T; t++) {
+                    hdnet__rng_fill_normal_f32(&w->rng, H + (t + 1) * ld, n, e->rate_sd);
+                    memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
+                }
+        }
+        /* pre-activation noise (the input projection is done by the forward kernel) */
+        if (e->draw && e->pre_sd > 0)
+            for (size_t t = 0; t < T; t++) {
+                hdnet__rng_fill_normal_f32(&w->rng, G + t * ld, n, e->pre_sd);
+                memset(G + t * ld + n, 0, (ld - n) * sizeof *G);
+            }
+        memset(G + T * ld, 0, ld * sizeof *G);
+        if (e->draw && e->out_sd > 0) {
+            if (e->job == JOB_LOSS_GRAD)
+                hdnet__rng_fill_normal_f32(&w->rng, e->E + b * T * no, T * no, e->out_sd);
+            else if (e->yout)
+                hdnet__rng_fill_normal_f32(&w->rng, e->yout + b * T * no, T * no, e->out_sd);
+        }
+    }
+}
+
+static int block_finite(const float *a, size_t bs, size_t ld, size_t n)
+{
+    for (size_t i = 0; i < bs; i++)
+        for (size_t j = 0; j < n; j++)
+            if (!isfinite(a[i * ld + j]))
+                return 0;
+    return 1;
+}
+
+static void fwd_args(const struct hdnet__engine *e, hdnet__fwd_args *fa, int noisy)
+{
+    fa->n = e->n;
+    fa->ld = e->ld;
+    fa->ni = e->ni;
+    fa->w = e->wt;
+    fa->win = e->wint;
+    fa->bias = e->brec;
+    fa->add_u = e->draw && e->pre_sd > 0;
+    fa->alpha = e->alpha;
+    fa->act = e->net->act;
+    fa->kink = e->net->kink;
+    fa->slope = e->net->slope;
+    fa->noisy = noisy;
+}
+
+static void job_loss_grad(struct hdnet__engine *e, worker *w)
+{
+    const size_t T = e->T, n = e->n, ld = e->ld, ni = e->ni, no = e->no, st = (T + 1) * ld;
+    const size_t B = e->B, nt = (size_t)e->nthreads;
+    const size_t b0 = B * (size_t)w->index / nt, b1 = B * ((size_t)w->index + 1) / nt;
+    double *g_win = w->gsm, *g_b = g_win + n * ni, *g_wout = g_b + n, *g_bout = g_wout + no * n,
+           *g_a0 = g_bout + no;
+    memset(w->gsm, 0, e->nsm * sizeof *w->gsm);
+    memset(w->gwrec, 0, n * ld * sizeof *w->gwrec);
+    w->loss[0] = w->loss[1] = w->loss[2] = 0.0;
+    w->diverged = 0;
+    if (b0 == b1)
+        return;
+    hdnet__fwd_args fa;
+    fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
+    hdnet__bwd_args ba = {n, ld, no, ni, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__out_args oa = {n, ld, no, e->wout};
+    const float *bout = e->bout;
+    const int out_noise = e->draw && e->out_sd > 0;
+    const float c2 = (float)(2.0 * e->c);
+    for (size_t blk = b0; blk < b1; blk += NB) {
+        const size_t bs = b1 - blk < NB ? b1 - blk : NB;
+        prepare_block(e, w, blk, bs);
+        float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
+        double sm = 0, s2 = 0, s1 = 0;
+        for (size_t t = 0; t < T; t++) {
+            e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
+                        e->x + (blk * T + t) * ni, T * ni, w->a);
+            /* readout, loss terms and Ey while the new rates are in cache */
+            e->kern.out(&oa, bs, Hb + (t + 1) * ld, st, w->ybuf, no, w->sums);
+            for (size_t i = 0; i < bs; i++) {
+                const size_t q = ((blk + i) * T + t) * no;
+                float *Et = e->E + q;
+                for (size_t k = 0; k < no; k++) {
+                    float yv = w->ybuf[i * no + k] + bout[k] + (out_noise ? Et[k] : 0.0f);
+                    float r = yv - e->y[q + k], mk = e->m[q + k];
+                    sm += (double)mk * r * r;
+                    Et[k] = c2 * mk * r;
+                }
+                s2 += w->sums[2 * i];
+                s1 += w->sums[2 * i + 1];
+            }
+        }
+        w->loss[0] += sm;
+        w->loss[1] += s2;
+        w->loss[2] += s1;
+        if (!block_finite(w->a, bs, ld, n))
+            w->diverged = 1;
+        if (!e->want_grad)
+            continue;
+        /* backward recurrence, with the W_in, b and W_out sums fused in */
+        memset(w->delta, 0, NB * ld * sizeof *w->delta);
+        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
+        for (size_t t = T; t-- > 0;)
+            e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
+                        e->E + (blk * T + t) * no, T * no, e->x + (blk * T + t) * ni, T * ni,
+                        w->delta, w->acc);
+        for (size_t j = 0; j < n; j++) {
+            for (size_t k = 0; k < ni; k++)
+                g_win[j * ni + k] += w->acc[k * ld + j];
+            g_b[j] += w->acc[ni * ld + j];
+            for (size_t k = 0; k < no; k++)
+                g_wout[k * n + j] += w->acc[(ni + 1 + k) * ld + j];
+        }
+        for (size_t i = 0; i < bs; i++)
+            for (size_t t = 0; t < T; t++)
+                for (size_t k = 0; k < no; k++)
+                    g_bout[k] += e->E[((blk + i) * T + t) * no + k];
+        /* initial state: Delta_{-1} = Delta_0 (1 - alpha) + D_{-1} (Delta~_0 W_rec) */
+        for (size_t i = 0; i < bs; i++) {
+            const float *d0t = Gb + i * st;
+            const float *del = w->delta + i * ld;
+            float *g = w->tmp;
+            memset(g, 0, ld * sizeof *g);
+            for (size_t mm = 0; mm < n; mm++) {
+                const float v = d0t[mm];
+                const float *wm = e->w + mm * ld;
+                for (size_t j = 0; j < n; j++)
+                    g[j] += v * wm[j];
+            }
+            for (size_t j = 0; j < n; j++)
+                g_a0[j] += (double)del[j] * e->oma[j] + (double)e->d0[j] * g[j];
+        }
+    }
+    if (e->want_grad) {
+        /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
+        hdnet__outer_args ga = {n, ld};
+        e->kern.outer(&ga, (b1 - b0) * (T + 1), e->G + b0 * st, e->H + b0 * st, w->gwrec);
+    }
+}
+
+static int unit_in(const hdnet_perturb *p, const struct hdnet__perturb_item *it, size_t j)
+{
+    for (size_t u = 0; u < it->count; u++)
+        if ((size_t)p->units[it->first + u] == j)
+            return 1;
+    return 0;
+}
+
+static void job_run(struct hdnet__engine *e, worker *w)
+{
+    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
+    const size_t B = e->B, nt = (size_t)e->nthreads;
+    const size_t b0 = B * (size_t)w->index / nt, b1 = B * ((size_t)w->index + 1) / nt;
+    const hdnet_perturb *p = e->p;
+    w->diverged = 0;
+    hdnet__fwd_args fa;
+    fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
+    for (size_t blk = b0; blk < b1; blk += NB) {
+        const size_t bs = b1 - blk < NB ? b1 - blk : NB;
+        prepare_block(e, w, blk, bs);
+        float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
+        for (size_t t = 0; t < T; t++) {
+            /* outgoing perturbations: h_i[t-1] does not reach the recurrence */
+            if (p)
+                for (size_t q = 0; q < p->n_items; q++) {
+                    const struct hdnet__perturb_item *it = &p->items[q];
+                    if (it->mode == HDNET_PERTURB_RATE || t < it->t_on || t >= it->t_off)
+                        continue;
+                    for (size_t i = 0; i < bs; i++)
+                        for (size_t u = 0; u < it->count; u++)
+                            Hb[i * st + t * ld + (size_t)p->units[it->first + u]] = 0.0f;
+                }
+            e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
+                        e->x + (blk * T + t) * e->ni, T * e->ni, w->a);
+            for (size_t i = 0; i < bs; i++) {
+                const size_t b = blk + i;
+                float *h = Hb + i * st + (t + 1) * ld;
+                if (e->shadow)
+                    memcpy(e->shadow + (b * T + t) * n, h, n * sizeof *h);
+                if (p)
+                    for (size_t q = 0; q < p->n_items; q++) {
+                        const struct hdnet__perturb_item *it = &p->items[q];
+                        if (it->mode != HDNET_PERTURB_RATE || t < it->t_on || t >= it->t_off)
+                            continue;
+                        for (size_t u = 0; u < it->count; u++)
+                            h[p->units[it->first + u]] = it->value;
+                    }
+                if (e->rates)
+                    memcpy(e->rates + (b * T + t) * n, h, n * sizeof *h);
+                if (e->yout) {
+                    float *yo = e->yout + (b * T + t) * no;
+                    for (size_t k = 0; k < no; k++) {
+                        const float *wo = e->wout + k * ld;
+                        float acc = 0.0f;
+                        for (size_t j = 0; j < n; j++) {
+                            int off = 0;
+                            if (p)
+                                for (size_t q = 0; q < p->n_items && !off; q++) {
+                                    const struct hdnet__perturb_item *it = &p->items[q];
+                                    off = it->mode == HDNET_PERTURB_OUTGOING_READOUT &&
+                                          t >= it->t_on && t < it->t_off && unit_in(p, it, j);
+                                }
+                            if (!off)
+                                acc += wo[j] * h[j];
+                        }
+                        float noise_y = (e->draw && e->out_sd > 0) ? yo[k] : 0.0f;
+                        yo[k] = acc + e->bout[k] + noise_y;
+                    }
+                }
+            }
+        }
+        if (!block_finite(w->a, bs, ld, n))
+            w->diverged = 1;
+    }
+}
+
+static void run_job(struct hdnet__engine *e, worker *w)
+{
+    if (e->job == JOB_LOSS_GRAD)
+        job_loss_grad(e, w);
+    else
+        job_run(e, w);
+}
+
+/* ---- the pool ---- */
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    struct hdnet__engine *e = w->e;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&e->mu);
+    for (;;) {
+        while (e->gen == seen && !e->stop)
+            pthread_cond_wait(&e->start, &e->mu);
+        if (e->stop)
+            break;
+        seen = e->gen;
+        pthread_mutex_unlock(&e->mu);
+        run_job(e, w);
+        pthread_mutex_lock(&e->mu);
+        if (--e->pending == 0)
+            pthread_cond_signal(&e->done);
+    }
+    pthread_mutex_unlock(&e->mu);
+    return NULL;
+}
+
+static void dispatch(struct hdnet__engine *e)
+{
+    if (e->nthreads > 1) {
+        pthread_mutex_lock(&e->mu);
+        e->pending = e->nthreads - 1;
+        e->gen++;
+        pthread_cond_broadcast(&e->start);
+        pthread_mutex_unlock(&e->mu);
+    }
+    run_job(e, &e->ws[0]);
+    if (e->nthreads > 1) {
+        pthread_mutex_lock(&e->mu);
+        while (e->pending > 0)
+            pthread_cond_wait(&e->done, &e->mu);
+        pthread_mutex_unlock(&e->mu);
+    }
+}
+
+void hdnet__engine_free(hdnet__engine *e)
+{
+    if (!e)
+        return;
+    if (e->pool_ok) {
+        pthread_mutex_lock(&e->mu);
+        e->stop = 1;
+        pthread_cond_broadcast(&e->start);
+        pthread_mutex_unlock(&e->mu);
+        for (int i = 1; i < e->nthreads; i++)
+            if (e->ws[i].started)
+                pthread_join(e->ws[i].tid, NULL);
+        pthread_cond_destroy(&e->start);
+        pthread_cond_destroy(&e->done);
+        pthread_mutex_destroy(&e->mu);
+    }
+    if (e->ws)
+        for (int i = 0; i < e->nthreads; i++) {
+            free(e->ws[i].a);
+            free(e->ws[i].delta);
+            free(e->ws[i].acc);
+            free(e->ws[i].tmp);
+            free(e->ws[i].ybuf);
+            free(e->ws[i].gsm);
+            free(e->ws[i].gwrec);
+        }
+    free(e->ws);
+    free(e->H);
+    free(e->G);
+    free(e->E);
+    free(e->wt);
+    free(e->w);
+    free(e->wout);
+    free(e->wint);
+    free(e->brec);
+    free(e->alpha);
+    free(e->oma);
+    free(e->a0);
+    free(e->f0);
+    free(e->d0);
+    free(e->bout);
+    free(e->seeds);
+    free(e);
+}
+
+int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_trials,
+                         size_t n_steps, int n_threads)
+{
+    if (!out)
+        return hdnet__error(HDNET_EINVAL, "out is NULL");
+    *out = NULL;
+    if (!net)
+        return hdnet__error(HDNET_EINVAL, "net is NULL");
+    if (max_trials == 0 || n_steps == 0)
+        return hdnet__error(HDNET_EINVAL, "engine needs at least one trial and one step");
+    if (n_threads < 1 || n_threads > 256)
+        return hdnet__error(HDNET_ERANGE, "threads=%d outside [1, 256]", n_threads);
+    hdnet__kernels kern;
+    int rc = hdnet__kernel_select(net->kernel, &kern);
+    if (rc)
+        return rc;
+    struct hdnet__engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return hdnet__error(HDNET_ENOMEM, "engine");
+    e->kern = kern;
+    e->maxb = max_trials;
+    e->T = n_steps;
+    e->n = net->n;
+    e->ni = net->ni;
+    e->no = net->no;
+    e->ld = (net->n + 7) & ~(size_t)7;
+    e->nthreads = n_threads;
+    e->nsm = e->n * e->ni + e->n + e->no * e->n + e->no + e->n;
+    const size_t ld = e->ld, n = e->n;
+    size_t rows, big, ebig;
+    if (hdnet__mul(max_trials, n_steps + 1, &rows) || hdnet__mul(rows, ld, &big) ||
+        hdnet__mul(max_trials * n_steps, e->no, &ebig) || rows > (size_t)INT32_MAX) {
+        hdnet__engine_free(e);
+        return hdnet__error(HDNET_ENOMEM, "engine workspace too large");
+    }
+    e->H = xaligned(big);
+    e->G = xaligned(big);
+    e->E = xaligned(ebig);
+    e->wt = xaligned(n * ld);
+    e->w = xaligned(n * ld);
+    e->wout = xaligned(e->no * ld);
+    e->wint = xaligned(e->ni * ld);
+    e->brec = xaligned(ld);
+    e->alpha = xaligned(ld);
+    e->oma = xaligned(ld);
+    e->a0 = xaligned(ld);
+    e->f0 = xaligned(ld);
+    e->d0 = xaligned(ld);
+    e->bout = xaligned(e->no);
+    e->seeds = calloc(max_trials, sizeof *e->seeds);
+    e->ws = calloc((size_t)n_threads, sizeof *e->ws);
+    int ok = e->H && e->G && e->E && e->wt && e->w && e->wout && e->wint && e->brec && e->alpha &&
+             e->oma && e->a0 && e->f0 && e->d0 && e->bout && e->seeds && e->ws;
+    for (int i = 0; ok && i < n_threads; i++) {
+        worker *w = &e->ws[i];
+        w->e = e;
+        w->index = i;
+        w->a = xaligned(NB * ld);
+        w->delta = xaligned(NB * ld);
+        w->acc = xaligned((e->ni + 1 + e->no) * ld);
+        w->tmp = xaligned(ld);
+        w->ybuf = xaligned(NB * e->no);
+        w->gsm = calloc(e->nsm, sizeof *w->gsm);
+        w->gwrec = xaligned(n * ld);
+        ok = w->a && w->delta && w->acc && w->tmp && w->ybuf && w->gsm && w->gwrec;
+    }
+    if (!ok) {
+        hdnet__engine_free(e);
+        return hdnet__error(HDNET_ENOMEM, "engine workspaces (%zu trials x %zu steps)", max_trials,
+                            n_steps);
+    }
+    if (n_threads > 1) {
+        if (pthread_mutex_init(&e->mu, NULL)) {
+            hdnet__engine_free(e);
+            return hdnet__error(HDNET_ENOMEM, "mutex");
+        }
+        if (pthread_cond_init(&e->start, NULL)) {
+            pthread_mutex_destroy(&e->mu);
+            hdnet__engine_free(e);
+            return hdnet__error(HDNET_ENOMEM, "condition variable");
+        }
+        if (pthread_cond_init(&e->done, NULL)) {
+            pthread_cond_destroy(&e->start);
+            pthread_mutex_destroy(&e->mu);
+            hdnet__engine_free(e);
+            return hdnet__error(HDNET_ENOMEM, "condition variable");
+        }
+        e->pool_ok = 1;
+        for (int i = 1; i < n_threads; i++) {
+            if (pthread_create(&e->ws[i].tid, NULL, worker_main, &e->ws[i])) {
+                hdnet__engine_free(e);
+                return hdnet__error(HDNET_ENOMEM, "cannot start worker thread %d", i);
+            }
+            e->ws[i].started = 1;
+        }
+    }
+    *out = e;
+    return HDNET_OK;
+}
+
+/* Copy the current parameters into the engine's padded layouts. */
+static void load_params(struct hdnet__engine *e, const hdnet_net *net)
+{
+    const size_t n = e->n, ni = e->ni, no = e->no, ld = e->ld;
+    const float *P = net->params;
+    const float *win = P + net->off[HDNET_W_IN], *b = P + net->off[HDNET_B_REC],
+                *wr = P + net->off[HDNET_W_REC], *wo = P + net->off[HDNET_W_OUT],
+                *bo = P + net->off[HDNET_B_OUT], *a0 = P + net->off[HDNET_A0];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            e->w[i * ld + j] = wr[i * n + j];
+            e->wt[j * ld + i] = wr[i * n + j];
+        }
+    for (size_t k = 0; k < no; k++)
+        memcpy(e->wout + k * ld, wo + k * n, n * sizeof(float));
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; k < ni; k++)
+            e->wint[k * ld + j] = win[j * ni + k];
+    memcpy(e->brec, b, n * sizeof(float));
+    memcpy(e->bout, bo, no * sizeof(float));
+    for (size_t j = 0; j < n; j++) {
+        e->alpha[j] = net->alpha[j];
+        e->oma[j] = 1.0f - net->alpha[j];
+    }
+    memcpy(e->a0, a0, n * sizeof(float));
+    hdnet__act_rows(net->act, net->slope, net->kink, a0, e->f0, e->d0, n);
+}
+
+static int check_call(const struct hdnet__engine *e, const hdnet_net *net, size_t n_trials)
+{
+    if (!e || !net)
+        return hdnet__error(HDNET_EINVAL, "engine or net is NULL");
+    if (net->n != e->n || net->ni != e->ni || net->no != e->no)
+        return hdnet__error(HDNET_EINVAL, "network dimensions differ from the engine's");
+    if (n_trials == 0 || n_trials > e->maxb)
+        return hdnet__error(HDNET_ESHAPE, "n_trials=%zu outside [1, %zu]", n_trials, e->maxb);
+    return HDNET_OK;
+}
+
+static void draw_seeds(struct hdnet__engine *e, hdnet_rng *rng, size_t B)
+{
+    e->rng_kind = rng->kind;
+    for (size_t b = 0; b < B; b++)
+        e->seeds[b] = rng->kind == HDNET_RNG_NUMPY ? (uint64_t)hdnet__rng_next32(rng)
+                                                     : hdnet__rng_next64(rng);
+}
+
+int hdnet__engine_loss_grad(hdnet__engine *e, const hdnet_net *net, size_t n_trials,
+                            const float *x, const float *y, const float *m,
+                            const float *noise, hdnet_rng *rng, double rate_l2,
+                            double *loss, float *grad)
+{
+    int rc = check_call(e, net, n_trials);
+    if (rc)
+        return rc;
+    if (!x || !y || !m || !loss)
+        return hdnet__error(HDNET_EINVAL, "x, y, m or loss is NULL");
+    if (!hdnet__act_trainable(net->act))
+        return hdnet__error(HDNET_ENOTSUP, "binarymeanzero has no gradient");
+    if (!(rate_l2 >= 0) || !isfinite(rate_l2))
+        return hdnet__error(HDNET_ERANGE, "rate_l2=%g must be finite and >= 0", rate_l2);
+    const size_t T = e->T, n = e->n, ni = e->ni, no = e->no, B = n_trials;
+    load_params(e, net);
+    double msum = 0;
+    for (size_t i = 0; i < B * T * no; i++)
+        msum += m[i];
+    double c = msum > 0 ? 1.0 / msum : 0.0;
+    if (net->half_mse)
+        c *= 0.5;
+    const double btn = (double)B * (double)T * (double)n;
+    e->job = JOB_LOSS_GRAD;
+    e->net = net;
+    e->B = B;
+    e->x = x;
+    e->y = y;
+    e->m = m;
+    e->noise = noise;
+    e->a_init = NULL;
+    e->p = NULL;
+    e->draw = noise == NULL && rng != NULL;
+    e->want_grad = grad != NULL;
+    e->c = c;
+    e->c2f = 2.0 * rate_l2 / btn;
+    e->c1f = net->rate_l1 / btn;
+    e->rate_sd = (float)net->rate_noise;
+    e->pre_sd = (float)net->pre_noise;
+    e->out_sd = (float)net->out_noise;
+    if (e->draw)
+        draw_seeds(e, rng, B);
+    dispatch(e);
+
+    /* fixed-order reduction */
+    double sm = 0, s2 = 0, s1 = 0;
+    int diverged = 0;
+    for (int i = 0; i < e->nthreads; i++) {
+        sm += e->ws[i].loss[0];
+        s2 += e->ws[i].loss[1];
+        s1 += e->ws[i].loss[2];
+        diverged |= e->ws[i].diverged;
+    }
+    const float *P = net->params;
+    const float *win = P + net->off[HDNET_W_IN], *wo = P + net->off[HDNET_W_OUT];
+    const size_t nreg = n * ni + no * n;
+    double wsum = 0;
+    for (size_t i = 0; i < n * ni; i++)
+        wsum += (double)win[i] * win[i];
+    for (size_t i = 0; i < no * n; i++)
+        wsum += (double)wo[i] * wo[i];
+    const double lw = net->weight_l2 / (double)nreg;
+    loss[HDNET_LOSS_MAIN] = c * sm;
+    loss[HDNET_LOSS_RATE] = rate_l2 * s2 / btn + net->rate_l1 * s1 / btn;
+    loss[HDNET_LOSS_WEIGHT] = lw * wsum;
+    loss[HDNET_LOSS_TOTAL] = loss[HDNET_LOSS_MAIN] + loss[HDNET_LOSS_RATE] + loss[HDNET_LOSS_WEIGHT];
+    if (diverged || !isfinite(loss[HDNET_LOSS_TOTAL]))
+        return hdnet__error(HDNET_EDIVERGED, "non-finite state or loss");
+    if (!grad)
+        return HDNET_OK;
+
+    float *g_win = grad + net->off[HDNET_W_IN], *g_b = grad + net->off[HDNET_B_REC],
+          *g_wr = grad + net->off[HDNET_W_REC], *g_wo = grad + net->off[HDNET_W_OUT],
+          *g_bo = grad + net->off[HDNET_B_OUT], *g_a0 = grad + net->off[HDNET_A0];
+    const size_t nsm = e->nsm;
+    for (size_t k = 0; k < nsm; k++) {
+        double s = 0;
+        for (int i = 0; i < e->nthreads; i++)
+            s += e->ws[i].gsm[k];
+        /* gsm order: W_in, b, W_out, b_out, a0 */
+        size_t q = k;
+        float v = (float)s;
+        if (q < n * ni)
+            g_win[q] = (float)(s + 2.0 * lw * win[q]);
+        else if ((q -= n * ni) < n)
+            g_b[q] = v;
+        else if ((q -= n) < no * n)
+            g_wo[q] = (float)(s + 2.0 * lw * wo[q]);
+        else if ((q -= no * n) < no)
+            g_bo[q] = v;
+        else
+            g_a0[q - no] = v;
+    }
+    const size_t ld = e->ld;
+    for (size_t r = 0; r < n; r++)
+        memcpy(g_wr + r * n, e->ws[0].gwrec + r * ld, n * sizeof *g_wr);
+    for (int i = 1; i < e->nthreads; i++) {
+        const float *gw = e->ws[i].gwrec;
+        for (size_t r = 0; r < n; r++)
+            for (size_t j = 0; j < n; j++)
+                g_wr[r * n + j] += gw[r * ld + j];
+    }
+    if (net->self_mode == HDNET_SELF_NONE)
+        for (size_t j = 0; j < n; j++)
+            g_wr[j * n + j] = 0.0f;
+    for (int blk = 0; blk < HDNET_NBLOCKS; blk++)
+        if (!net->learn[blk])
+            memset(grad + net->off[blk], 0, net->rows[blk] * net->cols[blk] * sizeof *grad);
+    for (size_t k = 0; k < net->n_params; k++)
+        if (!isfinite(grad[k]))
+            return hdnet__error(HDNET_EDIVERGED, "non-finite gradient");
+    return HDNET_OK;
+}
+
+int hdnet__engine_run(hdnet__engine *e, const hdnet_net *net, size_t n_trials, const float *x,
+                      const float *noise, hdnet_rng *rng, const float *a_init,
+                      const hdnet_perturb *p, float *y, float *rates, float *shadow)
+{
+    int rc = check_call(e, net, n_trials);
+    if (rc)
+        return rc;
+    if (!x)
+        return hdnet__error(HDNET_EINVAL, "x is NULL");
+    load_params(e, net);
+    e->job = JOB_RUN;
+    e->net = net;
+    e->B = n_trials;
+    e->x = x;
+    e->noise = noise;
+    e->a_init = a_init;
+    e->p = (p && p->n_items) ? p : NULL;
+    e->yout = y;
+    e->rates = rates;
+    e->shadow = shadow;
+    e->draw = noise == NULL && rng != NULL;
+    e->want_grad = 0;
+    e->rate_sd = (float)net->rate_noise;
+    e->pre_sd = (float)net->pre_noise;
+    e->out_sd = (float)net->out_noise;
+    if (e->draw)
+        draw_seeds(e, rng, n_trials);
+    dispatch(e);
+    for (int i = 0; i < e->nthreads; i++)
+        if (e->ws[i].diverged)
+            return hdnet__error(HDNET_EDIVERGED, "non-finite state");
+    return HDNET_OK;
+}
+
+int hdnet__engine_forward(hdnet__engine *e, const hdnet_net *net, size_t n_trials,
+                          const float *x, float *y)
+{
+    if (!y)
+        return hdnet__error(HDNET_EINVAL, "y is NULL");
+    return hdnet__engine_run(e, net, n_trials, x, NULL, NULL, NULL, NULL, y, NULL, NULL);
+}

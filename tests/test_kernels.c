@@ -1,0 +1,193 @@
+/* Every vector kernel set the CPU can run against the portable kernels, on
+ * random data, for several sizes (padding, tails of the register blocks),
+ * trial counts and every activation. (The gradient check of test_net.c also
+ * runs through every supported set.) */
+#include "testutil.h"
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t st;
+static float frand(void)
+{
+    st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (float)((double)(st >> 11) * 0x1p-53 * 2.0 - 1.0);
+}
+
+static float *falloc(size_t n)
+{
+    void *p = NULL;
+    ck_assert_int_eq(posix_memalign(&p, 64, (n ? n : 1) * sizeof(float)), 0);
+    memset(p, 0, (n ? n : 1) * sizeof(float));
+    return p;
+}
+
+/* |a - b| <= tol * (1 + |b|) over the first n of each row */
+static void close_rows(const float *a, const float *b, size_t rows, size_t n, size_t stride,
+                       double tol, const char *what, int act)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < n; j++) {
+            double x = a[r * stride + j], y = b[r * stride + j];
+            ck_assert_msg(fabs(x - y) <= tol * (1 + fabs(y)), "%s act %d row %zu col %zu: %.9g vs %.9g",
+                          what, act, r, j, x, y);
+        }
+}
+
+/* Tolerance: both sides are float; the vector kernels use FMA and their own
+ * tanh/exp (a few ulp), the products have up to 100 terms of size <= 1. */
+#define KTOL 2e-5
+
+static void run_case(int kind, size_t n, size_t nb, int act, int flags)
+{
+    hdnet__kernels kv, kp;
+    ck_assert_ok(hdnet__kernel_select(kind, &kv));
+    ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_PORTABLE, &kp));
+    const size_t ld = (n + 7) & ~(size_t)7, ni = 3, no = 2, T = 3, stride = (T + 1) * ld;
+    float *w = falloc(n * ld), *win = falloc(ni * ld), *bias = falloc(ld), *alpha = falloc(ld),
+          *oma = falloc(ld), *wout = falloc(no * ld);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            w[i * ld + j] = frand() * 0.3f;
+    for (size_t j = 0; j < n; j++) {
+        for (size_t k = 0; k < ni; k++)
+            win[k * ld + j] = frand();
+        for (size_t k = 0; k < no; k++)
+            wout[k * ld + j] = frand();
+        bias[j] = frand() * 0.2f;
+        alpha[j] = 0.05f + 0.2f * (frand() + 1.0f);
+        oma[j] = 1.0f - alpha[j];
+    }
+    float *x = falloc(nb * T * ni), *ey = falloc(nb * T * no);
+    for (size_t i = 0; i < nb * T * ni; i++)
+        x[i] = frand();
+    for (size_t i = 0; i < nb * T * no; i++)
+        ey[i] = frand() * 0.1f;
+    const size_t big = nb * stride;
+    float *H[2], *G[2], *A[2], *Dl[2], *acc[2], *y[2], *sums[2], *C[2];
+    for (int v = 0; v < 2; v++) {
+        H[v] = falloc(big);
+        G[v] = falloc(big);
+        A[v] = falloc(nb * ld);
+        Dl[v] = falloc(nb * ld);
+        acc[v] = falloc((ni + 1 + no) * ld);
+        y[v] = falloc(nb * no);
+        sums[v] = falloc(2 * nb);
+        C[v] = falloc(n * ld);
+    }
+    st = 1000 + n * 7 + nb;
+    for (size_t b = 0; b < nb; b++)
+        for (size_t s = 0; s < T + 1; s++)
+            for (size_t j = 0; j < n; j++) {
+                H[0][b * stride + s * ld + j] = frand();
+                G[0][b * stride + s * ld + j] = frand() * 0.5f;
+            }
+    for (size_t b = 0; b < nb; b++)
+        for (size_t j = 0; j < n; j++) {
+            A[0][b * ld + j] = frand();
+            Dl[0][b * ld + j] = frand() * 0.1f;
+        }
+    memcpy(H[1], H[0], big * sizeof(float));
+    memcpy(G[1], G[0], big * sizeof(float));
+    memcpy(A[1], A[0], nb * ld * sizeof(float));
+    memcpy(Dl[1], Dl[0], nb * ld * sizeof(float));
+
+    hdnet__fwd_args fa = {n, ld, ni, w, win, bias, alpha, act, HDNET_KINK_ONE_SIDED,
+                          flags & 1, (flags >> 1) & 1, 1.3f};
+    hdnet__bwd_args ba = {n, ld, no, ni, w, wout, alpha, oma, 0.01f, (flags & 4) ? 0.003f : 0.0f};
+    hdnet__out_args oa = {n, ld, no, wout};
+    hdnet__outer_args ga = {n, ld};
+    hdnet__kernels *ks[2] = {&kp, &kv};
+    for (int v = 0; v < 2; v++) {
+        /* two forward steps, then two backward steps, as the engine does */
+        for (size_t t = 0; t < 2; t++) {
+            ks[v]->fwd(&fa, nb, H[v] + t * ld, H[v] + (t + 1) * ld, G[v] + t * ld, stride,
+                       x + t * ni, T * ni, A[v]);
+        }
+        ks[v]->out(&oa, nb, H[v] + 2 * ld, stride, y[v], no, sums[v]);
+        for (size_t t = 2; t-- > 0;)
+            ks[v]->bwd(&ba, nb, G[v] + (t + 1) * ld, G[v] + t * ld, H[v] + (t + 1) * ld, stride,
+                       ey + t * no, T * no, x + t * ni, T * ni, Dl[v], acc[v]);
+        ks[v]->outer(&ga, nb * (T + 1), G[v], H[v], C[v]);
+    }
+    close_rows(H[1], H[0], nb * (T + 1), n, ld, KTOL, "h", act);
+    close_rows(G[1], G[0], nb * (T + 1), n, ld, KTOL, "d/delta~", act);
+    close_rows(A[1], A[0], nb, n, ld, KTOL, "a", act);
+    close_rows(Dl[1], Dl[0], nb, n, ld, KTOL, "delta", act);
+    close_rows(acc[1], acc[0], ni + 1 + no, n, ld, KTOL, "sums", act);
+    close_rows(y[1], y[0], nb, no, no, KTOL, "y", act);
+    close_rows(sums[1], sums[0], nb, 2, 2, KTOL, "h^2, |h|", act);
+    close_rows(C[1], C[0], n, n, ld, KTOL, "outer", act);
+    for (int v = 0; v < 2; v++) {
+        free(H[v]);
+        free(G[v]);
+        free(A[v]);
+        free(Dl[v]);
+        free(acc[v]);
+        free(y[v]);
+        free(sums[v]);
+        free(C[v]);
+    }
+    free(w);
+    free(win);
+    free(bias);
+    free(alpha);
+    free(oma);
+    free(wout);
+    free(x);
+    free(ey);
+}
+
+START_TEST(vector_vs_portable)
+{
+    static const size_t ns[] = {1, 5, 8, 13, 24, 37, 100, 130};
+    int tested = 0;
+    for (int kind = HDNET_KERNEL_AVX2; kind <= HDNET_KERNEL_AVX512; kind++) {
+        if (!hdnet__kernel_supported(kind))
+            continue;
+        tested++;
+        for (size_t q = 0; q < sizeof ns / sizeof *ns; q++)
+            for (size_t nb = 1; nb <= 6; nb++)
+                run_case(kind, ns[q], nb, HDNET_ACT_RETANH, (int)(nb % 8));
+        for (int act = 0; act < HDNET_ACT_COUNT; act++)
+            for (int flags = 0; flags < 8; flags++)
+                run_case(kind, 37, 4, act, flags);
+    }
+    if (!tested)
+        ck_assert(!hdnet__kernel_supported(HDNET_KERNEL_AVX2));
+}
+END_TEST
+
+START_TEST(selection)
+{
+    hdnet__kernels k;
+    ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_AUTO, &k));
+    ck_assert(k.kind != HDNET_KERNEL_AUTO);
+    ck_assert(hdnet__kernel_supported(k.kind));
+    if (hdnet__kernel_supported(HDNET_KERNEL_AVX2))
+        ck_assert_int_eq(k.kind, HDNET_KERNEL_AVX2);
+    ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_PORTABLE, &k));
+    ck_assert_int_eq(k.kind, HDNET_KERNEL_PORTABLE);
+    ck_assert(k.fwd == hdnet__fwd_portable && k.outer == hdnet__outer_portable);
+    for (int kind = HDNET_KERNEL_AVX2; kind <= HDNET_KERNEL_AVX512; kind++)
+        if (!hdnet__kernel_supported(kind))
+            ck_assert_status(hdnet__kernel_select(kind, &k), HDNET_ENOTSUP);
+        else
+            ck_assert_ok(hdnet__kernel_select(kind, &k));
+    ck_assert_int_eq(hdnet__kernel_supported(99), 0);
+    ck_assert_status(hdnet__kernel_select(99, &k), HDNET_ENOTSUP);
+}
+END_TEST
+
+Suite *hdnet_suite_kernels(void)
+{
+    Suite *s = suite_create("kernels");
+    TCase *tc = tcase_create("kernels");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, vector_vs_portable);
+    tcase_add_test(tc, selection);
+    suite_add_tcase(s, tc);
+    return s;
+}
