@@ -185,6 +185,37 @@ static int *members(const int *cls, const double *b, size_t N, int want, size_t 
     return m;
 }
 
+/* Coarse row-normalised maps for the figure grid: 10-degree columns, 4 AV rows per cell,
+ * units in display order (compass, CCW, CW, weak, inactive; by phi within a class). */
+static void write_map_grid(const char *out, const char *name, const double *mp, size_t N, size_t V, size_t H,
+                           const size_t *order)
+{
+    FILE *fm = ac_fopen(out, name);
+    size_t hc = H >= 36 ? H / 36 : 1, vc = V >= 25 ? V / 25 : 1;
+    for (size_t i = 0; i < N; i++) {
+        size_t u = order[i];
+        fprintf(fm, "# unit %zu\n", u);
+        for (size_t j = 0; j + vc <= V; j += vc) {
+            for (size_t k = 0; k + hc <= H; k += hc) {
+                double s = 0;
+                int cn = 0;
+                for (size_t a = 0; a < vc; a++)
+                    for (size_t b = 0; b < hc; b++) {
+                        double v = mp[(u * V + j + a) * H + k + b];
+                        if (!isnan(v)) {
+                            s += v;
+                            cn++;
+                        }
+                    }
+                fprintf(fm, "%s%.3g", k ? " " : "", cn ? s / cn : NAN);
+            }
+            fprintf(fm, "\n");
+        }
+        fprintf(fm, "\n\n");
+    }
+    ac_fclose(fm, name);
+}
+
 int main(int argc, char **argv)
 {
     ac_prog = "hdnet-analyze";
@@ -311,6 +342,11 @@ int main(int argc, char **argv)
         }
         ac_fclose(f, "units.csv");
     }
+    size_t *disp_order = ac_malloc(N * sizeof *disp_order);
+    {
+        size_t np;
+        AC_CHECK(hdnet_unit_order(HDNET_ORDER_ALL, N, ca, st[HDNET_US_PHI], disp_order, N, &np, NULL));
+    }
     /* counts and confusion */
     size_t cntA[HDNET_NCLASSES] = {0}, cntR[HDNET_NCLASSES] = {0}, conf[HDNET_NCLASSES][HDNET_NCLASSES];
     memset(conf, 0, sizeof conf);
@@ -394,29 +430,7 @@ int main(int argc, char **argv)
         mp = arr(t, HDNET_TU_MAP_ROWNORM, &len, dims);
         f = ac_to_float(mp, len);
         ac_npz_add(z, "maps_rownorm", HDNET_DTYPE_F32, f, N, V, H);
-        /* a downsampled grid for the figure: 4-degree columns, 2 AV rows per cell, row-normalised */
-        FILE *fm = ac_fopen(out, "maps_grid.dat");
-        size_t hc = H >= 90 ? H / 90 : 1, vc = V >= 50 ? V / 50 : 1;
-        for (size_t u = 0; u < N; u++) {
-            for (size_t j = 0; j + vc <= V; j += vc) {
-                for (size_t k = 0; k + hc <= H; k += hc) {
-                    double s = 0;
-                    int cn = 0;
-                    for (size_t a = 0; a < vc; a++)
-                        for (size_t b = 0; b < hc; b++) {
-                            double v = mp[(u * V + j + a) * H + k + b];
-                            if (!isnan(v)) {
-                                s += v;
-                                cn++;
-                            }
-                        }
-                    fprintf(fm, "%s%.3g", k ? " " : "", cn ? s / cn : NAN);
-                }
-                fprintf(fm, "\n");
-            }
-            fprintf(fm, "\n\n");
-        }
-        ac_fclose(fm, "maps_grid.dat");
+        write_map_grid(out, "maps_grid.dat", mp, N, V, H, disp_order);
         free(f);
         free(mp);
         mp = arr(t, HDNET_TU_MAP_DEC, &len, dims);
@@ -805,28 +819,7 @@ int main(int argc, char **argv)
         mp = arr(R0.t, HDNET_TU_MAP_ROWNORM, &len, dims);
         f = ac_to_float(mp, len);
         ac_npz_add(z, "maps_rownorm", HDNET_DTYPE_F32, f, N, V, H);
-        FILE *fm = ac_fopen(out, "maps_grid_untrained.dat");
-        size_t hc = H >= 90 ? H / 90 : 1, vc = V >= 50 ? V / 50 : 1;
-        for (size_t u = 0; u < N; u++) {
-            for (size_t j = 0; j + vc <= V; j += vc) {
-                for (size_t k = 0; k + hc <= H; k += hc) {
-                    double s = 0;
-                    int cn = 0;
-                    for (size_t a = 0; a < vc; a++)
-                        for (size_t b = 0; b < hc; b++) {
-                            double v = mp[(u * V + j + a) * H + k + b];
-                            if (!isnan(v)) {
-                                s += v;
-                                cn++;
-                            }
-                        }
-                    fprintf(fm, "%s%.3g", k ? " " : "", cn ? s / cn : NAN);
-                }
-                fprintf(fm, "\n");
-            }
-            fprintf(fm, "\n\n");
-        }
-        ac_fclose(fm, "maps_grid_untrained.dat");
+        write_map_grid(out, "maps_grid_untrained.dat", mp, N, V, H, disp_order);
         free(f);
         free(mp);
         double *cm = arr(R0.t, HDNET_TU_MAP_COUNTS, &len, dims);
@@ -969,6 +962,7 @@ int main(int argc, char **argv)
     free(mc);
     free(mask);
     free(R.y5);
+    free(disp_order);
     hdnet_tuning_free(t);
     free(d.x);
     free(d.y);
