@@ -738,3 +738,29 @@ int hdnet__engine_forward(hdnet__engine *e, const hdnet_net *net, size_t n_trial
         return hdnet__error(HDNET_EINVAL, "y is NULL");
     return hdnet__engine_run(e, net, n_trials, x, NULL, NULL, NULL, NULL, y, NULL, NULL);
 }
+
+int hdnet__run_batched(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *x,
+                       const float *noise, hdnet_rng *rng, const float *a_init,
+                       const hdnet_perturb *p, float *y, float *rates, float *shadow)
+{
+    int threads = net->threads < 1 ? 1 : net->threads;
+    size_t batch = (size_t)threads * HDNET__RUN_TRIALS_PER_THREAD;
+    if (batch > n_trials)
+        batch = n_trials;
+    if ((size_t)threads > batch)
+        threads = (int)batch;
+    hdnet__engine *e;
+    int rc = hdnet__engine_create(&e, net, batch, n_steps, threads);
+    if (rc)
+        return rc;
+    const size_t T = n_steps, n = net->n, ni = net->ni, no = net->no;
+    for (size_t b0 = 0; b0 < n_trials && !rc; b0 += batch) {
+        size_t nb = n_trials - b0 < batch ? n_trials - b0 : batch;
+        rc = hdnet__engine_run(e, net, nb, x + b0 * T * ni, noise ? noise + b0 * T * n : NULL, rng,
+                               a_init ? a_init + b0 * n : NULL, p, y ? y + b0 * T * no : NULL,
+                               rates ? rates + b0 * T * n : NULL,
+                               shadow ? shadow + b0 * T * n : NULL);
+    }
+    hdnet__engine_free(e);
+    return rc;
+}
