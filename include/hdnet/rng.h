@@ -4,7 +4,8 @@
  * generator. Two kinds exist:
  *  - HDNET_RNG_LIBRARY (default): xoshiro256** seeded through splitmix64;
  *    hdnet_rng_split() hands out independent streams by 2^128-step jumps.
- *    Gaussians use the ziggurat method.
+ *    Gaussians use a 256-layer ziggurat; uniforms are (next64 >> 11)*2^-53;
+ *    randint uses masked rejection on the top 32 bits.
  *  - HDNET_RNG_NUMPY: NumPy's legacy RandomState (MT19937) stream, bit for bit:
  *    random_sample, standard_normal (polar method with its cached value) and
  *    randint (masked rejection) give NumPy's numbers for the same integer seed.
@@ -39,7 +40,7 @@ HDNET_API void hdnet_rng_free(hdnet_rng *rng);
 HDNET_API HDNET_NODISCARD int hdnet_rng_clone(const hdnet_rng *rng, hdnet_rng **out);
 
 /** Reseed in place (clears NumPy's Gaussian cache).
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE */
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE (NumPy seed >= 2^32; rng unchanged) */
 HDNET_API HDNET_NODISCARD int hdnet_rng_seed(hdnet_rng *rng, uint64_t seed);
 
 /** Kind of a generator, or HDNET_EINVAL for NULL. */
@@ -67,12 +68,16 @@ HDNET_API HDNET_NODISCARD int hdnet_rng_randint(hdnet_rng *rng, uint64_t high, u
 /** Size in bytes of the saved state of this generator. */
 HDNET_API size_t hdnet_rng_state_size(const hdnet_rng *rng);
 
-/** Save the full state (kind included) into buf.
+/** Save the full state (kind included) into buf: portable little-endian bytes
+ *  with a magic ("HDNETRNG"), a format version, the kind, the state (NumPy: key,
+ *  position and the Gaussian cache) and a checksum.
  *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE (cap < hdnet_rng_state_size()) */
 HDNET_API HDNET_NODISCARD int hdnet_rng_get_state(const hdnet_rng *rng, void *buf, size_t cap);
 
 /** Restore a state saved by hdnet_rng_get_state() (the kind may change).
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_EFORMAT (not a valid state; rng unchanged) */
+ *  len must be exactly the saved size.
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_EFORMAT (bad magic, version, kind, length,
+ *          checksum or state values; rng unchanged) */
 HDNET_API HDNET_NODISCARD int hdnet_rng_set_state(hdnet_rng *rng, const void *buf, size_t len);
 
 #ifdef __cplusplus

@@ -7,7 +7,9 @@
  * HDNET_P_CUE, HDNET_P_MOMENTUM, HDNET_P_SPEED, HDNET_P_ANGULAR_SD, the stretch,
  * av-set, clipping, boundary and input-noise options, HDNET_P_BATCH_MODE and
  * HDNET_P_TASK_RNG). With task_rng = numpy the trials equal the authors'
- * PyTorch reference generator for the same seed.
+ * PyTorch reference generator for the same seed (headings and velocities bit
+ * for bit; sin/cos entries within one float32 ulp). docs/task.md has the
+ * algorithm, the order of the random draws and the MATLAB options.
  *
  * Layouts (C order): inputs [trial][time][3], targets and mask [trial][time][2]
  * (float32), heading and av [trial][time] (double, radians).
@@ -28,10 +30,15 @@ extern "C" {
 typedef struct hdnet_task hdnet_task;
 
 /** Create a generator from the task parameters of cfg, seeded with seed.
- *  The config must have inputs = 3 and outputs = 2.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE (inconsistent parameters, e.g.
- *          theta_min >= theta_max, cue = 0 with task_rng = numpy, a NumPy seed >= 2^32),
- *          HDNET_ENOMEM
+ *  The config must have inputs = 3 and outputs = 2. The task copies what it
+ *  needs; cfg may be freed or changed afterwards.
+ *  @param out  [out] the new task, NULL on failure
+ *  @param cfg  [in] configuration (task ids 100-116 and the av set)
+ *  @param seed seed of the trial stream (below 2^32 with task_rng = numpy)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL out or cfg), HDNET_ERANGE (inconsistent
+ *          parameters: inputs != 3 or outputs != 2, cue > steps, theta_min >=
+ *          theta_max, av_min > av_max, stretch_low = 1 with round(steps/3) = 0,
+ *          cue = 0 with task_rng = numpy, a NumPy seed >= 2^32), HDNET_ENOMEM
  *  Ownership: free with hdnet_task_free(). */
 HDNET_API HDNET_NODISCARD int hdnet_task_create(hdnet_task **out, const hdnet_config *cfg, uint64_t seed);
 
@@ -41,19 +48,28 @@ HDNET_API void hdnet_task_free(hdnet_task *task);
 /** Steps per trial (HDNET_P_STEPS of the config), 0 for NULL. */
 HDNET_API size_t hdnet_task_steps(const hdnet_task *task);
 
-/** Restart the stream from a seed (and the call counter of per_update_seed).
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE */
+/** Restart the stream from a seed (and the call counter of per_update_seed);
+ *  the next call then gives the same trials as a new task with this seed.
+ *  @return HDNET_OK, HDNET_EINVAL (NULL task), HDNET_ERANGE (NumPy seed >= 2^32;
+ *          the task is unchanged) */
 HDNET_API HDNET_NODISCARD int hdnet_task_reseed(hdnet_task *task, uint64_t seed);
 
 /** Generate n_trials trials into caller buffers. In batch mode `fresh` every call
- *  continues the stream; `fixed` reseeds first; `per_update_seed` uses seed + call index.
+ *  continues the stream; `fixed` reseeds first; `per_update_seed` uses seed + p
+ *  for the p-th successful call (p = 0, 1, ... since create or reseed).
+ *  Draw order: n_trials uniforms for the initial headings, then per trial the
+ *  two stretch draws and one Gaussian (or one av-set index, plus redraws at a
+ *  bounded wall) per non-cue, non-stretch step, then that trial's input noise.
+ *  No allocation.
  *  @param inputs   [n_trials][T][3], len inputs_len >= n_trials*T*3 (required)
  *  @param targets  [n_trials][T][2] or NULL
  *  @param mask     [n_trials][T][2] or NULL (1 after the cue, 0 during it)
  *  @param heading  [n_trials][T] or NULL: true heading in radians
  *  @param av       [n_trials][T] or NULL: angular velocity in rad/step
  *  Each non-NULL buffer comes with its length in elements.
- *  @return HDNET_OK, HDNET_EINVAL (NULL task/inputs, n_trials = 0), HDNET_ESHAPE (a buffer too small) */
+ *  @return HDNET_OK, HDNET_EINVAL (NULL task/inputs, n_trials = 0), HDNET_ESHAPE (a buffer too small),
+ *          HDNET_ERANGE (per_update_seed with task_rng = numpy: seed + p reached 2^32).
+ *          On failure nothing is drawn and the call does not count. */
 HDNET_API HDNET_NODISCARD int hdnet_task_generate(hdnet_task *task, size_t n_trials,
                                                   float *inputs, size_t inputs_len,
                                                   float *targets, size_t targets_len,

@@ -121,6 +121,76 @@ def library_files():
     write("rng_xoshiro.u64", rec, "<u8")
 
 
+# ---------------------------------------------------------------------------
+# Task generator: a re-statement of the authors' PyTorch generator
+# (generateINandTARGETOUT_CuevaWei2019) with the draw order of the spec §2.2,
+# written here from the spec; rs is a RandomState (seeded by the caller).
+
+def task(rs, B=100, T=500, cue=10, m=0.8, speed=1.0):
+    sd = speed * 0.03
+    two_pi = 2 * np.pi
+    th0 = two_pi * rs.rand(B)
+    th = np.zeros((B, T))
+    av = np.zeros((B, T))
+    se = np.full((B, 2), -1.0)
+    for i in range(B):
+        if i < B / 2:
+            s = rs.randint(round(T / 3) + 1)
+            e = min(T, s + rs.randint(round(2 * T / 3) + 1))
+            se[i] = (s, e)
+        a = np.zeros(T)
+        th[i, 0:cue] = th0[i]
+        for t in range(cue, T):
+            if i < B / 2 and s - 1 <= t <= e - 1:
+                a[t] = 0
+            else:
+                a[t] = sd * rs.randn() + m * a[t - 1]
+            th[i, t] = np.mod(th[i, t - 1] + a[t], two_pi)
+        av[i] = a
+    x = np.zeros((B, T, 3))
+    x[:, :, 0] = av
+    x[:, 0:cue, 1] = np.sin(th0)[:, None]
+    x[:, 0:cue, 2] = np.cos(th0)[:, None]
+    y = np.stack([np.sin(th), np.cos(th)], axis=2)
+    mask = np.ones((B, T, 2))
+    mask[:, 0:cue, :] = 0
+    return (th0, th, av, se, x.astype(np.float32), y.astype(np.float32),
+            mask.astype(np.float32))
+
+
+FULL_TRIALS = [0, 1, 2, 49, 50, 99]
+XY_TRIALS = [0, 50, 99]
+
+
+def task_files():
+    th0, th, av, se, x, y, mask = task(np.random.RandomState(1))
+    # task_default.f64 (B=100, T=500, seed 1): th0[100], th[:,499][100],
+    # se[100][2] (stretch s, e; -1 for none), then for each trial of
+    # FULL_TRIALS: th[500] and av[500].
+    parts = [th0, th[:, 499], se.ravel()]
+    for i in FULL_TRIALS:
+        parts += [th[i], av[i]]
+    write("task_default.f64", np.concatenate(parts), "<f8")
+    # task_default_xy.f32: for each trial of XY_TRIALS: x[500][3], y[500][2], mask[500][2].
+    parts = []
+    for i in XY_TRIALS:
+        parts += [x[i].ravel(), y[i].ravel(), mask[i].ravel()]
+    write("task_default_xy.f32", np.concatenate(parts), "<f4")
+
+    # task_b1000.f64 (B=1000, seed 1, the reference selection set): th0[1000],
+    # th[:,499][1000], av[:,250][1000], se[1000][2].
+    th0, th, av, se, *_ = task(np.random.RandomState(1), B=1000)
+    write("task_b1000.f64", np.concatenate([th0, th[:, 499], av[:, 250], se.ravel()]), "<f8")
+
+    # task_fresh.f64: one RandomState(3), two calls without reseeding (batch
+    # mode fresh): th[:,499] of call 1, then th[:,499] and av[0] of call 2.
+    rs = np.random.RandomState(3)
+    _, th_a, *_ = task(rs)
+    _, th_b, av_b, *_ = task(rs)
+    write("task_fresh.f64", np.concatenate([th_a[:, 499], th_b[:, 499], av_b[0]]), "<f8")
+
+
 if __name__ == "__main__":
     rng_files()
     library_files()
+    task_files()

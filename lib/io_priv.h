@@ -1,0 +1,73 @@
+/* Private: .npy/.npz internals shared by npy.c, npz.c and model_io.c. */
+#ifndef HDNET_IO_PRIV_H
+#define HDNET_IO_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hdnet/io.h"
+
+/* One array of an archive. Data is kept in host byte order. */
+typedef struct {
+    char *name;                       /* without ".npy", NUL-terminated */
+    int dtype;                        /* HDNET_DTYPE_* */
+    size_t ndim;
+    size_t shape[HDNET_NPY_MAXDIM];
+    size_t numel;
+    unsigned char *data;              /* numel * hdnet_dtype_size(dtype) bytes (NULL if 0) */
+} hdnet__npz_member;
+
+struct hdnet_npz {
+    hdnet__npz_member *m;
+    size_t n, cap;
+};
+
+/* Parsed .npy header. */
+typedef struct {
+    int dtype;
+    int swap;          /* data is in the other byte order */
+    size_t ndim;
+    size_t shape[HDNET_NPY_MAXDIM];
+    size_t numel;
+    size_t data_off;   /* offset of the data from the start of the .npy bytes */
+} hdnet__npy_hdr;
+
+/* Parse and validate .npy bytes: the data must fill exactly the rest of len.
+ * Returns HDNET_OK, HDNET_EFORMAT or HDNET_ENOTSUP (with a message naming `what`). */
+int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdnet__npy_hdr *h);
+
+/* Validate (dtype, shape, ndim) for writing; *numel receives the element count.
+ * HDNET_EINVAL or HDNET_ERANGE on failure. */
+int hdnet__npy_check(int dtype, const void *data, const size_t *shape, size_t ndim, size_t *numel);
+
+/* Bytes of the .npy encoding of an array (header + data). */
+size_t hdnet__npy_size(int dtype, const size_t *shape, size_t ndim, size_t numel);
+
+/* Write the .npy encoding into out (hdnet__npy_size() bytes). */
+void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t ndim, size_t numel,
+                       unsigned char *out);
+
+/* Copy n elements of size es from src to dst, reversing the bytes of each when swap. */
+void hdnet__copy_elems(unsigned char *dst, const unsigned char *src, size_t n, size_t es, int swap);
+
+/* 1 on a little-endian host. */
+int hdnet__host_le(void);
+
+/* CRC-32 (ISO-HDLC, as ZIP and zlib) of len bytes, continuing from crc (0 to start). */
+uint32_t hdnet__crc32(uint32_t crc, const void *buf, size_t len);
+
+/* Write len bytes to path atomically (temporary file in the same directory,
+ * fsync, rename). HDNET_OK or HDNET_EIO; the temporary file never remains. */
+int hdnet__write_file_atomic(const char *path, const void *buf, size_t len);
+
+/* Read a whole regular file into a malloc'd buffer (*buf NULL when len is 0).
+ * HDNET_OK, HDNET_EIO, HDNET_ENOMEM. */
+int hdnet__read_file(const char *path, unsigned char **buf, size_t *len);
+
+/* Append a member taking ownership of name and data (freed on failure too). */
+int hdnet__npz_append(hdnet_npz *z, hdnet__npz_member *mem);
+
+/* Member by name, or NULL. */
+const hdnet__npz_member *hdnet__npz_find(const hdnet_npz *z, const char *name);
+
+#endif
