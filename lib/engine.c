@@ -174,6 +174,7 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
            *g_a0 = g_bout + no;
     memset(w->gsm, 0, e->nsm * sizeof *w->gsm);
     memset(w->gwrec, 0, n * ld * sizeof *w->gwrec);
+    memset(w->tmp, 0, ld * sizeof *w->tmp);
     w->loss[0] = w->loss[1] = w->loss[2] = 0.0;
     w->diverged = 0;
     if (b0 == b1)
@@ -241,20 +242,23 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             for (size_t t = 0; t < T; t++)
                 for (size_t k = 0; k < no; k++)
                     g_bout[k] += e->E[((blk + i) * T + t) * no + k];
-        /* initial state: Delta_{-1} = Delta_0 (1 - alpha) + D_{-1} (Delta~_0 W_rec) */
+        /* initial state: Delta_{-1} = Delta_0 (1 - alpha) + D_{-1} (Delta~_0 W_rec); D_{-1}
+         * is shared by all trials, so the Delta~_0 rows are summed first (w->tmp) */
         for (size_t i = 0; i < bs; i++) {
             const float *d0t = Gb + i * st;
             const float *del = w->delta + i * ld;
-            float *g = w->tmp;
-            memset(g, 0, ld * sizeof *g);
-            for (size_t mm = 0; mm < n; mm++) {
-                const float v = d0t[mm];
-                const float *wm = e->w + mm * ld;
-                for (size_t j = 0; j < n; j++)
-                    g[j] += v * wm[j];
+            for (size_t j = 0; j < n; j++) {
+                g_a0[j] += (double)del[j] * e->oma[j];
+                w->tmp[j] += d0t[j];
             }
-            for (size_t j = 0; j < n; j++)
-                g_a0[j] += (double)del[j] * e->oma[j] + (double)e->d0[j] * g[j];
+        }
+    }
+    if (e->want_grad) {
+        for (size_t j = 0; j < n; j++) {
+            double g = 0;
+            for (size_t mm = 0; mm < n; mm++)
+                g += (double)w->tmp[mm] * e->w[mm * ld + j];
+            g_a0[j] += (double)e->d0[j] * g;
         }
     }
     if (e->want_grad) /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
@@ -733,4 +737,30 @@ int hdnet__engine_forward(hdnet__engine *e, const hdnet_net *net, size_t n_trial
     if (!y)
         return hdnet__error(HDNET_EINVAL, "y is NULL");
     return hdnet__engine_run(e, net, n_trials, x, NULL, NULL, NULL, NULL, y, NULL, NULL);
+}
+
+int hdnet__run_batched(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *x,
+                       const float *noise, hdnet_rng *rng, const float *a_init,
+                       const hdnet_perturb *p, float *y, float *rates, float *shadow)
+{
+    int threads = net->threads < 1 ? 1 : net->threads;
+    size_t batch = (size_t)threads * HDNET__RUN_TRIALS_PER_THREAD;
+    if (batch > n_trials)
+        batch = n_trials;
+    if ((size_t)threads > batch)
+        threads = (int)batch;
+    hdnet__engine *e;
+    int rc = hdnet__engine_create(&e, net, batch, n_steps, threads);
+    if (rc)
+        return rc;
+    const size_t T = n_steps, n = net->n, ni = net->ni, no = net->no;
+    for (size_t b0 = 0; b0 < n_trials && !rc; b0 += batch) {
+        size_t nb = n_trials - b0 < batch ? n_trials - b0 : batch;
+        rc = hdnet__engine_run(e, net, nb, x + b0 * T * ni, noise ? noise + b0 * T * n : NULL, rng,
+                               a_init ? a_init + b0 * n : NULL, p, y ? y + b0 * T * no : NULL,
+                               rates ? rates + b0 * T * n : NULL,
+                               shadow ? shadow + b0 * T * n : NULL);
+    }
+    hdnet__engine_free(e);
+    return rc;
 }

@@ -56,6 +56,14 @@ int hdnet__engine_run(hdnet__engine *e, const hdnet_net *net, size_t n_trials, c
                       const float *noise, hdnet_rng *rng, const float *a_init,
                       const hdnet_perturb *p, float *y, float *rates, float *shadow);
 
+/* hdnet__engine_run over any number of trials in batches of
+ * HDNET__RUN_TRIALS_PER_THREAD per thread (bounded memory; HDNET_P_THREADS
+ * threads); the drawn noise is the same as in one call. */
+#define HDNET__RUN_TRIALS_PER_THREAD 32
+int hdnet__run_batched(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *x,
+                       const float *noise, hdnet_rng *rng, const float *a_init,
+                       const hdnet_perturb *p, float *y, float *rates, float *shadow);
+
 /* ---- perturbations (perturb.c) ---- */
 struct hdnet__perturb_item {
     int mode;

@@ -569,6 +569,43 @@ START_TEST(forward_binary_and_divergence)
 }
 END_TEST
 
+
+/* The public forward runs in batches of trials (bounded memory): the same
+ * outputs and rates as one engine call over all trials, drawn noise included. */
+START_TEST(forward_batched)
+{
+    hdnet_config *cfg = small_cfg(6, HDNET_ACT_RETANH);
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_THREADS, 2));
+    fixture f;
+    const size_t B = 2 * 2 * HDNET__RUN_TRIALS_PER_THREAD + 7;
+    fixture_make(&f, cfg, B, 9, 61);
+    const size_t BT = f.B * f.T;
+    float *y = malloc(BT * f.no * sizeof *y), *r = malloc(BT * f.n * sizeof *r);
+    float *y1 = malloc(BT * f.no * sizeof *y1), *r1 = malloc(BT * f.n * sizeof *r1);
+    hdnet_rng *rng, *rng1;
+    ck_assert_ok(hdnet_rng_create(&rng, HDNET_RNG_LIBRARY, 17));
+    ck_assert_ok(hdnet_rng_clone(rng, &rng1));
+    ck_assert_ok(hdnet_net_forward(f.net, f.B, f.T, f.x, BT * f.ni, NULL, 0, rng, NULL, 0, y,
+                                   BT * f.no, r, BT * f.n));
+    hdnet__engine *e;
+    ck_assert_ok(hdnet__engine_create(&e, f.net, f.B, f.T, 1));
+    ck_assert_ok(hdnet__engine_run(e, f.net, f.B, f.x, NULL, rng1, NULL, NULL, y1, r1, NULL));
+    hdnet__engine_free(e);
+    ck_assert_mem_eq(y, y1, BT * f.no * sizeof *y);
+    ck_assert_mem_eq(r, r1, BT * f.n * sizeof *r);
+    /* and the generators advanced alike */
+    ck_assert_uint_eq(hdnet__rng_next64(rng), hdnet__rng_next64(rng1));
+    hdnet_rng_free(rng);
+    hdnet_rng_free(rng1);
+    free(y);
+    free(r);
+    free(y1);
+    free(r1);
+    fixture_free(&f);
+    hdnet_config_free(cfg);
+}
+END_TEST
+
 /* ---- perturbed runs ---- */
 
 START_TEST(run_perturbations)
@@ -1087,6 +1124,7 @@ Suite *hdnet_suite_net(void)
     tcase_add_test(tc, engine_partial_batch);
     tcase_add_test(tc, forward_matches_reference);
     tcase_add_test(tc, forward_binary_and_divergence);
+    tcase_add_test(tc, forward_batched);
     tcase_add_test(tc, run_perturbations);
     suite_add_tcase(s, tc);
     return s;
