@@ -1,21 +1,27 @@
 /* The gradient engine (spec §4.3): forward and backward over a batch with
  * every workspace allocated at create time, a pthreads pool that splits the
- * batch into contiguous trial chunks, and a deterministic fixed-order
- * reduction of the per-thread partial gradients.
+ * batch into contiguous trial chunks (one per thread), and a deterministic
+ * fixed-order reduction of the per-thread partial gradients.
  *
- * Workspaces (ld = N rounded up to 8 floats, padding columns unused):
+ * Workspaces (ld = N rounded up to the kernels' vector width, 8 or 16 floats;
+ * padding columns are never read into a result):
  *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; before the
- *                       forward pass slots 1..T hold the rate noise (or 0)
- *   G [trial][T+1][ld]  before the forward pass U_t = W_in x_t + b (+ pre-noise)
- *                       in slot t; the forward kernel overwrites it with
- *                       D_t = f'(A_t); the backward kernel overwrites that
- *                       with Delta~_t = Delta_t diag(alpha); slot T is 0
+ *                       forward pass slots 1..T hold the rate noise
+ *   G [trial][T+1][ld]  pre-activation noise (if any), then D_t = f'(A_t) in
+ *                       slot t (forward kernel), then Delta~_t = Delta_t diag(alpha)
+ *                       (backward kernel, in place); slot T is 0
  *   E [trial][T][O]     output noise, then Ey_t = 2c M (y - yhat)
- * After the backward recurrence grad W_rec = G^T H is one SGEMM per thread
- * over its B_chunk*(T+1) rows (both operands contiguous, row stride ld).
- * The input projection (I = 3) and the W_in, b, W_out, b_out and a0 sums are
- * fused into the per-step passes instead of separate GEMMs: with three inputs
- * a GEMM would only add a pass over memory. */
+ * Per step the kernels do H_{t-1} W_rec^T fused with the input projection
+ * x_t W_in^T + b (I = 3: three more rank-1 terms, cheaper than a separate GEMM
+ * pass over B*T*N floats), the Euler update, f, f' and the noise; the readout,
+ * the loss terms and Ey follow while the rows are in L1. Backward:
+ * Delta~_{t+1} W_rec + Ey_t W_out fused with the rate terms and the Delta
+ * recurrence. After the backward pass of each block of trials, the W_in, b and
+ * W_out sums, and after the whole chunk grad W_rec = G^T H as one product over
+ * the chunk's B_chunk*(T+1) rows (both operands contiguous, row stride ld)
+ * run through the kernels' outer-product routine (our own register-blocked
+ * kernel; the portable set calls BLAS for it). No BLAS call in the vector
+ * path, so OpenBLAS threads never compete with ours. */
 #include "internal.h"
 
 #include <math.h>
@@ -23,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NB 4 /* trials per kernel call (register block of the vector kernels) */
+#define NB 8 /* trials per kernel call (two register blocks of the vector kernels) */
 
 typedef struct worker {
     struct hdnet__engine *e;
@@ -174,7 +180,9 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
         return;
     hdnet__fwd_args fa;
     fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
-    hdnet__bwd_args ba = {n, ld, no, ni, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__bwd_args ba = {n, ld, no, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__outer_args ga = {ld};
+    static const float one = 1.0f;
     hdnet__out_args oa = {n, ld, no, e->wout};
     const float *bout = e->bout;
     const int out_noise = e->draw && e->out_sd > 0;
@@ -209,13 +217,19 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             w->diverged = 1;
         if (!e->want_grad)
             continue;
-        /* backward recurrence, with the W_in, b and W_out sums fused in */
+        /* backward recurrence */
         memset(w->delta, 0, NB * ld * sizeof *w->delta);
-        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
         for (size_t t = T; t-- > 0;)
             e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
-                        e->E + (blk * T + t) * no, T * no, e->x + (blk * T + t) * ni, T * ni,
-                        w->delta, w->acc);
+                        e->E + (blk * T + t) * no, T * no, w->delta);
+        /* W_in = sum Delta~^T X, b = sum Delta~, W_out = sum Ey^T H, per block in float */
+        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
+        for (size_t i = 0; i < bs; i++) {
+            e->kern.outer(&ga, T, ni, e->x + (blk + i) * T * ni, ni, Gb + i * st, ld, w->acc);
+            e->kern.outer(&ga, T, no, e->E + (blk + i) * T * no, no, Hb + i * st + ld, ld,
+                          w->acc + (ni + 1) * ld);
+        }
+        e->kern.outer(&ga, bs * (T + 1), 1, &one, 0, Gb, ld, w->acc + ni * ld);
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < ni; k++)
                 g_win[j * ni + k] += w->acc[k * ld + j];
@@ -243,11 +257,8 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
                 g_a0[j] += (double)del[j] * e->oma[j] + (double)e->d0[j] * g[j];
         }
     }
-    if (e->want_grad) {
-        /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
-        hdnet__outer_args ga = {n, ld};
-        e->kern.outer(&ga, (b1 - b0) * (T + 1), e->G + b0 * st, e->H + b0 * st, w->gwrec);
-    }
+    if (e->want_grad) /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
+        e->kern.outer(&ga, (b1 - b0) * (T + 1), n, e->G + b0 * st, ld, e->H + b0 * st, ld, w->gwrec);
 }
 
 static int unit_in(const hdnet_perturb *p, const struct hdnet__perturb_item *it, size_t j)
@@ -446,7 +457,7 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
     e->n = net->n;
     e->ni = net->ni;
     e->no = net->no;
-    e->ld = (net->n + 7) & ~(size_t)7;
+    e->ld = (net->n + kern.align - 1) / kern.align * kern.align;
     e->nthreads = n_threads;
     e->nsm = e->n * e->ni + e->n + e->no * e->n + e->no + e->n;
     const size_t ld = e->ld, n = e->n;

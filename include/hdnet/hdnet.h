@@ -24,7 +24,8 @@
 #include "rng.h"
 #include "task.h"
 #include "net.h"
-#include "analysis.h"
 #include "io.h"
+#include "train.h"
+#include "analysis.h"
 
 #endif
