@@ -248,8 +248,9 @@ static double now_s(void)
 static void apply_quick(hdnet_config *cfg)
 {
     static const char *const quick[] = {
-        "updates=1500",  "trials=32",      "steps=200",    "lr=0.003",          "lr_schedule=cosine",
-        "lr_min=1e-4",   "warmup=50",      "selection_trials=200",
+        "updates=1200",         "trials=32",    "batch_final=64", "curriculum_steps=200",
+        "curriculum_updates=800", "lr=0.002",   "warmup=50",      "lr_schedule=cosine",
+        "lr_min=1e-5",          "selection_trials=200",
     };
     for (size_t i = 0; i < sizeof quick / sizeof *quick; i++)
         ex_check(PROG, quick[i], ex_set(cfg, quick[i]));

@@ -584,6 +584,15 @@ int hdnet_trainer_run(hdnet_trainer *tr)
                 hdnet__seg_scale(tr->grad, o->seg, o->nseg, f);
             pr.clip_factor = f;
             pr.lr = hdnet__lr_at(tr->cfg, p, tr->U);
+            if (tr->U0 && p >= tr->U0) {
+                /* after the curriculum the gradient scale jumps: the optimiser
+                 * starts afresh, with its own warm-up */
+                if (p == tr->U0)
+                    hdnet__optim_reset(tr->opt);
+                const size_t warm = (size_t)hdnet__cfg(tr->cfg, HDNET_P_WARMUP);
+                if (p - tr->U0 < warm)
+                    pr.lr *= (double)(p - tr->U0 + 1) / (double)warm;
+            }
             tr->opt->lr = pr.lr;
             hdnet__optim_step_raw(tr->opt, hdnet__net_params(tr->net), tr->grad);
             hdnet__net_enforce(tr->net);
