@@ -16,12 +16,13 @@
  * pass over B*T*N floats), the Euler update, f, f' and the noise; the readout,
  * the loss terms and Ey follow while the rows are in L1. Backward:
  * Delta~_{t+1} W_rec + Ey_t W_out fused with the rate terms and the Delta
- * recurrence. After the backward pass of each block of trials, the W_in, b and
- * W_out sums, and after the whole chunk grad W_rec = G^T H as one product over
- * the chunk's B_chunk*(T+1) rows (both operands contiguous, row stride ld)
- * run through the kernels' outer-product routine (our own register-blocked
- * kernel; the portable set calls BLAS for it). No BLAS call in the vector
- * path, so OpenBLAS threads never compete with ours. */
+ * recurrence. grad W_rec = G^T H (contiguous operands, row stride ld, one
+ * product over all B(T+1) rows in exact arithmetic) and the W_in, b and W_out
+ * sums are accumulated by the kernels' outer-product routine in panels of
+ * PANEL steps inside the backward sweep, while those rows are still in cache,
+ * instead of one more pass over the 40 MB of G and H (our own register-blocked
+ * kernel; the portable set calls BLAS for the W_rec part). No BLAS call in the
+ * vector path, so OpenBLAS threads never compete with ours. */
 #include "internal.h"
 
 #include <math.h>
@@ -29,7 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NB 8 /* trials per kernel call (two register blocks of the vector kernels) */
+#define NB 8     /* trials per kernel call (two register blocks of the vector kernels) */
+#define PANEL 32 /* steps per gradient-sum panel in the backward pass (cache-resident) */
 
 typedef struct worker {
     struct hdnet__engine *e;
@@ -218,19 +220,29 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             w->diverged = 1;
         if (!e->want_grad)
             continue;
-        /* backward recurrence */
+        /* backward recurrence; every PANEL steps, the gradient sums over the
+         * slots just finished while they are still in cache: grad W_rec +=
+         * Delta~_s^T H_{s-1}, W_in += Delta~_s^T x_s, b += Delta~_s (slots s in
+         * [t, hi)) and W_out += Ey_s^T H_s (H_s is slot s + 1) */
         memset(w->delta, 0, NB * ld * sizeof *w->delta);
-        for (size_t t = T; t-- > 0;)
+        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
+        size_t hi = T; /* slots [t, hi) are done and not yet summed (slot T of G is 0) */
+        for (size_t t = T; t-- > 0;) {
             e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
                         e->E + (blk * T + t) * no, T * no, w->delta);
-        /* W_in = sum Delta~^T X, b = sum Delta~, W_out = sum Ey^T H, per block in float */
-        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
-        for (size_t i = 0; i < bs; i++) {
-            e->kern.outer(&ga, T, ni, e->x + (blk + i) * T * ni, ni, Gb + i * st, ld, w->acc);
-            e->kern.outer(&ga, T, no, e->E + (blk + i) * T * no, no, Hb + i * st + ld, ld,
-                          w->acc + (ni + 1) * ld);
+            if (hi - t < PANEL && t > 0)
+                continue;
+            const size_t rows = hi - t;
+            for (size_t i = 0; i < bs; i++) {
+                const float *Gi = Gb + i * st + t * ld, *Hi = Hb + i * st + t * ld;
+                e->kern.outer(&ga, rows, n, Gi, ld, Hi, ld, w->gwrec);
+                e->kern.outer(&ga, rows, ni, e->x + ((blk + i) * T + t) * ni, ni, Gi, ld, w->acc);
+                e->kern.outer(&ga, rows, 1, &one, 0, Gi, ld, w->acc + ni * ld);
+                e->kern.outer(&ga, rows, no, e->E + ((blk + i) * T + t) * no, no, Hi + ld, ld,
+                              w->acc + (ni + 1) * ld);
+            }
+            hi = t;
         }
-        e->kern.outer(&ga, bs * (T + 1), 1, &one, 0, Gb, ld, w->acc + ni * ld);
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < ni; k++)
                 g_win[j * ni + k] += w->acc[k * ld + j];
@@ -261,8 +273,6 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             g_a0[j] += (double)e->d0[j] * g;
         }
     }
-    if (e->want_grad) /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
-        e->kern.outer(&ga, (b1 - b0) * (T + 1), n, e->G + b0 * st, ld, e->H + b0 * st, ld, w->gwrec);
 }
 
 static int unit_in(const hdnet_perturb *p, const struct hdnet__perturb_item *it, size_t j)

@@ -311,6 +311,16 @@ START_TEST(fd_variants)
     fixture_free(&f);
     hdnet_config_free(cfg);
 
+    /* a long trial: several gradient-sum panels of the backward sweep */
+    cfg = small_cfg(5, HDNET_ACT_RETANH);
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_LEARN_B_OUT, 1));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WEIGHT_L2, 0.1));
+    fixture_make(&f, cfg, 3, 101, 9);
+    err = check_fd(&f, 0.2, 0);
+    ck_assert_msg(err < GRAD_TOL, "T = 101: gradient error %g", err);
+    fixture_free(&f);
+    hdnet_config_free(cfg);
+
     /* init_only: the diagonal gradient is kept */
     cfg = small_cfg(5, HDNET_ACT_TANH);
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_SELF_CONNECTIONS, HDNET_SELF_INIT_ONLY));
