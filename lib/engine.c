@@ -5,8 +5,8 @@
  *
  * Workspaces (ld = N rounded up to the kernels' vector width, 8 or 16 floats;
  * padding columns are never read into a result):
- *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; before the
- *                       forward pass slots 1..T hold the rate noise
+ *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; the rate
+ *                       noise of step t is written to slot t+1 just before the step
  *   G [trial][T+1][ld]  pre-activation noise (if any), then D_t = f'(A_t) in
  *                       slot t (forward kernel), then Delta~_t = Delta_t diag(alpha)
  *                       (backward kernel, in place); slot T is 0
@@ -46,7 +46,7 @@ typedef struct worker {
     float *gwrec;  /* [n][ld] */
     double loss[3]; /* sum M r^2, sum h^2, sum |h| */
     int diverged;
-    hdnet_rng rng;
+    hdnet_rng rngs[NB]; /* the noise streams of the block's trials */
     pthread_t tid;
     int started;
 } worker;
@@ -96,14 +96,15 @@ static void *xaligned(size_t n_floats)
 
 /* Prepare trials [b0, b0+bs): noise into H slots 1..T, f(a_init) into slot 0,
  * U into G slots 0..T-1, output noise into E (if drawn), a state. */
+/* Prepare trials [b0, b0+bs): initial state (a, and f(a) in H slot 0), G slot T
+ * = 0, and the trials' noise streams. */
 static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t bs)
 {
-    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
+    const size_t T = e->T, n = e->n, ld = e->ld, st = (T + 1) * ld;
     for (size_t i = 0; i < bs; i++) {
         size_t b = b0 + i;
         float *H = e->H + b * st, *G = e->G + b * st;
         float *ab = w->a + i * ld;
-        /* initial state */
         if (e->a_init) {
             const float *ai = e->a_init + b * n;
             memcpy(ab, ai, n * sizeof *ab);
@@ -112,32 +113,46 @@ static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t 
             memcpy(ab, e->a0, ld * sizeof *ab);
             memcpy(H, e->f0, ld * sizeof *H);
         }
-        /* rate noise */
-        if (e->noise) {
-            for (size_t t = 0; t < T; t++) {
-                memcpy(H + (t + 1) * ld, e->noise + (b * T + t) * n, n * sizeof *H);
-                memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
-            }
-        } else if (e->draw) {
-            hdnet__rng_init(&w->rng, e->rng_kind, e->seeds[b]);
-            if (e->rate_sd > 0)
-                for (size_t t = 0; t < T; t++) {
-                    hdnet__rng_fill_normal_f32(&w->rng, H + (t + 1) * ld, n, e->rate_sd);
-                    memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
-                }
-        }
-        /* pre-activation noise (the input projection is done by the forward kernel) */
-        if (e->draw && e->pre_sd > 0)
-            for (size_t t = 0; t < T; t++) {
-                hdnet__rng_fill_normal_f32(&w->rng, G + t * ld, n, e->pre_sd);
-                memset(G + t * ld + n, 0, (ld - n) * sizeof *G);
-            }
         memset(G + T * ld, 0, ld * sizeof *G);
-        if (e->draw && e->out_sd > 0) {
-            if (e->job == JOB_LOSS_GRAD)
-                hdnet__rng_fill_normal_f32(&w->rng, e->E + b * T * no, T * no, e->out_sd);
-            else if (e->yout)
-                hdnet__rng_fill_normal_f32(&w->rng, e->yout + b * T * no, T * no, e->out_sd);
+        if (!e->noise && e->draw)
+            hdnet__rng_init(&w->rngs[i], e->rng_kind, e->seeds[b]);
+    }
+}
+
+/* Noise of step t for trials [b0, b0+bs), written just before the step so it
+ * is in cache: rate noise into H slot t+1 (which the kernel adds f(a) to),
+ * pre-activation noise into G slot t, output noise into E (training) or the
+ * output row (run). Each trial's stream yields, step by step, its rate noise
+ * (N), then its pre-activation noise (N) and output noise (O) when those are
+ * configured. */
+static void step_noise(struct hdnet__engine *e, worker *w, size_t b0, size_t bs, size_t t)
+{
+    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
+    for (size_t i = 0; i < bs; i++) {
+        const size_t b = b0 + i;
+        float *h = e->H + b * st + (t + 1) * ld;
+        if (e->noise) {
+            memcpy(h, e->noise + (b * T + t) * n, n * sizeof *h);
+            memset(h + n, 0, (ld - n) * sizeof *h);
+            continue;
+        }
+        if (!e->draw)
+            continue;
+        hdnet_rng *r = &w->rngs[i];
+        if (e->rate_sd > 0) {
+            hdnet__rng_fill_normal_f32(r, h, n, e->rate_sd);
+            memset(h + n, 0, (ld - n) * sizeof *h);
+        }
+        if (e->pre_sd > 0) {
+            float *g = e->G + b * st + t * ld;
+            hdnet__rng_fill_normal_f32(r, g, n, e->pre_sd);
+            memset(g + n, 0, (ld - n) * sizeof *g);
+        }
+        if (e->out_sd > 0) {
+            float *dst = e->job == JOB_LOSS_GRAD ? e->E + (b * T + t) * no
+                         : e->yout               ? e->yout + (b * T + t) * no
+                                                 : w->ybuf + i * no; /* drawn, unused */
+            hdnet__rng_fill_normal_f32(r, dst, no, e->out_sd);
         }
     }
 }
@@ -196,6 +211,7 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
         float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
         double sm = 0, s2 = 0, s1 = 0;
         for (size_t t = 0; t < T; t++) {
+            step_noise(e, w, blk, bs, t);
             e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
                         e->x + (blk * T + t) * ni, T * ni, w->a);
             /* readout, loss terms and Ey while the new rates are in cache */
@@ -307,6 +323,7 @@ static void job_run(struct hdnet__engine *e, worker *w)
                         for (size_t u = 0; u < it->count; u++)
                             Hb[i * st + t * ld + (size_t)p->units[it->first + u]] = 0.0f;
                 }
+            step_noise(e, w, blk, bs, t);
             e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
                         e->x + (blk * T + t) * e->ni, T * e->ni, w->a);
             for (size_t i = 0; i < bs; i++) {

@@ -98,10 +98,10 @@ HDNET_API HDNET_NODISCARD int hdnet_net_set_params(hdnet_net *net, const float *
 
 /** Forward pass over a batch.
  *  Drawn noise: the caller's rng gives one child seed per trial, in trial order;
- *  each trial's stream yields its rate noise [T][N] (SD rate_noise), then, when
- *  configured, its pre-activation noise [T][N] (SD pre_noise, added inside the
- *  Euler bracket) and output noise [T][O] (SD output_noise, added to y). The
- *  noise therefore does not depend on the thread count. Pre-activation and
+ *  each trial's stream yields, step by step, its rate noise [N] (SD rate_noise)
+ *  followed, when configured, by its pre-activation noise [N] (SD pre_noise,
+ *  added inside the Euler bracket) and output noise [O] (SD output_noise, added
+ *  to y). The noise therefore does not depend on the thread count. Pre-activation and
  *  output noise exist only with drawn noise (a supplied array is rate noise).
  *  @param inputs   [n_trials][n_steps][I]
  *  @param noise    rate noise [n_trials][n_steps][N] added after f, or NULL
