@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hdnet/hdnet.h>
@@ -215,14 +216,30 @@ static inline char *ac_plot_dir(const char *argv0)
     return p;
 }
 
-/* One reproduction check: printed and appended to the criteria CSV. */
+/* Text copy of the check lines (criteria.txt), opened by the program. */
+static FILE *ac_crit_txt = NULL;
+
+/* One reproduction check: printed, appended to the criteria CSV and to criteria.txt. */
 static inline void ac_crit(FILE *csv, const char *id, const char *claim, const char *measured, const char *criterion,
                     const char *status)
 {
     printf("%s %s: measured %s; criterion %s; %s\n", id, claim, measured, criterion, status);
     if (csv)
         fprintf(csv, "%s,\"%s\",\"%s\",\"%s\",%s\n", id, claim, measured, criterion, status);
+    if (ac_crit_txt)
+        fprintf(ac_crit_txt, "%s %s: measured %s; criterion %s; %s\n", id, claim, measured, criterion, status);
     fflush(stdout);
+}
+
+static inline FILE *ac_open_crit_txt(const char *dir, const char *mode)
+{
+    char *p = ac_path(dir, "criteria.txt");
+    FILE *f = fopen(p, mode);
+    if (!f)
+        ac_die("cannot write %s: %s", p, strerror(errno));
+    free(p);
+    ac_crit_txt = f;
+    return f;
 }
 
 static inline int ac_cmp_double(const void *a, const void *b)
@@ -262,6 +279,135 @@ static inline hdnet_config *ac_eval_config(const hdnet_net *net, size_t steps)
     AC_CHECK(hdnet_config_set_int(cfg, HDNET_P_BATCH_MODE, HDNET_BATCH_FRESH));
     AC_CHECK(hdnet_config_set_double(cfg, HDNET_P_INPUT_NOISE, 0));
     return cfg;
+}
+
+typedef struct {
+    size_t B, T, cue, N;
+    float *x, *y, *mask;
+    double *th, *av;
+} dataset;
+
+typedef struct {
+    hdnet_tuning *t;
+    double ne[2]; /* 1000-step (T) and first-500-step normalized error */
+    float *y5;    /* outputs of the first 5 trials [5][T][2] */
+    double seconds;
+} result;
+
+static inline double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Normalized-error accumulators per output: SSE, sum t, sum t^2, n; for T and the first 500 steps. */
+typedef struct {
+    double sse[2][2], st[2][2], st2[2][2], n[2][2];
+} ne_acc;
+
+static inline void ne_add(ne_acc *a, const float *y, const float *tg, const float *m, size_t nb, size_t T)
+{
+    for (size_t b = 0; b < nb; b++)
+        for (size_t t = 0; t < T; t++)
+            for (int k = 0; k < 2; k++) {
+                size_t i = (b * T + t) * 2 + (size_t)k;
+                if (m[i] == 0)
+                    continue;
+                double e = (double)y[i] - (double)tg[i], v = tg[i];
+                for (int h = 0; h < 2; h++) {
+                    if (h == 1 && t >= 500)
+                        continue;
+                    a->sse[h][k] += (double)m[i] * e * e;
+                    a->st[h][k] += (double)m[i] * v;
+                    a->st2[h][k] += (double)m[i] * v * v;
+                    a->n[h][k] += (double)m[i];
+                }
+            }
+}
+
+static inline double ne_value(const ne_acc *a, int h)
+{
+    double s = 0;
+    for (int k = 0; k < 2; k++) {
+        double sst = a->st2[h][k] - a->st[h][k] * a->st[h][k] / a->n[h][k];
+        s += sst > 0 ? a->sse[h][k] / sst : a->sse[h][k];
+    }
+    return s / 2;
+}
+
+/* Two-pass streaming analysis of one network on the dataset. decoded = 0 ignores the
+ * readout (untrained networks, §2.12). */
+static inline result analyse(const hdnet_net *net, const dataset *d, const hdnet_aparams *ap, size_t chunk, int decoded)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    double t0 = now_s();
+    AC_CHECK(hdnet_tuning_create(&r.t, d->N, ap));
+    size_t S = d->B * d->T;
+    AC_CHECK(hdnet_tuning_add(r.t, d->B, d->T, d->cue, d->th, S, d->av, S, NULL, 0, NULL, 0));
+    AC_CHECK(hdnet_tuning_next_pass(r.t));
+    size_t cs = chunk * d->T;
+    float *rates = ac_malloc(cs * d->N * sizeof *rates), *outs = ac_malloc(cs * 2 * sizeof *outs);
+    r.y5 = ac_malloc(5 * d->T * 2 * sizeof *r.y5);
+    ne_acc acc;
+    memset(&acc, 0, sizeof acc);
+    for (int pass = 1; pass <= 2; pass++) {
+        for (size_t b0 = 0; b0 < d->B; b0 += chunk) {
+            size_t nb = d->B - b0 < chunk ? d->B - b0 : chunk, ns = nb * d->T, o = b0 * d->T;
+            AC_CHECK(hdnet_net_run(net, nb, d->T, d->x + o * 3, ns * 3, NULL, 0, NULL, outs, ns * 2, rates,
+                                   ns * d->N, NULL, 0));
+            AC_CHECK(hdnet_tuning_add(r.t, nb, d->T, d->cue, d->th + o, ns, d->av + o, ns, decoded ? outs : NULL,
+                                      ns * 2, rates, ns * d->N));
+            if (pass == 1) {
+                ne_add(&acc, outs, d->y + o * 2, d->mask + o * 2, nb, d->T);
+                for (size_t b = b0; b < b0 + nb && b < 5; b++)
+                    memcpy(r.y5 + b * d->T * 2, outs + (b - b0) * d->T * 2, d->T * 2 * sizeof *outs);
+            }
+        }
+        int rc = hdnet_tuning_next_pass(r.t);
+        if (rc == HDNET_ENOTSUP) {
+            fprintf(stderr, "%s: %s\n", ac_prog, hdnet_errmsg());
+            break;
+        }
+        AC_CHECK(rc);
+    }
+    r.ne[0] = ne_value(&acc, 0);
+    r.ne[1] = d->T > 500 ? ne_value(&acc, 1) : r.ne[0];
+    free(rates);
+    free(outs);
+    r.seconds = now_s() - t0;
+    return r;
+}
+
+/* The analysis set: all trials generated at once (the stretch rule counts trials per call). */
+static inline void ac_make_dataset(dataset *d, const hdnet_config *cfg, size_t B, size_t T, size_t N, uint64_t seed)
+{
+    int64_t cue64;
+    AC_CHECK(hdnet_config_get_int(cfg, HDNET_P_CUE, &cue64));
+    d->B = B;
+    d->T = T;
+    d->cue = (size_t)cue64;
+    d->N = N;
+    size_t S = B * T;
+    d->x = ac_malloc(S * 3 * sizeof *d->x);
+    d->y = ac_malloc(S * 2 * sizeof *d->y);
+    d->mask = ac_malloc(S * 2 * sizeof *d->mask);
+    d->th = ac_malloc(S * sizeof *d->th);
+    d->av = ac_malloc(S * sizeof *d->av);
+    hdnet_task *task;
+    AC_CHECK(hdnet_task_create(&task, cfg, seed));
+    AC_CHECK(hdnet_task_generate(task, B, d->x, S * 3, d->y, S * 2, d->mask, S * 2, d->th, S, d->av, S));
+    hdnet_task_free(task);
+}
+
+static inline void ac_free_dataset(dataset *d)
+{
+    free(d->x);
+    free(d->y);
+    free(d->mask);
+    free(d->th);
+    free(d->av);
 }
 
 #endif

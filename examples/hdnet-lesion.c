@@ -294,6 +294,7 @@ int main(int argc, char **argv)
         ac_die("cannot write %s", cp);
     free(cp);
     fprintf(crit, "id,claim,measured,criterion,status\n");
+        ac_open_crit_txt(out, "w");
     char ms[512];
     int fail_any = 0;
     (void)fail_any;
@@ -423,6 +424,8 @@ int main(int argc, char **argv)
         }
     }
     ac_fclose(csv, "lesion.csv");
+    if (ac_crit_txt && (ferror(ac_crit_txt) | fclose(ac_crit_txt)))
+        ac_die("error writing criteria.txt");
     if (ferror(crit) | fclose(crit))
         ac_die("error writing criteria.csv");
     {

@@ -414,11 +414,7 @@ int main(int argc, char **argv)
     {
         char path[4200];
         snprintf(path, sizeof path, "%s/model.npz", out);
-#ifdef HDNET_IO_H
         ex_check(PROG, "model.npz", hdnet_net_save(best, path));
-#else
-        fprintf(stderr, PROG ": this build has no model files; %s not written\n", path);
-#endif
     }
     /* the test streams: 1000 noise-free trials of 500 and of 1000 steps */
     hdnet_config *tcfg;

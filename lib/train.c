@@ -1,12 +1,6 @@
 /* The trainer: recipes, passes, checkpoints, model selection and progress. */
 #include "internal.h"
 #include "train_priv.h"
-#if defined(__has_include)
-#if __has_include("hdnet/io.h")
-#include "hdnet/io.h"
-#define HDNET__HAVE_IO 1
-#endif
-#endif
 
 #include <math.h>
 #include <stdio.h>
@@ -474,12 +468,7 @@ static int save_in_dir(const hdnet_trainer *tr, const hdnet_net *net, const char
                      : snprintf(path, sizeof path, "%s/%s", tr->ckdir, name);
     if (n < 0 || (size_t)n >= sizeof path)
         return hdnet__error(HDNET_EINVAL, "checkpoint path too long");
-#ifdef HDNET__HAVE_IO
     return hdnet_net_save(net, path);
-#else
-    (void)net;
-    return hdnet__error(HDNET_ENOTSUP, "model files are not available in this build");
-#endif
 }
 
 static int evaluate_pass(hdnet_trainer *tr, size_t p, int is_ckpt, double *ne)

@@ -426,7 +426,6 @@ END_TEST
 /* Checkpoint files: ckpt_<u>.npz for each scheduled update, model.npz = best. */
 START_TEST(checkpoint_files)
 {
-#ifdef HDNET_IO_H
     char dir[] = "/tmp/hdnet_train_test_XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
     hdnet_config *cfg = tiny_cfg(7);
@@ -481,7 +480,6 @@ START_TEST(checkpoint_files)
     hdnet_trainer_free(tr);
     hdnet_net_free(net);
     hdnet_config_free(cfg);
-#endif /* model files not merged yet */
 }
 END_TEST
 

@@ -56,6 +56,7 @@ TUNING_ARRAYS = ("hd_edges", "hd_centres", "av_edges", "av_centres", "win_edges"
                  "map_rownorm", "map_dec_rownorm", "map_counts", "map_dec_counts", "av_curve", "av_counts",
                  "pref_curve", "pref_counts", "pref_fitmask", "pref_curve_dec", "pref_counts_dec",
                  "pref_fitmask_dec")
+_TUNING_NDIM = (1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2)
 # Scalars of hdnet_tuning_scalar (HDNET_TS_*), in id order.
 TUNING_SCALARS = ("n_samples", "n_included", "n_nonfinite_dec", "av_min", "av_max", "sigma_av",
                   "sd_with_zeros", "mean_abs_av", "zero_fraction", "win_lo", "win_hi", "zero_row", "pass",
@@ -237,9 +238,7 @@ class Tuning(_lib.Handle):
         which = _id(name, TUNING_ARRAYS, "tuning array")
         n, dims = c_size(), (c_size * 3)()
         api.hdnet_tuning_array_shape(self, which, ctypes.byref(n), dims)
-        shape = tuple(d for d in dims if d != 1) or ((n.value,) if n.value != 1 else ())
-        if int(np.prod(shape)) != n.value:
-            shape = (n.value,)
+        shape = tuple(dims[:_TUNING_NDIM[which]]) if 0 <= which < len(_TUNING_NDIM) else (n.value,)
         out = _lib.out_f64(shape)
         api.hdnet_tuning_copy(self, which, _lib.dptr(out)[0], out.size)
         return out

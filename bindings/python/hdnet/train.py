@@ -6,7 +6,6 @@ import numpy as np
 
 from . import _lib
 from ._lib import api, c_int, c_size, c_double, c_u64, c_void_p, c_char_p, STATUS, P, c_float_p
-from .config import Config
 from .net import Net, LOSS_TERMS
 from .rng import Rng
 from .task import as_config

@@ -117,6 +117,23 @@ class TestNet(unittest.TestCase):
         np.testing.assert_array_equal(out.outputs, y)
         np.testing.assert_array_equal(out.rates, h)
 
+    def test_concurrent_forward_equals_serial(self):
+        import threading
+        x = hdnet.Task(self.cfg, seed=10).generate(16).inputs
+        serial = [self.net.forward(x[i::4]).outputs for i in range(4)]
+        results = [None] * 4
+
+        def work(i):
+            results[i] = self.net.forward(x[i::4]).outputs
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for a, b in zip(results, serial):
+            np.testing.assert_array_equal(a, b)
+
     def test_shape_errors(self):
         with self.assertRaises(ValueError):
             self.net.forward(np.zeros((2, 5, 4), np.float32))
