@@ -236,11 +236,12 @@ struct hdnet_trainer {
     hdnet_config *cfg;
     hdnet_net *net;  /* borrowed */
     hdnet_net *best; /* own copy */
-    hdnet__engine *eng;
+    hdnet__engine *eng, *eng0; /* eng0, task0: curriculum phase (shorter trials) */
     hdnet_optim *opt;
-    hdnet_task *task;
+    hdnet_task *task, *task0;
     hdnet_rng *noise;
     size_t U, B0, Bfin, Bmax, T, P;
+    size_t T0, U0; /* curriculum: the first U0 updates use T0 steps */
     float *x, *y, *m, *grad;
     size_t S;
     evalbuf sel;
@@ -267,8 +268,10 @@ void hdnet_trainer_free(hdnet_trainer *tr)
     hdnet_config_free(tr->cfg);
     hdnet_net_free(tr->best);
     hdnet__engine_free(tr->eng);
+    hdnet__engine_free(tr->eng0);
     hdnet_optim_free(tr->opt);
     hdnet_task_free(tr->task);
+    hdnet_task_free(tr->task0);
     hdnet_rng_free(tr->noise);
     free(tr->x);
     free(tr->y);
@@ -341,7 +344,14 @@ int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net
     tr->Bfin = (size_t)hdnet__cfg(cfg, HDNET_P_BATCH_FINAL);
     tr->Bmax = tr->Bfin > tr->B0 ? tr->Bfin : tr->B0;
     tr->T = (size_t)hdnet__cfg(cfg, HDNET_P_STEPS);
-    tr->P = hdnet_net_num_params(net);
+    tr->T0 = (size_t)hdnet__cfg(cfg, HDNET_P_CURRICULUM_STEPS);
+    tr->U0 = (size_t)hdnet__cfg(cfg, HDNET_P_CURRICULUM_UPDATES);
+    if (tr->T0 == 0 || tr->U0 == 0 || tr->T0 == tr->T)
+        tr->T0 = tr->U0 = 0;
+    if (tr->T0 > tr->T) {
+        rc = hdnet__error(HDNET_ERANGE, "curriculum_steps=%zu exceeds steps=%zu", tr->T0, tr->T);
+        goto fail;
+    }    tr->P = hdnet_net_num_params(net);
     tr->S = (size_t)hdnet__cfg(cfg, HDNET_P_SELECTION_TRIALS);
     tr->eval_every = (size_t)hdnet__cfg(cfg, HDNET_P_EVAL_EVERY);
     tr->rate_l2 = hdnet__cfg(cfg, HDNET_P_RATE_L2);
@@ -381,6 +391,24 @@ int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net
     rc = hdnet_task_create(&tr->task, cfg, s);
     if (rc)
         goto fail;
+    if (tr->U0) {
+        /* the curriculum task: same stream kind, next seed, shorter trials */
+        hdnet_config *c0 = NULL;
+        uint64_t s0 = s + 1;
+        if ((int)hdnet__cfg(cfg, HDNET_P_TASK_RNG) == HDNET_RNG_NUMPY)
+            s0 &= 0xffffffffu;
+        rc = hdnet_config_clone(cfg, &c0);
+        if (!rc)
+            rc = hdnet_config_set_int(c0, HDNET_P_STEPS, (int64_t)tr->T0);
+        if (!rc)
+            rc = hdnet_task_create(&tr->task0, c0, s0);
+        hdnet_config_free(c0);
+        if (!rc)
+            rc = hdnet__engine_create(&tr->eng0, net, tr->Bmax, tr->T0,
+                                      (int)hdnet__cfg(cfg, HDNET_P_THREADS));
+        if (rc)
+            goto fail;
+    }
     rc = hdnet_stream_create(&tr->noise, (uint64_t)hdnet__cfg(cfg, HDNET_P_SEED), HDNET_STREAM_NOISE);
     if (rc)
         goto fail;
@@ -521,14 +549,16 @@ int hdnet_trainer_run(hdnet_trainer *tr)
             return rc;
 
         const size_t B = batch_at(tr, p);
+        const int cur = p < tr->U0;
+        const size_t T = cur ? tr->T0 : tr->T;
         pr.batch = B;
-        rc = hdnet_task_generate(tr->task, B, tr->x, B * tr->T * 3, tr->y, B * tr->T * O, tr->m,
-                                 B * tr->T * O, NULL, 0, NULL, 0);
+        rc = hdnet_task_generate(cur ? tr->task0 : tr->task, B, tr->x, B * T * 3, tr->y, B * T * O,
+                                 tr->m, B * T * O, NULL, 0, NULL, 0);
         if (rc)
             return rc;
         const int step = p < tr->U;
-        rc = hdnet__engine_loss_grad(tr->eng, tr->net, B, tr->x, tr->y, tr->m, NULL, tr->noise,
-                                     tr->rate_l2, pr.loss, step ? tr->grad : NULL);
+        rc = hdnet__engine_loss_grad(cur ? tr->eng0 : tr->eng, tr->net, B, tr->x, tr->y, tr->m, NULL,
+                                     tr->noise, tr->rate_l2, pr.loss, step ? tr->grad : NULL);
         if (rc == HDNET_OK && !isfinite(pr.loss[HDNET_LOSS_TOTAL]))
             rc = hdnet__error(HDNET_EDIVERGED, "loss is %g at update %zu", pr.loss[HDNET_LOSS_TOTAL], p);
         if (rc) {

@@ -632,6 +632,45 @@ START_TEST(batch_growth)
 }
 END_TEST
 
+/* Curriculum: the first updates on shorter trials; deterministic, and it changes the run. */
+START_TEST(curriculum)
+{
+    float *p[3];
+    size_t P = 0;
+    for (int k = 0; k < 3; k++) {
+        hdnet_config *cfg = tiny_cfg(6);
+        if (k < 2) {
+            ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_STEPS, 8));
+            ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_UPDATES, 3));
+        }
+        hdnet_net *net = make_net(cfg, 5);
+        hdnet_trainer *tr;
+        ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+        ck_assert_ok(hdnet_trainer_run(tr));
+        P = hdnet_net_num_params(net);
+        p[k] = malloc(P * sizeof(float));
+        ck_assert_ok(hdnet_net_copy_params(net, p[k], P));
+        hdnet_trainer_free(tr);
+        hdnet_net_free(net);
+        hdnet_config_free(cfg);
+    }
+    ck_assert_mem_eq(p[0], p[1], P * sizeof(float));
+    ck_assert(memcmp(p[0], p[2], P * sizeof(float)) != 0);
+    for (int k = 0; k < 3; k++)
+        free(p[k]);
+    /* curriculum trials longer than the training trials */
+    hdnet_config *cfg = tiny_cfg(6);
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_STEPS, 30));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_UPDATES, 3));
+    hdnet_net *net = make_net(cfg, 5);
+    hdnet_trainer *tr = (hdnet_trainer *)1;
+    ck_assert_status(hdnet_trainer_create(&tr, cfg, net), HDNET_ERANGE);
+    ck_assert_ptr_null(tr);
+    hdnet_net_free(net);
+    hdnet_config_free(cfg);
+}
+END_TEST
+
 Suite *hdnet_suite_train(void)
 {
     Suite *s = suite_create("train");
@@ -649,6 +688,7 @@ Suite *hdnet_suite_train(void)
     tcase_add_test(tc, diverge);
     tcase_add_test(tc, batch_growth);
     tcase_add_test(tc, selection_compat);
+    tcase_add_test(tc, curriculum);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, checkpoint_files);
