@@ -191,7 +191,7 @@ int main(int argc, char **argv)
            (unsigned long long)seed);
 
     result R = analyse(net, &d, ap, chunk, 1);
-    printf("analysis (two forward passes + accumulation): %.2f s\n", R.seconds);
+    printf("analysis (two forward passes + accumulation): %.2f s wall, %.2f s CPU\n", R.seconds, R.cpu_seconds);
     hdnet_tuning *t = R.t;
 
     /* ---- per-unit statistics and classes ---- */
