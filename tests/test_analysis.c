@@ -853,6 +853,63 @@ START_TEST(errors)
 }
 END_TEST
 
+START_TEST(collect_with_network)
+{
+    /* the two-pass driver on a small random network: results independent of the chunk size */
+    hdnet_config *cfg;
+    hdnet_rng *rng;
+    hdnet_net *net;
+    hdnet_task *task;
+    ck_assert_ok(hdnet_config_create(&cfg));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_UNITS, 20));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_STEPS, 300));
+    ck_assert_ok(hdnet_rng_create(&rng, HDNET_RNG_LIBRARY, 7));
+    ck_assert_ok(hdnet_net_create(&net, cfg, rng));
+    /* a readout, so the decoded heading is defined */
+    float wout[40];
+    for (int i = 0; i < 40; i++)
+        wout[i] = (float)sin(0.7 * i);
+    ck_assert_ok(hdnet_net_set_block(net, HDNET_W_OUT, wout, 40));
+    ck_assert_ok(hdnet_task_create(&task, cfg, 3));
+    enum { B = 13, T = 300 };
+    float *x = malloc(B * T * 3 * sizeof *x);
+    double *th = malloc(B * T * sizeof *th), *av = malloc(B * T * sizeof *av);
+    ck_assert_ok(hdnet_task_generate(task, B, x, B * T * 3, NULL, 0, NULL, 0, th, B * T, av, B * T));
+    hdnet_tuning *t1, *t2;
+    ck_assert_ok(hdnet_tuning_create(&t1, 20, NULL));
+    ck_assert_ok(hdnet_tuning_create(&t2, 20, NULL));
+    ck_assert_ok(hdnet_tuning_collect(t1, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 3));
+    ck_assert_ok(hdnet_tuning_collect(t2, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 100));
+    double pass;
+    ck_assert_ok(hdnet_tuning_scalar(t1, HDNET_TS_PASS, &pass));
+    ck_assert_double_eq(pass, 3);
+    for (int st = 0; st < HDNET_US_COUNT; st++) {
+        double a[20], b[20];
+        ck_assert_ok(hdnet_tuning_unit_stat(t1, st, a, 20));
+        ck_assert_ok(hdnet_tuning_unit_stat(t2, st, b, 20));
+        for (int u = 0; u < 20; u++)
+            ck_assert_msg((isnan(a[u]) && isnan(b[u])) || fabs(a[u] - b[u]) <= 1e-12 * fmax(1, fabs(b[u])),
+                          "%s unit %d: %.17g vs %.17g", hdnet_unit_stat_name(st), u, a[u], b[u]);
+    }
+    ck_assert_status(hdnet_tuning_collect(t1, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 3), HDNET_ESTATE);
+    hdnet_tuning *t3;
+    ck_assert_ok(hdnet_tuning_create(&t3, 21, NULL));
+    ck_assert_status(hdnet_tuning_collect(t3, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 3), HDNET_ESHAPE);
+    ck_assert_status(hdnet_tuning_collect(t3, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 0), HDNET_EINVAL);
+    ck_assert_status(hdnet_tuning_collect(t3, net, B, T, 10, x, 5, th, B * T, av, B * T, 3), HDNET_ESHAPE);
+    hdnet_tuning_free(t1);
+    hdnet_tuning_free(t2);
+    hdnet_tuning_free(t3);
+    free(x);
+    free(th);
+    free(av);
+    hdnet_task_free(task);
+    hdnet_net_free(net);
+    hdnet_rng_free(rng);
+    hdnet_config_free(cfg);
+}
+END_TEST
+
 Suite *hdnet_suite_analysis(void)
 {
     Suite *s = suite_create("analysis");
@@ -862,6 +919,7 @@ Suite *hdnet_suite_analysis(void)
     tcase_add_test(tc, counts_and_inputs);
     tcase_add_test(tc, chunk_independence);
     tcase_add_test(tc, compat_modes);
+    tcase_add_test(tc, collect_with_network);
     suite_add_tcase(s, tc);
     TCase *tb = tcase_create("math");
     tcase_add_test(tb, heading_edges);
