@@ -191,7 +191,7 @@ int main(int argc, char **argv)
            (unsigned long long)seed);
 
     result R = analyse(net, &d, ap, chunk, 1);
-    printf("analysis (two forward passes + accumulation): %.2f s\n", R.seconds);
+    printf("analysis (two forward passes + accumulation): %.2f s wall, %.2f s CPU\n", R.seconds, R.cpu_seconds);
     hdnet_tuning *t = R.t;
 
     /* ---- per-unit statistics and classes ---- */
@@ -763,16 +763,19 @@ int main(int argc, char **argv)
         ac_npz_save(z, out, "test_outputs.npz");
         FILE *f = ac_fopen(out, "test_trace.dat");
         for (size_t b = 0; b < (n5 < 2 ? n5 : 2); b++) {
-            double prev = NAN;
+            double prev = NAN, prevd = NAN;
             for (size_t k = 0; k < T; k++) {
                 size_t i = b * T + k;
                 double th = fmod(d.th[i] * AC_DEG, 360.0);
                 if (th < 0)
                     th += 360;
+                /* omit wrap jumps: a blank line for the true heading, a gap for the decoded one */
                 if (!isnan(prev) && fabs(th - prev) > 180)
-                    fprintf(f, "\n"); /* omit wrap jumps */
+                    fprintf(f, "\n");
+                double shown = (!isnan(prevd) && fabs(thd[i] - prevd) > 180) ? NAN : thd[i];
                 prev = th;
-                fprintf(f, "%zu %.6g %.6g %.6g %.6g %.6g %.6g\n", k, th, thd[i], R.y5[2 * i], R.y5[2 * i + 1], d.y[2 * i],
+                prevd = thd[i];
+                fprintf(f, "%zu %.6g %.6g %.6g %.6g %.6g %.6g\n", k, th, shown, R.y5[2 * i], R.y5[2 * i + 1], d.y[2 * i],
                         d.av[i] * AC_DEG);
             }
             fprintf(f, "\n\n");
@@ -815,6 +818,14 @@ int main(int argc, char **argv)
         ac_fclose(f, "units_plot.dat");
         f = ac_fopen(out, "plot_meta.gp");
         fprintf(f, "ne=%g\nastar=%g\nnunits=%zu\n", 100 * R.ne[0], infoA[HDNET_CI_ASTAR], N);
+        /* the training run's selection curve, when the model sits in a hdnet-train directory */
+        {
+            const char *sl = strrchr(model, '/');
+            char ck[4200];
+            snprintf(ck, sizeof ck, "%.*s/checkpoints.csv", sl ? (int)(sl - model) : 1, sl ? model : ".");
+            if (access(ck, R_OK) == 0 && !strchr(ck, '\''))
+                fprintf(f, "ckfile='%s'\n", ck);
+        }
         ac_fclose(f, "plot_meta.gp");
     }
     if (plots) {
