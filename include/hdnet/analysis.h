@@ -1,4 +1,5 @@
-/* libhdnet: analyses of a trained network, as a neurophysiologist would do them.
+/** @file
+ * libhdnet: analyses of a trained network, as a neurophysiologist would do them.
  *
  * Conventions: headings in degrees, angular velocity (AV, omega) in degrees per
  * step, 0-based indices, W_rec [post][pre]. omega > 0 increases the heading (a

@@ -1,4 +1,5 @@
-/* libhdnet: files. NumPy .npy arrays, .npz archives and model files.
+/** @file
+ * libhdnet: files. NumPy .npy arrays, .npz archives and model files.
  *
  * .npy: format version 1.0 as NumPy writes it (magic "\x93NUMPY", a Python
  * dict header with 'descr', 'fortran_order' and 'shape', padded so the data
