@@ -171,18 +171,18 @@ typedef struct hdnet_tuning hdnet_tuning;
 #define HDNET_TU_PREF_CURVE_DEC 22  /**< [N][W] decoded variant */
 #define HDNET_TU_PREF_COUNTS_DEC 23 /**< [N][W] */
 #define HDNET_TU_PREF_FITMASK_DEC 24 /**< [N][W] */
-#define HDNET_TU_NARRAYS        25 /**< number of array ids (not a valid id) */
+#define HDNET_TU_NARRAYS        25  /**< number of array ids (not a valid id) */
 
 /* Per-unit statistics (hdnet_tuning_unit_stat), each an [N] array. */
 #define HDNET_US_ACT_MIN         0  /**< min rate, t >= cue */
-#define HDNET_US_ACT_MAX         1 /**< max rate, t >= cue */
+#define HDNET_US_ACT_MAX         1  /**< max rate, t >= cue */
 #define HDNET_US_RANGE           2  /**< activity range */
 #define HDNET_US_S               3  /**< HD tuning strength nanmax(c) - nanmin(c) */
 #define HDNET_US_S_DEC           4  /**< on c~ */
 #define HDNET_US_PHI             5  /**< preferred heading (argmax bin centre), NaN for a flat curve */
-#define HDNET_US_PHI_DEC         6 /**< preferred heading on c~ (decoded heading), degrees */
-#define HDNET_US_PHI_CCW         7 /**< preferred heading phi+ on c+ (omega > 0), degrees */
-#define HDNET_US_PHI_CW          8 /**< preferred heading phi- on c- (omega < 0), degrees */
+#define HDNET_US_PHI_DEC         6  /**< preferred heading on c~ (decoded heading), degrees */
+#define HDNET_US_PHI_CCW         7  /**< preferred heading phi+ on c+ (omega > 0), degrees */
+#define HDNET_US_PHI_CW          8  /**< preferred heading phi- on c- (omega < 0), degrees */
 #define HDNET_US_PEAK_CCW        9  /**< max c+ */
 #define HDNET_US_PEAK_CW        10  /**< max c- */
 #define HDNET_US_DELTA          11  /**< wrap(phi+ - phi-) in (-180, 180] */
@@ -193,39 +193,39 @@ typedef struct hdnet_tuning hdnet_tuning;
 #define HDNET_US_AV_STRENGTH_WIN 16 /**< max - min of g over bins centred in the window */
 #define HDNET_US_AV_STRENGTH_PREF 17 /**< max - min of m */
 #define HDNET_US_SLOPE          18  /**< b, rate per (deg/step) */
-#define HDNET_US_SLOPE_SE       19 /**< standard error of b */
-#define HDNET_US_SLOPE_T        20 /**< t statistic b / SE(b) */
-#define HDNET_US_SLOPE_R2       21 /**< R^2 of the slope fit */
+#define HDNET_US_SLOPE_SE       19  /**< standard error of b */
+#define HDNET_US_SLOPE_T        20  /**< t statistic b / SE(b) */
+#define HDNET_US_SLOPE_R2       21  /**< R^2 of the slope fit */
 #define HDNET_US_SLOPE_N        22  /**< bins in the fit */
 #define HDNET_US_SLOPE_SIGMA    23  /**< b * sigma_AV */
 #define HDNET_US_A              24  /**< |b| (hi - lo) / S */
-#define HDNET_US_INTERCEPT      25 /**< intercept of the fit of m against omega (rate at omega = 0) */
+#define HDNET_US_INTERCEPT      25  /**< intercept of the fit of m against omega (rate at omega = 0) */
 #define HDNET_US_SLOPE_DEC      26  /**< b~ (decoded heading, phi~) */
-#define HDNET_US_SLOPE_DEC_SE   27 /**< standard error of b~ */
-#define HDNET_US_SLOPE_DEC_T    28 /**< t statistic b~ / SE(b~) */
+#define HDNET_US_SLOPE_DEC_SE   27  /**< standard error of b~ */
+#define HDNET_US_SLOPE_DEC_T    28  /**< t statistic b~ / SE(b~) */
 #define HDNET_US_A_DEC          29  /**< |b~| (hi - lo) / S~ */
-#define HDNET_US_AV_STRENGTH_PREF_DEC 30 /**< max - min of the decoded AV tuning curve m~ */
-#define HDNET_US_INTERCEPT_DEC  31 /**< intercept of the decoded fit */
+#define HDNET_US_AV_STRENGTH_PREF_DEC 30  /**< max - min of the decoded AV tuning curve m~ */
+#define HDNET_US_INTERCEPT_DEC  31  /**< intercept of the decoded fit */
 #define HDNET_US_SLOPE_ALLHD    32  /**< slope of g over the bins centred in the window (§2.6 rules) */
 #define HDNET_US_PHI_ARGMAX     33  /**< argmax centre even for flat curves (selects the pass-2 window) */
-#define HDNET_US_COUNT          34 /**< number of per-unit statistics (not a valid id) */
+#define HDNET_US_COUNT          34  /**< number of per-unit statistics (not a valid id) */
 
 /* Scalars (hdnet_tuning_scalar). */
 #define HDNET_TS_N_SAMPLES       0  /**< samples seen in pass 0 */
 #define HDNET_TS_N_INCLUDED      1  /**< samples in the tuning analyses */
 #define HDNET_TS_N_NONFINITE_DEC 2  /**< samples with a non-finite decoded heading (pass 1) */
 #define HDNET_TS_AV_MIN          3  /**< smallest omega over included samples, deg/step */
-#define HDNET_TS_AV_MAX          4 /**< largest omega over included samples, deg/step */
+#define HDNET_TS_AV_MAX          4  /**< largest omega over included samples, deg/step */
 #define HDNET_TS_SIGMA_AV        5  /**< SD (n-1) of the non-zero omega, deg/step; NaN if undefined */
-#define HDNET_TS_SD_WITH_ZEROS   6 /**< SD (n-1) of omega over included samples, zeros included */
-#define HDNET_TS_MEAN_ABS_AV     7 /**< mean |omega| over included samples, deg/step */
-#define HDNET_TS_ZERO_FRACTION   8 /**< fraction of included samples with omega = 0 */
-#define HDNET_TS_WIN_LO          9 /**< lower end of the AV window, max(-av_window_sd*sigma_AV, AV min), deg/step; NaN if undefined */
-#define HDNET_TS_WIN_HI         10 /**< upper end of the AV window, min(av_window_sd*sigma_AV, AV max), deg/step; NaN if undefined */
+#define HDNET_TS_SD_WITH_ZEROS   6  /**< SD (n-1) of omega over included samples, zeros included */
+#define HDNET_TS_MEAN_ABS_AV     7  /**< mean |omega| over included samples, deg/step */
+#define HDNET_TS_ZERO_FRACTION   8  /**< fraction of included samples with omega = 0 */
+#define HDNET_TS_WIN_LO          9  /**< AV window start, max(-av_window_sd*sigma_AV, AV min), deg/step; NaN if undefined */
+#define HDNET_TS_WIN_HI         10  /**< AV window end, min(av_window_sd*sigma_AV, AV max), deg/step; NaN if undefined */
 #define HDNET_TS_ZERO_ROW       11  /**< full-range AV bin containing 0 (-1 if none) */
 #define HDNET_TS_PASS           12  /**< 0, 1, 2, or 3 = done */
-#define HDNET_TS_N_UNITS        13 /**< N, units of the accumulator */
-#define HDNET_TS_COUNT          14 /**< number of scalar ids (not a valid id) */
+#define HDNET_TS_N_UNITS        13  /**< N, units of the accumulator */
+#define HDNET_TS_COUNT          14  /**< number of scalar ids (not a valid id) */
 
 /** Create an accumulator for n_units units, in pass 0.
  *  @param[out] out    the new accumulator, NULL on failure
@@ -354,28 +354,28 @@ HDNET_API HDNET_NODISCARD int hdnet_tuning_scalar(const hdnet_tuning *t, int whi
 /* Classification                                                      */
 /* ------------------------------------------------------------------ */
 
-#define HDNET_CLASS_COMPASS     0 /**< heading-tuned, little AV modulation */
+#define HDNET_CLASS_COMPASS     0  /**< heading-tuned, little AV modulation */
 #define HDNET_CLASS_SHIFTER_CCW 1  /**< more active when the heading increases (b > 0) */
-#define HDNET_CLASS_SHIFTER_CW  2 /**< more active when the heading decreases (b < 0) */
-#define HDNET_CLASS_WEAK        3 /**< weakly heading-tuned, little AV modulation */
+#define HDNET_CLASS_SHIFTER_CW  2  /**< more active when the heading decreases (b < 0) */
+#define HDNET_CLASS_WEAK        3  /**< weakly heading-tuned, little AV modulation */
 #define HDNET_CLASS_INACTIVE    4  /**< the spec's "removed" */
-#define HDNET_NCLASSES          5 /**< number of classes (not a valid class) */
+#define HDNET_NCLASSES          5  /**< number of classes (not a valid class) */
 
 #define HDNET_RULE_REFERENCE 0  /**< MATLAB thresholds (§2.7) */
 #define HDNET_RULE_ADAPTIVE  1  /**< scale-free rule (§3.3) */
 
 /* Reason bits. */
-#define HDNET_REASON_RANGE      1u /**< activity range below act_range_min */
-#define HDNET_REASON_STRENGTH   2u /**< S below strength_remove (reference) or rm_rel * S90 (adaptive) */
-#define HDNET_REASON_NOFIT      4u /**< no slope fit (b is NaN): classed inactive */
-#define HDNET_REASON_ZERO_SLOPE 8u /**< b exactly 0 (no shifter direction): classed compass or weak */
+#define HDNET_REASON_RANGE      1u  /**< activity range below act_range_min */
+#define HDNET_REASON_STRENGTH   2u  /**< S below strength_remove (reference) or rm_rel * S90 (adaptive) */
+#define HDNET_REASON_NOFIT      4u  /**< no slope fit (b is NaN): classed inactive */
+#define HDNET_REASON_ZERO_SLOPE 8u  /**< b exactly 0 (no shifter direction): classed compass or weak */
 
 /* info[] of hdnet_classify. */
 #define HDNET_CI_ASTAR   0  /**< split point A* (adaptive) or NaN */
 #define HDNET_CI_D       1  /**< Ashman's D of the Otsu split, NaN if not computed */
 #define HDNET_CI_BRANCH  2  /**< 0 reference rule, 1 Otsu split accepted, 2 fallback */
 #define HDNET_CI_S90     3  /**< 90th percentile of S over units passing the range test */
-#define HDNET_CI_COUNT   4     /**< number of info entries (minimum info_len) */
+#define HDNET_CI_COUNT   4  /**< number of info entries (minimum info_len) */
 
 /** Classify units from their statistics with a rule (HDNET_RULE_*).
  *  @param[in] rule      HDNET_RULE_REFERENCE or HDNET_RULE_ADAPTIVE
@@ -485,7 +485,7 @@ HDNET_API HDNET_NODISCARD int hdnet_unit_order(int order, size_t n, const int *c
 HDNET_API HDNET_NODISCARD int hdnet_sort_weights(const float *w, size_t n, const size_t *perm, size_t n_perm,
                                                  float *out, size_t out_len);
 
-#define HDNET_PROFILE_BINS 360 /**< 1-degree bins of relative angle in a profile table */
+#define HDNET_PROFILE_BINS 360  /**< 1-degree bins of relative angle in a profile table */
 /* Rows of the profile table. */
 #define HDNET_PR_CENTRE 0      /**< bin centre, degrees (-179 ... 180; -179.5 ... 179.5 under compat=matlab) */
 #define HDNET_PR_N      1      /**< pairs counted in the bin (each pair counts in every bin of its sliding window) */
