@@ -134,7 +134,7 @@ tests/check_hdnet: $(TEST_OBJS) lib/libhdnet.a
 # Every public header compiles alone, in C and in C++.
 check-headers:
 	$(Q)for h in $(HEADERS); do \
-		printf '#include "%s"\n' "$$h" | $(CC) $(BASE_CFLAGS) -fsyntax-only -x c - || exit 1; \
+		printf '#include "%s"\ntypedef int hdnet_header_check;\n' "$$h" | $(CC) $(BASE_CFLAGS) -fsyntax-only -x c - || exit 1; \
 		printf '#include "%s"\n' "$$h" | $(CXX) -Iinclude -Wall -Wextra -Werror -fsyntax-only -x c++ - || exit 1; \
 	done; echo "headers: each compiles alone as C11 and C++"
 

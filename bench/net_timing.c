@@ -1,7 +1,8 @@
 /* Timing of one training gradient (forward + backward + gradient) through the
  * engine.  usage: net_timing [B] [T] [N] [reps] [threads] [kernel]
  * kernel: auto, portable, avx2, avx512.  A 7th argument "supplied" passes a
- * fixed noise array instead of drawing the noise (isolates the generator).  Prints "name value unit" lines. */
+ * fixed noise array instead of drawing the noise (isolates the generator);
+ * an 8th argument "loss_only" times the forward pass and loss alone.  Prints "name value unit" lines. */
 #include "internal.h"
 
 #include <math.h>
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
     int reps = argc > 4 ? atoi(argv[4]) : 10, threads = argc > 5 ? atoi(argv[5]) : 1;
     const char *kernel = argc > 6 ? argv[6] : "auto";
     const int supplied = argc > 7 && strcmp(argv[7], "supplied") == 0;
+    const int loss_only = argc > 8 && strcmp(argv[8], "loss_only") == 0;
     hdnet_config *cfg;
     hdnet_rng *rng;
     hdnet_net *net;
@@ -79,7 +81,8 @@ int main(int argc, char **argv)
            loss[HDNET_NLOSS];
     for (int r = -1; r < reps; r++) {
         double c0 = now_clock(CLOCK_PROCESS_CPUTIME_ID), t0 = now();
-        rc = hdnet__engine_loss_grad(e, net, B, x, y, m, noise, supplied ? NULL : rng, 0.01, loss, g);
+        rc = hdnet__engine_loss_grad(e, net, B, x, y, m, noise, supplied ? NULL : rng, 0.01, loss,
+                                     loss_only ? NULL : g);
         double t1 = now(), c1 = now_clock(CLOCK_PROCESS_CPUTIME_ID);
         if (rc) {
             fprintf(stderr, "loss_grad: %s\n", hdnet_errmsg());

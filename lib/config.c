@@ -105,6 +105,8 @@ static const param_def params[] = {
     {HDNET_P_THREADS, "threads", KIND_INT, 1, 256, 1, NULL},
     {HDNET_P_SEED, "seed", KIND_INT, 0, 9007199254740992.0, 1, NULL},
     {HDNET_P_BATCH_FINAL, "batch_final", KIND_INT, 0, BIG, 0, NULL},
+    {HDNET_P_CURRICULUM_STEPS, "curriculum_steps", KIND_INT, 0, BIG, 0, NULL},
+    {HDNET_P_CURRICULUM_UPDATES, "curriculum_updates", KIND_INT, 0, 1e9, 0, NULL},
 };
 #define NPARAMS (sizeof params / sizeof params[0])
 
@@ -551,6 +553,7 @@ typedef struct {
 /* The PyTorch reference recipe (spec model-task-training §3.3). */
 static const setting recipe_reference[] = {
     {HDNET_P_UPDATES, 5000}, {HDNET_P_TRIALS, 100}, {HDNET_P_BATCH_FINAL, 0},
+    {HDNET_P_CURRICULUM_STEPS, 0}, {HDNET_P_CURRICULUM_UPDATES, 0},
     {HDNET_P_OPTIMIZER, HDNET_OPT_ADAMW}, {HDNET_P_LR, 1e-3}, {HDNET_P_LR_SCHEDULE, HDNET_LR_CONSTANT},
     {HDNET_P_WARMUP, 0}, {HDNET_P_WEIGHT_DECAY, 0.01}, {HDNET_P_CLIP, 10},
     {HDNET_P_RATE_L2, 0.01}, {HDNET_P_RATE_RULE, HDNET_RATE_RULE_PYTORCH},

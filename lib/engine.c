@@ -1,21 +1,28 @@
 /* The gradient engine (spec §4.3): forward and backward over a batch with
  * every workspace allocated at create time, a pthreads pool that splits the
- * batch into contiguous trial chunks, and a deterministic fixed-order
- * reduction of the per-thread partial gradients.
+ * batch into contiguous trial chunks (one per thread), and a deterministic
+ * fixed-order reduction of the per-thread partial gradients.
  *
- * Workspaces (ld = N rounded up to 8 floats, padding columns unused):
- *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; before the
- *                       forward pass slots 1..T hold the rate noise (or 0)
- *   G [trial][T+1][ld]  before the forward pass U_t = W_in x_t + b (+ pre-noise)
- *                       in slot t; the forward kernel overwrites it with
- *                       D_t = f'(A_t); the backward kernel overwrites that
- *                       with Delta~_t = Delta_t diag(alpha); slot T is 0
+ * Workspaces (ld = N rounded up to the kernels' vector width, 8 or 16 floats;
+ * padding columns are never read into a result):
+ *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; the rate
+ *                       noise of step t is written to slot t+1 just before the step
+ *   G [trial][T+1][ld]  pre-activation noise (if any), then D_t = f'(A_t) in
+ *                       slot t (forward kernel), then Delta~_t = Delta_t diag(alpha)
+ *                       (backward kernel, in place); slot T is 0
  *   E [trial][T][O]     output noise, then Ey_t = 2c M (y - yhat)
- * After the backward recurrence grad W_rec = G^T H is one SGEMM per thread
- * over its B_chunk*(T+1) rows (both operands contiguous, row stride ld).
- * The input projection (I = 3) and the W_in, b, W_out, b_out and a0 sums are
- * fused into the per-step passes instead of separate GEMMs: with three inputs
- * a GEMM would only add a pass over memory. */
+ * Per step the kernels do H_{t-1} W_rec^T fused with the input projection
+ * x_t W_in^T + b (I = 3: three more rank-1 terms, cheaper than a separate GEMM
+ * pass over B*T*N floats), the Euler update, f, f' and the noise; the readout,
+ * the loss terms and Ey follow while the rows are in L1. Backward:
+ * Delta~_{t+1} W_rec + Ey_t W_out fused with the rate terms and the Delta
+ * recurrence. grad W_rec = G^T H (contiguous operands, row stride ld, one
+ * product over all B(T+1) rows in exact arithmetic) and the W_in, b and W_out
+ * sums are accumulated by the kernels' outer-product routine in panels of
+ * PANEL steps inside the backward sweep, while those rows are still in cache,
+ * instead of one more pass over the 40 MB of G and H (our own register-blocked
+ * kernel; the portable set calls BLAS for the W_rec part). No BLAS call in the
+ * vector path, so OpenBLAS threads never compete with ours. */
 #include "internal.h"
 
 #include <math.h>
@@ -23,7 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NB 4 /* trials per kernel call (register block of the vector kernels) */
+#define NB 8     /* trials per kernel call (two register blocks of the vector kernels) */
+#define PANEL 32 /* steps per gradient-sum panel in the backward pass (cache-resident) */
 
 typedef struct worker {
     struct hdnet__engine *e;
@@ -38,7 +46,7 @@ typedef struct worker {
     float *gwrec;  /* [n][ld] */
     double loss[3]; /* sum M r^2, sum h^2, sum |h| */
     int diverged;
-    hdnet_rng rng;
+    hdnet_rng rngs[NB]; /* the noise streams of the block's trials */
     pthread_t tid;
     int started;
 } worker;
@@ -88,14 +96,15 @@ static void *xaligned(size_t n_floats)
 
 /* Prepare trials [b0, b0+bs): noise into H slots 1..T, f(a_init) into slot 0,
  * U into G slots 0..T-1, output noise into E (if drawn), a state. */
+/* Prepare trials [b0, b0+bs): initial state (a, and f(a) in H slot 0), G slot T
+ * = 0, and the trials' noise streams. */
 static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t bs)
 {
-    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
+    const size_t T = e->T, n = e->n, ld = e->ld, st = (T + 1) * ld;
     for (size_t i = 0; i < bs; i++) {
         size_t b = b0 + i;
         float *H = e->H + b * st, *G = e->G + b * st;
         float *ab = w->a + i * ld;
-        /* initial state */
         if (e->a_init) {
             const float *ai = e->a_init + b * n;
             memcpy(ab, ai, n * sizeof *ab);
@@ -104,32 +113,46 @@ static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t 
             memcpy(ab, e->a0, ld * sizeof *ab);
             memcpy(H, e->f0, ld * sizeof *H);
         }
-        /* rate noise */
-        if (e->noise) {
-            for (size_t t = 0; t < T; t++) {
-                memcpy(H + (t + 1) * ld, e->noise + (b * T + t) * n, n * sizeof *H);
-                memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
-            }
-        } else if (e->draw) {
-            hdnet__rng_init(&w->rng, e->rng_kind, e->seeds[b]);
-            if (e->rate_sd > 0)
-                for (size_t t = 0; t < T; t++) {
-                    hdnet__rng_fill_normal_f32(&w->rng, H + (t + 1) * ld, n, e->rate_sd);
-                    memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
-                }
-        }
-        /* pre-activation noise (the input projection is done by the forward kernel) */
-        if (e->draw && e->pre_sd > 0)
-            for (size_t t = 0; t < T; t++) {
-                hdnet__rng_fill_normal_f32(&w->rng, G + t * ld, n, e->pre_sd);
-                memset(G + t * ld + n, 0, (ld - n) * sizeof *G);
-            }
         memset(G + T * ld, 0, ld * sizeof *G);
-        if (e->draw && e->out_sd > 0) {
-            if (e->job == JOB_LOSS_GRAD)
-                hdnet__rng_fill_normal_f32(&w->rng, e->E + b * T * no, T * no, e->out_sd);
-            else if (e->yout)
-                hdnet__rng_fill_normal_f32(&w->rng, e->yout + b * T * no, T * no, e->out_sd);
+        if (!e->noise && e->draw)
+            hdnet__rng_init(&w->rngs[i], e->rng_kind, e->seeds[b]);
+    }
+}
+
+/* Noise of step t for trials [b0, b0+bs), written just before the step so it
+ * is in cache: rate noise into H slot t+1 (which the kernel adds f(a) to),
+ * pre-activation noise into G slot t, output noise into E (training) or the
+ * output row (run). Each trial's stream yields, step by step, its rate noise
+ * (N), then its pre-activation noise (N) and output noise (O) when those are
+ * configured. */
+static void step_noise(struct hdnet__engine *e, worker *w, size_t b0, size_t bs, size_t t)
+{
+    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
+    for (size_t i = 0; i < bs; i++) {
+        const size_t b = b0 + i;
+        float *h = e->H + b * st + (t + 1) * ld;
+        if (e->noise) {
+            memcpy(h, e->noise + (b * T + t) * n, n * sizeof *h);
+            memset(h + n, 0, (ld - n) * sizeof *h);
+            continue;
+        }
+        if (!e->draw)
+            continue;
+        hdnet_rng *r = &w->rngs[i];
+        if (e->rate_sd > 0) {
+            hdnet__rng_fill_normal_f32(r, h, n, e->rate_sd);
+            memset(h + n, 0, (ld - n) * sizeof *h);
+        }
+        if (e->pre_sd > 0) {
+            float *g = e->G + b * st + t * ld;
+            hdnet__rng_fill_normal_f32(r, g, n, e->pre_sd);
+            memset(g + n, 0, (ld - n) * sizeof *g);
+        }
+        if (e->out_sd > 0) {
+            float *dst = e->job == JOB_LOSS_GRAD ? e->E + (b * T + t) * no
+                         : e->yout               ? e->yout + (b * T + t) * no
+                                                 : w->ybuf + i * no; /* drawn, unused */
+            hdnet__rng_fill_normal_f32(r, dst, no, e->out_sd);
         }
     }
 }
@@ -168,13 +191,16 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
            *g_a0 = g_bout + no;
     memset(w->gsm, 0, e->nsm * sizeof *w->gsm);
     memset(w->gwrec, 0, n * ld * sizeof *w->gwrec);
+    memset(w->tmp, 0, ld * sizeof *w->tmp);
     w->loss[0] = w->loss[1] = w->loss[2] = 0.0;
     w->diverged = 0;
     if (b0 == b1)
         return;
     hdnet__fwd_args fa;
     fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
-    hdnet__bwd_args ba = {n, ld, no, ni, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__bwd_args ba = {n, ld, no, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
+    hdnet__outer_args ga = {ld};
+    static const float one = 1.0f;
     hdnet__out_args oa = {n, ld, no, e->wout};
     const float *bout = e->bout;
     const int out_noise = e->draw && e->out_sd > 0;
@@ -185,6 +211,7 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
         float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
         double sm = 0, s2 = 0, s1 = 0;
         for (size_t t = 0; t < T; t++) {
+            step_noise(e, w, blk, bs, t);
             e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
                         e->x + (blk * T + t) * ni, T * ni, w->a);
             /* readout, loss terms and Ey while the new rates are in cache */
@@ -209,13 +236,29 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             w->diverged = 1;
         if (!e->want_grad)
             continue;
-        /* backward recurrence, with the W_in, b and W_out sums fused in */
+        /* backward recurrence; every PANEL steps, the gradient sums over the
+         * slots just finished while they are still in cache: grad W_rec +=
+         * Delta~_s^T H_{s-1}, W_in += Delta~_s^T x_s, b += Delta~_s (slots s in
+         * [t, hi)) and W_out += Ey_s^T H_s (H_s is slot s + 1) */
         memset(w->delta, 0, NB * ld * sizeof *w->delta);
         memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
-        for (size_t t = T; t-- > 0;)
+        size_t hi = T; /* slots [t, hi) are done and not yet summed (slot T of G is 0) */
+        for (size_t t = T; t-- > 0;) {
             e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
-                        e->E + (blk * T + t) * no, T * no, e->x + (blk * T + t) * ni, T * ni,
-                        w->delta, w->acc);
+                        e->E + (blk * T + t) * no, T * no, w->delta);
+            if (hi - t < PANEL && t > 0)
+                continue;
+            const size_t rows = hi - t;
+            for (size_t i = 0; i < bs; i++) {
+                const float *Gi = Gb + i * st + t * ld, *Hi = Hb + i * st + t * ld;
+                e->kern.outer(&ga, rows, n, Gi, ld, Hi, ld, w->gwrec);
+                e->kern.outer(&ga, rows, ni, e->x + ((blk + i) * T + t) * ni, ni, Gi, ld, w->acc);
+                e->kern.outer(&ga, rows, 1, &one, 0, Gi, ld, w->acc + ni * ld);
+                e->kern.outer(&ga, rows, no, e->E + ((blk + i) * T + t) * no, no, Hi + ld, ld,
+                              w->acc + (ni + 1) * ld);
+            }
+            hi = t;
+        }
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < ni; k++)
                 g_win[j * ni + k] += w->acc[k * ld + j];
@@ -227,26 +270,24 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             for (size_t t = 0; t < T; t++)
                 for (size_t k = 0; k < no; k++)
                     g_bout[k] += e->E[((blk + i) * T + t) * no + k];
-        /* initial state: Delta_{-1} = Delta_0 (1 - alpha) + D_{-1} (Delta~_0 W_rec) */
+        /* initial state: Delta_{-1} = Delta_0 (1 - alpha) + D_{-1} (Delta~_0 W_rec); D_{-1}
+         * is shared by all trials, so the Delta~_0 rows are summed first (w->tmp) */
         for (size_t i = 0; i < bs; i++) {
             const float *d0t = Gb + i * st;
             const float *del = w->delta + i * ld;
-            float *g = w->tmp;
-            memset(g, 0, ld * sizeof *g);
-            for (size_t mm = 0; mm < n; mm++) {
-                const float v = d0t[mm];
-                const float *wm = e->w + mm * ld;
-                for (size_t j = 0; j < n; j++)
-                    g[j] += v * wm[j];
+            for (size_t j = 0; j < n; j++) {
+                g_a0[j] += (double)del[j] * e->oma[j];
+                w->tmp[j] += d0t[j];
             }
-            for (size_t j = 0; j < n; j++)
-                g_a0[j] += (double)del[j] * e->oma[j] + (double)e->d0[j] * g[j];
         }
     }
     if (e->want_grad) {
-        /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
-        hdnet__outer_args ga = {n, ld};
-        e->kern.outer(&ga, (b1 - b0) * (T + 1), e->G + b0 * st, e->H + b0 * st, w->gwrec);
+        for (size_t j = 0; j < n; j++) {
+            double g = 0;
+            for (size_t mm = 0; mm < n; mm++)
+                g += (double)w->tmp[mm] * e->w[mm * ld + j];
+            g_a0[j] += (double)e->d0[j] * g;
+        }
     }
 }
 
@@ -282,6 +323,7 @@ static void job_run(struct hdnet__engine *e, worker *w)
                         for (size_t u = 0; u < it->count; u++)
                             Hb[i * st + t * ld + (size_t)p->units[it->first + u]] = 0.0f;
                 }
+            step_noise(e, w, blk, bs, t);
             e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
                         e->x + (blk * T + t) * e->ni, T * e->ni, w->a);
             for (size_t i = 0; i < bs; i++) {
@@ -446,7 +488,7 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
     e->n = net->n;
     e->ni = net->ni;
     e->no = net->no;
-    e->ld = (net->n + 7) & ~(size_t)7;
+    e->ld = (net->n + kern.align - 1) / kern.align * kern.align;
     e->nthreads = n_threads;
     e->nsm = e->n * e->ni + e->n + e->no * e->n + e->no + e->n;
     const size_t ld = e->ld, n = e->n;
@@ -722,4 +764,30 @@ int hdnet__engine_forward(hdnet__engine *e, const hdnet_net *net, size_t n_trial
     if (!y)
         return hdnet__error(HDNET_EINVAL, "y is NULL");
     return hdnet__engine_run(e, net, n_trials, x, NULL, NULL, NULL, NULL, y, NULL, NULL);
+}
+
+int hdnet__run_batched(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *x,
+                       const float *noise, hdnet_rng *rng, const float *a_init,
+                       const hdnet_perturb *p, float *y, float *rates, float *shadow)
+{
+    int threads = net->threads < 1 ? 1 : net->threads;
+    size_t batch = (size_t)threads * HDNET__RUN_TRIALS_PER_THREAD;
+    if (batch > n_trials)
+        batch = n_trials;
+    if ((size_t)threads > batch)
+        threads = (int)batch;
+    hdnet__engine *e;
+    int rc = hdnet__engine_create(&e, net, batch, n_steps, threads);
+    if (rc)
+        return rc;
+    const size_t T = n_steps, n = net->n, ni = net->ni, no = net->no;
+    for (size_t b0 = 0; b0 < n_trials && !rc; b0 += batch) {
+        size_t nb = n_trials - b0 < batch ? n_trials - b0 : batch;
+        rc = hdnet__engine_run(e, net, nb, x + b0 * T * ni, noise ? noise + b0 * T * n : NULL, rng,
+                               a_init ? a_init + b0 * n : NULL, p, y ? y + b0 * T * no : NULL,
+                               rates ? rates + b0 * T * n : NULL,
+                               shadow ? shadow + b0 * T * n : NULL);
+    }
+    hdnet__engine_free(e);
+    return rc;
 }

@@ -48,13 +48,12 @@ void hdnet__fwd_portable(const hdnet__fwd_args *k, size_t nb, const float *hprev
 
 void hdnet__bwd_portable(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
                          const float *h, size_t stride, const float *ey, size_t ey_stride,
-                         const float *x, size_t x_stride, float *delta, float *acc)
+                         float *delta)
 {
-    const size_t n = k->n, ld = k->ld, no = k->no, ni = k->ni;
+    const size_t n = k->n, ld = k->ld, no = k->no;
     float g[CHUNK];
     for (size_t b = 0; b < nb; b++) {
         const float *dn = dnext + b * stride, *hb = h + b * stride, *e = ey + b * ey_stride;
-        const float *xb = x + b * x_stride;
         float *d = dd + b * stride, *del = delta + b * ld;
         for (size_t j0 = 0; j0 < n; j0 += CHUNK) {
             size_t len = n - j0 < CHUNK ? n - j0 : CHUNK;
@@ -81,14 +80,6 @@ void hdnet__bwd_portable(const hdnet__bwd_args *k, size_t nb, const float *dnext
                 d[i] = k->alpha[i] * del[i];
             }
         }
-        for (size_t i = 0; i < ni; i++)
-            for (size_t j = 0; j < n; j++)
-                acc[i * ld + j] += xb[i] * d[j];
-        for (size_t j = 0; j < n; j++)
-            acc[ni * ld + j] += d[j];
-        for (size_t o = 0; o < no; o++)
-            for (size_t j = 0; j < n; j++)
-                acc[(ni + 1 + o) * ld + j] += e[o] * hb[j];
     }
 }
 
@@ -114,11 +105,23 @@ void hdnet__out_portable(const hdnet__out_args *k, size_t nb, const float *h, si
     }
 }
 
-void hdnet__outer_portable(const hdnet__outer_args *k, size_t rows, const float *d,
-                           const float *h, float *c)
+void hdnet__outer_portable(const hdnet__outer_args *k, size_t rows, size_t m, const float *d,
+                           size_t sd, const float *h, size_t sh, float *c)
 {
-    hdnet__sgemm(HDNET__TRANS, HDNET__NOTRANS, (int)k->n, (int)k->n, (int)rows, 1.0f, d,
-                 (int)k->ld, h, (int)k->ld, 1.0f, c, (int)k->ld);
+    const size_t ld = k->ld;
+    if (sd >= m && m >= 8) { /* large: BLAS */
+        hdnet__sgemm(HDNET__TRANS, HDNET__NOTRANS, (int)m, (int)ld, (int)rows, 1.0f, d, (int)sd, h,
+                     (int)sh, 1.0f, c, (int)ld);
+        return;
+    }
+    for (size_t r = 0; r < rows; r++)
+        for (size_t i = 0; i < m; i++) {
+            const float v = d[r * sd + i];
+            float *ci = c + i * ld;
+            const float *hr = h + r * sh;
+            for (size_t j = 0; j < ld; j++)
+                ci[j] += v * hr[j];
+        }
 }
 
 int hdnet__kernel_supported(int kind)
@@ -150,6 +153,7 @@ int hdnet__kernel_select(int request, hdnet__kernels *out)
     if (!hdnet__kernel_supported(request))
         return hdnet__error(HDNET_ENOTSUP, "kernel %d is not supported by this CPU", request);
     out->kind = request;
+    out->align = request == HDNET_KERNEL_AVX512 ? 16 : 8;
     switch (request) {
     case HDNET_KERNEL_AVX2:
         out->fwd = hdnet__fwd_avx2;

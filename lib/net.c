@@ -420,14 +420,8 @@ int hdnet_net_forward(const hdnet_net *net, size_t n_trials, size_t n_steps, con
         for (size_t k = 0; k < noise_len; k++)
             if (!isfinite(noise[k]))
                 return hdnet__error(HDNET_ERANGE, "noise[%zu] is not finite", k);
-    hdnet__engine *e;
-    rc = hdnet__engine_create(&e, net, n_trials, n_steps, threads_for(net, n_trials));
-    if (rc)
-        return rc;
-    rc = hdnet__engine_run(e, net, n_trials, inputs, noise, rng, a_init, NULL, outputs, rates,
-                           NULL);
-    hdnet__engine_free(e);
-    return rc;
+    return hdnet__run_batched(net, n_trials, n_steps, inputs, noise, rng, a_init, NULL, outputs,
+                              rates, NULL);
 }
 
 int hdnet_net_loss_grad(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,

@@ -56,6 +56,14 @@ int hdnet__engine_run(hdnet__engine *e, const hdnet_net *net, size_t n_trials, c
                       const float *noise, hdnet_rng *rng, const float *a_init,
                       const hdnet_perturb *p, float *y, float *rates, float *shadow);
 
+/* hdnet__engine_run over any number of trials in batches of
+ * HDNET__RUN_TRIALS_PER_THREAD per thread (bounded memory; HDNET_P_THREADS
+ * threads); the drawn noise is the same as in one call. */
+#define HDNET__RUN_TRIALS_PER_THREAD 32
+int hdnet__run_batched(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *x,
+                       const float *noise, hdnet_rng *rng, const float *a_init,
+                       const hdnet_perturb *p, float *y, float *rates, float *shadow);
+
 /* ---- perturbations (perturb.c) ---- */
 struct hdnet__perturb_item {
     int mode;
@@ -100,11 +108,9 @@ typedef struct {
  *   g     = dnext W + ey W_out + c2 h + c1 sign(h)         W: [n][ld] = W_rec
  *   delta <- dd (on entry D_t) * g + (1 - alpha) delta
  *   dd    <- alpha * delta   (the scaled Delta~_t)
- * and the gradient sums, acc [ni + 1 + no][ld]:
- *   acc[k] += x_k dd (k < ni), acc[ni] += dd, acc[ni + 1 + o] += ey_o h.
  * ey rows have `no` floats; W_out is [no][ld]. delta is [nb][ld] contiguous. */
 typedef struct {
-    size_t n, ld, no, ni;
+    size_t n, ld, no;
     const float *w, *wout, *alpha, *one_m_alpha;
     float c2, c1;
 } hdnet__bwd_args;
@@ -114,10 +120,11 @@ typedef struct {
     size_t n, ld, no;
     const float *wout;
 } hdnet__out_args;
-/* grad W_rec: c[i][j] += sum_r d[r][i] h[r][j] over `rows` rows of stride ld
- * (i, j < n; c is [n][ld]). */
+/* Gradient sums: c[i][j] += sum_r d[r*sd + i] h[r*sh + j] for i < m, j < ld
+ * (c is [m][ld]; sd = 0 with d -> 1.0f gives column sums). grad W_rec uses
+ * m = n, d = Delta~, h = H_prev; W_in, b and W_out use it too. */
 typedef struct {
-    size_t n, ld;
+    size_t ld;
 } hdnet__outer_args;
 
 typedef void (*hdnet__fwd_fn)(const hdnet__fwd_args *k, size_t nb, const float *hprev,
@@ -125,18 +132,18 @@ typedef void (*hdnet__fwd_fn)(const hdnet__fwd_args *k, size_t nb, const float *
                               size_t x_stride, float *a);
 typedef void (*hdnet__bwd_fn)(const hdnet__bwd_args *k, size_t nb, const float *dnext,
                               float *dd, const float *h, size_t stride, const float *ey,
-                              size_t ey_stride, const float *x, size_t x_stride, float *delta,
-                              float *acc);
+                              size_t ey_stride, float *delta);
 typedef void (*hdnet__out_fn)(const hdnet__out_args *k, size_t nb, const float *h,
                               size_t stride, float *y, size_t y_stride, float *sums);
-typedef void (*hdnet__outer_fn)(const hdnet__outer_args *k, size_t rows, const float *d,
-                                const float *h, float *c);
+typedef void (*hdnet__outer_fn)(const hdnet__outer_args *k, size_t rows, size_t m,
+                                const float *d, size_t sd, const float *h, size_t sh, float *c);
 typedef struct {
     hdnet__fwd_fn fwd;
     hdnet__bwd_fn bwd;
     hdnet__out_fn out;
-    hdnet__outer_fn outer; /* NULL: use hdnet__sgemm */
+    hdnet__outer_fn outer;
     int kind;
+    size_t align; /* row length ld must be a multiple of this many floats */
 } hdnet__kernels;
 
 #define HDNET__KERNEL_DECL(sfx)                                                                 \
@@ -144,11 +151,11 @@ typedef struct {
                           float *ud, size_t stride, const float *x, size_t x_stride, float *a);\
     void hdnet__bwd_##sfx(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,  \
                           const float *h, size_t stride, const float *ey, size_t ey_stride,    \
-                          const float *x, size_t x_stride, float *delta, float *acc);          \
+                          float *delta);                                                       \
     void hdnet__out_##sfx(const hdnet__out_args *k, size_t nb, const float *h, size_t stride,  \
                           float *y, size_t y_stride, float *sums);                             \
-    void hdnet__outer_##sfx(const hdnet__outer_args *k, size_t rows, const float *d,           \
-                            const float *h, float *c);
+    void hdnet__outer_##sfx(const hdnet__outer_args *k, size_t rows, size_t m, const float *d, \
+                            size_t sd, const float *h, size_t sh, float *c);
 HDNET__KERNEL_DECL(portable)
 HDNET__KERNEL_DECL(avx2)
 HDNET__KERNEL_DECL(avx512)

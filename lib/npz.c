@@ -433,6 +433,11 @@ static int by_offset(const void *a, const void *b)
     return x->lho < y->lho ? -1 : x->lho > y->lho;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Find the zip64 extended-information field in an extra block; 0 if found. */
 static int find_zip64(const unsigned char *ex, size_t n, const unsigned char **f, size_t *flen)
 {
@@ -535,8 +540,6 @@ static int decode_member(hdnet_npz *z, const unsigned char *b, const entry *e, s
                    i, NAME_MAX_LEN);
     memcpy(name, e->name, e->name_len - 4);
     name[e->name_len - 4] = '\0';
-    if (hdnet__npz_find(z, name))
-        return FMT("duplicate member '%s'", name);
     const unsigned char *d = b + e->start;
     if (hdnet__crc32(0, d, e->size) != e->crc)
         return FMT("member '%s': CRC-32 mismatch", name);
@@ -587,8 +590,8 @@ int hdnet_npz_load_mem(hdnet_npz **out, const void *buf, size_t len)
     size_t cd_size = get32(e + 12), cd_off = get32(e + 16);
     if (eo >= 20 && get32(b + eo - 20) == SIG_Z64LOC)
         return hdnet__error(HDNET_ENOTSUP, "ZIP64 archive");
-    if (n_total == 0xffff || cd_size == 0xffffffffu || cd_off == 0xffffffffu)
-        return hdnet__error(HDNET_ENOTSUP, "ZIP64 archive");
+    /* Without a ZIP64 locator, 0xffff and 0xffffffff are taken literally (Python's
+     * zipfile writes 65535 members that way); with one, the archive is ZIP64. */
     if (disk || cd_disk || n_disk != n_total)
         return hdnet__error(HDNET_ENOTSUP, "multi-disk archive");
     if (cd_off > eo || eo - cd_off != cd_size)
@@ -617,6 +620,20 @@ int hdnet_npz_load_mem(hdnet_npz **out, const void *buf, size_t len)
     }
     for (size_t i = 0; !rc && i < n_total; i++)
         rc = decode_member(z, b, &ents[i], i);
+    if (!rc && n_total > 1) {
+        /* duplicate names, in O(n log n) (an archive may list 65535 members) */
+        const char **names = malloc(n_total * sizeof *names);
+        if (!names)
+            rc = hdnet__error(HDNET_ENOMEM, "cannot allocate %zu names", n_total);
+        for (size_t i = 0; !rc && i < n_total; i++)
+            names[i] = z->m[i].name;
+        if (!rc)
+            qsort(names, n_total, sizeof *names, by_name);
+        for (size_t i = 1; !rc && i < n_total; i++)
+            if (!strcmp(names[i - 1], names[i]))
+                rc = FMT("duplicate member '%s'", names[i]);
+        free(names);
+    }
     free(ents);
     free(order);
     if (rc) {

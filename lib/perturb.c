@@ -108,14 +108,6 @@ int hdnet_net_run(const hdnet_net *net, size_t n_trials, size_t n_steps, const f
         for (size_t k = 0; k < a_init_len; k++)
             if (!isfinite(a_init[k]))
                 return hdnet__error(HDNET_ERANGE, "a_init[%zu] is not finite", k);
-    int threads = net->threads < 1 ? 1 : net->threads;
-    if ((size_t)threads > n_trials)
-        threads = (int)n_trials;
-    hdnet__engine *e;
-    rc = hdnet__engine_create(&e, net, n_trials, n_steps, threads);
-    if (rc)
-        return rc;
-    rc = hdnet__engine_run(e, net, n_trials, inputs, NULL, NULL, a_init, p, outputs, rates, shadow);
-    hdnet__engine_free(e);
-    return rc;
+    return hdnet__run_batched(net, n_trials, n_steps, inputs, NULL, NULL, a_init, p, outputs, rates,
+                              shadow);
 }

@@ -45,7 +45,8 @@ static void run_case(int kind, size_t n, size_t nb, int act, int flags)
     hdnet__kernels kv, kp;
     ck_assert_ok(hdnet__kernel_select(kind, &kv));
     ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_PORTABLE, &kp));
-    const size_t ld = (n + 7) & ~(size_t)7, ni = 3, no = 2, T = 3, stride = (T + 1) * ld;
+    const size_t ld = (n + kv.align - 1) / kv.align * kv.align, ni = 3, no = 2, T = 3,
+                 stride = (T + 1) * ld;
     float *w = falloc(n * ld), *win = falloc(ni * ld), *bias = falloc(ld), *alpha = falloc(ld),
           *oma = falloc(ld), *wout = falloc(no * ld);
     for (size_t i = 0; i < n; i++)
@@ -96,9 +97,10 @@ static void run_case(int kind, size_t n, size_t nb, int act, int flags)
 
     hdnet__fwd_args fa = {n, ld, ni, w, win, bias, alpha, act, HDNET_KINK_ONE_SIDED,
                           flags & 1, (flags >> 1) & 1, 1.3f};
-    hdnet__bwd_args ba = {n, ld, no, ni, w, wout, alpha, oma, 0.01f, (flags & 4) ? 0.003f : 0.0f};
+    hdnet__bwd_args ba = {n, ld, no, w, wout, alpha, oma, 0.01f, (flags & 4) ? 0.003f : 0.0f};
     hdnet__out_args oa = {n, ld, no, wout};
-    hdnet__outer_args ga = {n, ld};
+    hdnet__outer_args ga = {ld};
+    static const float one = 1.0f;
     hdnet__kernels *ks[2] = {&kp, &kv};
     for (int v = 0; v < 2; v++) {
         /* two forward steps, then two backward steps, as the engine does */
@@ -109,8 +111,12 @@ static void run_case(int kind, size_t n, size_t nb, int act, int flags)
         ks[v]->out(&oa, nb, H[v] + 2 * ld, stride, y[v], no, sums[v]);
         for (size_t t = 2; t-- > 0;)
             ks[v]->bwd(&ba, nb, G[v] + (t + 1) * ld, G[v] + t * ld, H[v] + (t + 1) * ld, stride,
-                       ey + t * no, T * no, x + t * ni, T * ni, Dl[v], acc[v]);
-        ks[v]->outer(&ga, nb * (T + 1), G[v], H[v], C[v]);
+                       ey + t * no, T * no, Dl[v]);
+        /* the gradient sums: large m (BLAS in the portable set), strided d, and ones */
+        ks[v]->outer(&ga, nb * (T + 1), n, G[v], ld, H[v], ld, C[v]);
+        ks[v]->outer(&ga, nb * T, ni, x, ni, G[v], ld, acc[v]);
+        ks[v]->outer(&ga, nb * T, no, ey, no, H[v] + ld, ld, acc[v] + ni * ld);
+        ks[v]->outer(&ga, nb * (T + 1), 1, &one, 0, G[v], ld, acc[v] + (ni + no) * ld);
     }
     close_rows(H[1], H[0], nb * (T + 1), n, ld, KTOL, "h", act);
     close_rows(G[1], G[0], nb * (T + 1), n, ld, KTOL, "d/delta~", act);

@@ -555,6 +555,7 @@ Suite *hdnet_suite_rng(void)
     tcase_add_test(tc, state_errors);
     suite_add_tcase(s, tc);
     tc = tcase_create("statistics");
+    tcase_set_tags(tc, "slow"); /* seconds at -O2, minutes under valgrind */
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, lib_normal_statistics);
     tcase_add_test(tc, lib_uniform_randint_statistics);

@@ -785,6 +785,10 @@ Suite *hdnet_suite_task(void)
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, golden_default);
     tcase_add_test(tc, spec_vectors);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("golden_selection"); /* 1000 trials: minutes under valgrind */
+    tcase_set_timeout(tc, 20);
+    tcase_set_tags(tc, "slow");
     tcase_add_test(tc, golden_b1000);
     suite_add_tcase(s, tc);
     tc = tcase_create("batch_modes");
@@ -804,6 +808,7 @@ Suite *hdnet_suite_task(void)
     tcase_add_test(tc, matlab_input_noise);
     suite_add_tcase(s, tc);
     tc = tcase_create("statistics");
+    tcase_set_tags(tc, "slow"); /* seconds at -O2, minutes under valgrind */
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, statistics_library);
     tcase_add_test(tc, statistics_numpy);

@@ -1,4 +1,5 @@
-/* libhdnet: configuration of the model, the task and training.
+/** @file
+ * libhdnet: configuration of the model, the task and training.
  *
  * One opaque hdnet_config holds every setting, keyed by an int parameter id
  * whose value is fixed forever. A new config starts at the library defaults
@@ -20,6 +21,7 @@
 extern "C" {
 #endif
 
+/** Opaque set of every parameter (create with hdnet_config_create()). */
 typedef struct hdnet_config hdnet_config;
 
 /* ---- model (ids 1-99) ---- */
@@ -90,23 +92,25 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_THREADS        222   /**< worker threads for training (1) */
 #define HDNET_P_SEED           223   /**< master seed of every stream (1) */
 #define HDNET_P_BATCH_FINAL    224   /**< trials per update at the end (0 = no growth) */
+#define HDNET_P_CURRICULUM_STEPS   225 /**< steps per trial in the first phase (0 = no curriculum) */
+#define HDNET_P_CURRICULUM_UPDATES 226 /**< updates of the first phase, on shorter trials (0) */
 
 /* ---- enumerated values ---- */
-#define HDNET_ACT_RETANH          0
-#define HDNET_ACT_TANH            1
-#define HDNET_ACT_TANHWITHSLOPE   2
-#define HDNET_ACT_TANHLECUN       3
-#define HDNET_ACT_LINEARTANH      4
-#define HDNET_ACT_LINEAR          5
-#define HDNET_ACT_RELU            6
-#define HDNET_ACT_LOGISTIC        7
-#define HDNET_ACT_SMOOTHRELU      8
-#define HDNET_ACT_ELU             9
-#define HDNET_ACT_SWISH          10
-#define HDNET_ACT_MISH           11
-#define HDNET_ACT_GELU           12
-#define HDNET_ACT_BINARYMEANZERO 13
-#define HDNET_ACT_COUNT          14
+#define HDNET_ACT_RETANH          0  /**< max(tanh(a), 0), the paper's nonlinearity (default) */
+#define HDNET_ACT_TANH            1  /**< tanh(a) */
+#define HDNET_ACT_TANHWITHSLOPE   2  /**< tanh(s*a), s = HDNET_P_ACT_SLOPE */
+#define HDNET_ACT_TANHLECUN       3  /**< 1.7159*tanh(2a/3) */
+#define HDNET_ACT_LINEARTANH      4  /**< clip(a, -1, 1) */
+#define HDNET_ACT_LINEAR          5  /**< identity */
+#define HDNET_ACT_RELU            6  /**< max(0, a) */
+#define HDNET_ACT_LOGISTIC        7  /**< 1/(1 + exp(-a)) */
+#define HDNET_ACT_SMOOTHRELU      8  /**< softplus log(1 + exp(a)) */
+#define HDNET_ACT_ELU             9  /**< a if a > 0, else exp(a) - 1 */
+#define HDNET_ACT_SWISH          10  /**< a*logistic(a) */
+#define HDNET_ACT_MISH           11  /**< a*tanh(softplus(a)) */
+#define HDNET_ACT_GELU           12  /**< GELU, tanh form */
+#define HDNET_ACT_BINARYMEANZERO 13  /**< +1 if a >= 0, else -1 (forward only; rejected for training) */
+#define HDNET_ACT_COUNT          14  /**< number of activations (not a valid value) */
 
 #define HDNET_SELF_NONE       0  /**< diagonal of W_rec held at 0 */
 #define HDNET_SELF_INIT_ONLY  1  /**< zeroed at init, then learned (PyTorch) */
@@ -127,8 +131,8 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_STRETCH_FIRST_K 1  /**< iff i < K (MATLAB, K = 200) */
 #define HDNET_STRETCH_NONE    2  /**< no stretches */
 
-#define HDNET_BOUNDARY_PERIODIC 0
-#define HDNET_BOUNDARY_BOUNDED  1
+#define HDNET_BOUNDARY_PERIODIC 0  /**< heading wraps around the circle */
+#define HDNET_BOUNDARY_BOUNDED  1  /**< heading confined to [theta_min, theta_max] */
 
 #define HDNET_BATCH_FRESH           0  /**< new trials on every call */
 #define HDNET_BATCH_FIXED           1  /**< reseed on every call: the same trials (PyTorch) */
@@ -137,18 +141,18 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_RNG_LIBRARY 0  /**< xoshiro256**, splittable by jumps */
 #define HDNET_RNG_NUMPY   1  /**< NumPy's legacy RandomState (MT19937), bit for bit */
 
-#define HDNET_OPT_ADAMW 0
-#define HDNET_OPT_ADAM  1
-#define HDNET_OPT_SGD   2
+#define HDNET_OPT_ADAMW 0  /**< AdamW, decoupled weight decay (default) */
+#define HDNET_OPT_ADAM  1  /**< Adam, no weight decay */
+#define HDNET_OPT_SGD   2  /**< SGD with momentum HDNET_P_SGD_MOMENTUM */
 
 #define HDNET_DECAY_ALL          0  /**< decay every learned block (PyTorch) */
 #define HDNET_DECAY_WEIGHTS_ONLY 1  /**< decay W_in, W_rec, W_out only */
 
 #define HDNET_RATE_RULE_PYTORCH 0  /**< x2/3 when E_h >= E_main/2, never up */
 #define HDNET_RATE_RULE_MATLAB  1  /**< x2/3 when >= E_main/4, x3/2 when <= E_main/40 */
-#define HDNET_RATE_RULE_FIXED   2
+#define HDNET_RATE_RULE_FIXED   2  /**< lambda_h stays at HDNET_P_RATE_L2 */
 
-#define HDNET_LR_CONSTANT 0
+#define HDNET_LR_CONSTANT 0  /**< constant learning rate lr */
 #define HDNET_LR_COSINE   1  /**< cosine decay from lr to lr_min over the run */
 
 #define HDNET_SELECTION_OWN    0  /**< selection set from its own stream */
@@ -194,7 +198,9 @@ HDNET_API HDNET_NODISCARD int hdnet_config_set(hdnet_config *cfg, const char *na
 /** Apply "name=value" assignments, one per line ('#' starts a comment); the
  *  format hdnet_config_to_string() writes. Stops at the first bad line, whose
  *  number is in hdnet_errmsg(); earlier lines stay applied.
+ *  @param cfg   the config to change
  *  @param text  not necessarily NUL-terminated; len bytes are read
+ *  @param len   length of text in bytes
  *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE, HDNET_EFORMAT */
 HDNET_API HDNET_NODISCARD int hdnet_config_from_string(hdnet_config *cfg, const char *text, size_t len);
 

@@ -1,10 +1,12 @@
-/* libhdnet: export and attribute macros. */
+/** @file
+ * libhdnet: export and attribute macros used in every public declaration. */
 #ifndef HDNET_EXPORT_H
 #define HDNET_EXPORT_H
 
-/* HDNET_API marks every public declaration. Shared builds define HDNET_BUILDING
- * and export with default visibility; static builds and users see nothing
- * special (or dllimport on Windows DLLs). */
+/** @def HDNET_API
+ *  Marks every public declaration (always first, so bindings can strip it).
+ *  Shared builds define HDNET_BUILDING and export with default visibility;
+ *  static builds and users see nothing special (or dllimport on Windows DLLs). */
 #if defined(_WIN32) && !defined(HDNET_STATIC)
 #  ifdef HDNET_BUILDING
 #    define HDNET_API __declspec(dllexport)
@@ -17,7 +19,10 @@
 #  define HDNET_API
 #endif
 
-/* Status-returning calls: ignoring the result is a warning. */
+/** @def HDNET_NODISCARD
+ *  On status-returning calls: ignoring the result is a compiler warning. */
+/** @def HDNET_DEPRECATED
+ *  Marks a declaration due for removal; msg names the replacement. */
 #if defined(__GNUC__)
 #  define HDNET_NODISCARD __attribute__((warn_unused_result))
 #  define HDNET_DEPRECATED(msg) __attribute__((deprecated(msg)))

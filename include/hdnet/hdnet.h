@@ -25,5 +25,7 @@
 #include "task.h"
 #include "net.h"
 #include "io.h"
+#include "train.h"
+#include "analysis.h"
 
 #endif

@@ -7,7 +7,7 @@
  * .npz: a ZIP archive whose members are "<name>.npy", stored without
  * compression and checked with CRC-32, as numpy.savez writes it; numpy.load
  * reads the archives written here as they are. Deflated members
- * (numpy.savez_compressed), ZIP64 archives (over 4 GiB or 65535 members),
+ * (numpy.savez_compressed), ZIP64 archives (over 4 GiB or more than 65535 members),
  * encrypted members, Fortran-order arrays with more than one non-trivial
  * dimension, and dtypes other than the five below return HDNET_ENOTSUP.
  *
@@ -126,7 +126,7 @@ HDNET_API HDNET_NODISCARD int hdnet_npz_add(hdnet_npz *z, const char *name, int 
 HDNET_API HDNET_NODISCARD int hdnet_npz_add_text(hdnet_npz *z, const char *name, const char *text);
 
 /** Write the archive to a file, atomically (see the top of this header).
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM, HDNET_ENOTSUP (over 4 GiB or 65535 members:
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM, HDNET_ENOTSUP (over 4 GiB or more than 65535 members:
  *          would need ZIP64), HDNET_EIO (the old file, if any, is intact) */
 HDNET_API HDNET_NODISCARD int hdnet_npz_save(const hdnet_npz *z, const char *path);
 

@@ -97,14 +97,23 @@ HDNET_API HDNET_NODISCARD int hdnet_net_copy_params(const hdnet_net *net, float 
 HDNET_API HDNET_NODISCARD int hdnet_net_set_params(hdnet_net *net, const float *in, size_t len);
 
 /** Forward pass over a batch.
+ *  Drawn noise: the caller's rng gives one child seed per trial, in trial order;
+ *  each trial's stream yields, step by step, its rate noise [N] (SD rate_noise)
+ *  followed, when configured, by its pre-activation noise [N] (SD pre_noise,
+ *  added inside the Euler bracket) and output noise [O] (SD output_noise, added
+ *  to y). The noise therefore does not depend on the thread count. Pre-activation and
+ *  output noise exist only with drawn noise (a supplied array is rate noise).
  *  @param inputs   [n_trials][n_steps][I]
  *  @param noise    rate noise [n_trials][n_steps][N] added after f, or NULL
- *  @param rng      if noise is NULL and rng is not, noise of SD rate_noise is drawn from it;
+ *  @param rng      if noise is NULL and rng is not, noise is drawn from it (above);
  *                  both NULL: noise-free
  *  @param a_init   per-trial initial pre-activation [n_trials][N], or NULL for ah0
  *  @param outputs  [n_trials][n_steps][O] or NULL
  *  @param rates    [n_trials][n_steps][N] or NULL (the noisy h)
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE, HDNET_ENOMEM, HDNET_EDIVERGED (non-finite state) */
+ *  Runs with HDNET_P_THREADS threads and the HDNET_P_KERNEL kernels.
+ *  @return HDNET_OK, HDNET_EINVAL (NULL, zero sizes), HDNET_ESHAPE, HDNET_ERANGE (non-finite
+ *          noise), HDNET_ENOMEM, HDNET_ENOTSUP (kernel set not supported by this CPU),
+ *          HDNET_EDIVERGED (non-finite state) */
 HDNET_API HDNET_NODISCARD int hdnet_net_forward(const hdnet_net *net, size_t n_trials, size_t n_steps,
                                                 const float *inputs, size_t inputs_len,
                                                 const float *noise, size_t noise_len, hdnet_rng *rng,
@@ -121,7 +130,11 @@ HDNET_API HDNET_NODISCARD int hdnet_net_forward(const hdnet_net *net, size_t n_t
  *  @param rate_l2     the current rate penalty lambda_h
  *  @param loss        [HDNET_NLOSS] terms out (may be NULL)
  *  @param grad        flat gradient out [hdnet_net_num_params()], or NULL for the loss only
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE, HDNET_ERANGE, HDNET_ENOMEM, HDNET_EDIVERGED */
+ *  The loss is accumulated in double; the gradient is computed in float32 with
+ *  per-block double reductions. An all-zero mask gives a main term of 0.
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE, HDNET_ERANGE (rate_l2 < 0 or NaN, non-finite
+ *          noise), HDNET_ENOMEM, HDNET_ENOTSUP (binarymeanzero, or an unsupported kernel set),
+ *          HDNET_EDIVERGED */
 HDNET_API HDNET_NODISCARD int hdnet_net_loss_grad(const hdnet_net *net, size_t n_trials, size_t n_steps,
                                                   const float *inputs, size_t inputs_len,
                                                   const float *targets, size_t targets_len,
@@ -132,8 +145,10 @@ HDNET_API HDNET_NODISCARD int hdnet_net_loss_grad(const hdnet_net *net, size_t n
                                                   float *grad, size_t grad_len);
 
 /** Normalized error (spec: per output, residual energy over target variance on the
- *  masked points, averaged over outputs). Accumulated in double.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE */
+ *  masked points (mask == 1), averaged over outputs; a constant target gives the
+ *  residual energy alone, an output without masked points contributes 0).
+ *  Accumulated in double.
+ *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ESHAPE (a zero dimension) */
 HDNET_API HDNET_NODISCARD int hdnet_normalized_error(const float *outputs, const float *targets,
                                                      const float *mask, size_t n_trials, size_t n_steps,
                                                      size_t n_outputs, double *ne);
@@ -153,6 +168,8 @@ HDNET_API HDNET_NODISCARD int hdnet_perturb_add(hdnet_perturb *p, int mode, cons
  *  @param a_init  [n_trials][N] or NULL for ah0
  *  @param rates   the rates h actually used (clamped inside a rate window), or NULL
  *  @param shadow  f(a[t]) noise-free and unclamped ("shadow rates"), or NULL
+ *  Outgoing modes act on the recurrence from h[t-1] at steps t_on <= t < t_off
+ *  (and on the readout of steps in the window); rates report the true h there.
  *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE, HDNET_ERANGE (unit index >= N), HDNET_ENOMEM,
  *          HDNET_EDIVERGED */
 HDNET_API HDNET_NODISCARD int hdnet_net_run(const hdnet_net *net, size_t n_trials, size_t n_steps,

@@ -1,4 +1,8 @@
-/* libhdnet: status codes and error messages. */
+/** @file
+ * libhdnet: status codes and error messages.
+ *
+ * Every fallible call returns HDNET_OK (0) or one of the negative codes below.
+ * Values are frozen once released; new codes are appended. */
 #ifndef HDNET_STATUS_H
 #define HDNET_STATUS_H
 
@@ -8,9 +12,7 @@
 extern "C" {
 #endif
 
-/* Every fallible call returns HDNET_OK (0) or one of these negative codes.
- * Values are frozen once released; new codes are appended. */
-#define HDNET_OK          0
+#define HDNET_OK          0  /**< success */
 #define HDNET_EINVAL     -1  /**< invalid argument (NULL pointer, bad id, bad name) */
 #define HDNET_ENOMEM     -2  /**< out of memory, or a size that cannot be allocated */
 #define HDNET_ERANGE     -3  /**< a value outside its documented bounds, or NaN */

@@ -1,4 +1,5 @@
-/* libhdnet: version numbers, compile time and run time. */
+/** @file
+ * libhdnet: version numbers, compile time (macros) and run time (functions). */
 #ifndef HDNET_VERSION_H
 #define HDNET_VERSION_H
 
@@ -8,11 +9,16 @@
 extern "C" {
 #endif
 
+/** Major version; 0 during the 0.x series, in which any minor release may break the ABI. */
 #define HDNET_VERSION_MAJOR 0
+/** Minor version. */
 #define HDNET_VERSION_MINOR 1
+/** Patch version. */
 #define HDNET_VERSION_PATCH 0
+/** MAJOR*10000 + MINOR*100 + PATCH of the header; compare with hdnet_version_number(). */
 #define HDNET_VERSION_NUMBER \
     (HDNET_VERSION_MAJOR * 10000 + HDNET_VERSION_MINOR * 100 + HDNET_VERSION_PATCH)
+/** "MAJOR.MINOR.PATCH" of the header; compare with hdnet_version_string(). */
 #define HDNET_VERSION_STRING "0.1.0"
 
 /** Version of the library actually loaded, as MAJOR*10000 + MINOR*100 + PATCH.

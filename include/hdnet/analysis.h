@@ -1,0 +1,398 @@
+/* libhdnet: analyses of a trained network, as a neurophysiologist would do them.
+ *
+ * Conventions: headings in degrees, angular velocity (AV, omega) in degrees per
+ * step, 0-based indices, W_rec [post][pre]. omega > 0 increases the heading (a
+ * counter-clockwise, CCW, turn). Every threshold is a named analysis parameter
+ * (hdnet_aparams) whose default is the MATLAB reference value.
+ *
+ * Workflow (streaming; memory O(N x bins)):
+ *   hdnet_tuning_create(&t, N, params)
+ *   pass 0: hdnet_tuning_add(t, ...) with the inputs only (rates may be NULL);
+ *           hdnet_tuning_next_pass(t)  -> AV range, sigma_AV, window
+ *   pass 1: hdnet_tuning_add(t, ...) with rates and outputs;
+ *           hdnet_tuning_next_pass(t)  -> tuning curves, preferred headings
+ *   pass 2: hdnet_tuning_add(t, ...) with the same samples again;
+ *           hdnet_tuning_next_pass(t)  -> AV tuning at phi, slopes; state "done"
+ * or hdnet_tuning_collect(), which runs a network noise-free in chunks for all
+ * three passes. Sums are accumulated in double in sample order, so results do
+ * not depend on how the samples are split into calls.
+ *
+ * Thread-safety: one thread at a time per mutable handle; calls taking const
+ * handles may run concurrently; the free functions on arrays are reentrant. */
+#ifndef HDNET_ANALYSIS_H
+#define HDNET_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "export.h"
+#include "net.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Analysis parameters                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct hdnet_aparams hdnet_aparams;
+
+/* Parameter ids (values fixed forever). Defaults in parentheses. */
+#define HDNET_A_COMPAT              1  /**< HDNET_COMPAT_* (library) */
+#define HDNET_A_HD_BINS             2  /**< heading bins; 0 = auto: 360, 99 under compat=pytorch (0) */
+#define HDNET_A_AV_BINS             3  /**< full-range AV bins (100) */
+#define HDNET_A_AV_EDGE_PAD         4  /**< pad of the last AV edge, deg/step (1e-4) */
+#define HDNET_A_AV_WINDOW_SD        5  /**< AV window half-width in sigma_AV (3) */
+#define HDNET_A_AV_WINDOW_BINS      6  /**< bins of the AV window (100) */
+#define HDNET_A_PREF_WINDOW_DEG     7  /**< heading window around phi, inclusive (1.5) */
+#define HDNET_A_DROP_ZERO_BIN       8  /**< drop the bin containing omega = 0 from the fit (1) */
+#define HDNET_A_FIT_FLOOR           9  /**< rectification floor of the fit (0.05) */
+#define HDNET_A_FIT_FLOOR_FRACTION 10  /**< floor rule applies above this fraction (0.25) */
+#define HDNET_A_SLOPE_WEIGHTS      11  /**< 0 = ordinary LS, 1 = weighted by bin counts (0) */
+#define HDNET_A_CM_BASELINE        12  /**< circular-mean weights: 0 raw, 1 minus nanmin, 2 auto (2) */
+#define HDNET_A_SMOOTH_BINS        13  /**< circular moving average of the smoothed argmax (5) */
+#define HDNET_A_ROWNORM_MIN_RANGE  14  /**< row-normalised maps: rows with a larger range (1e-4) */
+#define HDNET_A_ACT_RANGE_MIN      15  /**< removal: activity range below (0.01) */
+#define HDNET_A_STRENGTH_REMOVE    16  /**< reference removal: S below (0.03) */
+#define HDNET_A_COMPASS_SLOPE_MAX  17  /**< reference compass: |b| at most (0.0175) */
+#define HDNET_A_COMPASS_STRENGTH_MIN 18 /**< reference compass: S above (0.735) */
+#define HDNET_A_WEAK_SLOPE_MAX     19  /**< reference weak: |b| at most (0.0065) */
+#define HDNET_A_WEAK_STRENGTH_MAX  20  /**< reference weak: S below (0.05) */
+#define HDNET_A_RM_REL             21  /**< adaptive removal: S below rm_rel * S90 (0.05) */
+#define HDNET_A_BIMODAL_MIN        22  /**< adaptive: Ashman's D needed to accept Otsu's split (2) */
+#define HDNET_A_A_FALLBACK         23  /**< adaptive: A* when the split is not accepted (0.4) */
+#define HDNET_A_T_MIN              24  /**< adaptive: |t| of the slope below this = heading-only (3) */
+#define HDNET_A_WEAK_REL           25  /**< adaptive: compass if S >= weak_rel * S90 (0.1) */
+#define HDNET_A_PROFILE_WINDOW     26  /**< connectivity-profile sliding window, odd, degrees (5) */
+#define HDNET_A_SLOPE_SCALE        27  /**< reference rule: slope thresholds multiplied by this (1) */
+
+#define HDNET_COMPAT_LIBRARY 0  /**< t >= cue in all analyses; exact 360 -> bin 0 */
+#define HDNET_COMPAT_MATLAB  1  /**< all steps in curves; exact 360 -> last bin; reference profile labels */
+#define HDNET_COMPAT_PYTORCH 2  /**< all steps in curves; 99 heading bins */
+
+/** Create analysis parameters at their defaults.
+ *  @return HDNET_OK, HDNET_EINVAL (out NULL), HDNET_ENOMEM
+ *  Ownership: free with hdnet_aparams_free(). */
+HDNET_API HDNET_NODISCARD int hdnet_aparams_create(hdnet_aparams **out);
+
+/** Free analysis parameters; NULL is accepted. */
+HDNET_API void hdnet_aparams_free(hdnet_aparams *p);
+
+/** Set a parameter by id. @return HDNET_OK, HDNET_EINVAL (NULL, unknown id),
+ *  HDNET_ERANGE (NaN, outside bounds, non-integer where an integer is needed) */
+HDNET_API HDNET_NODISCARD int hdnet_aparams_set(hdnet_aparams *p, int id, double value);
+
+/** Read a parameter by id. @return HDNET_OK, HDNET_EINVAL */
+HDNET_API HDNET_NODISCARD int hdnet_aparams_get(const hdnet_aparams *p, int id, double *value);
+
+/** Set a parameter from text: ("compass_slope_max", "0.02"); compat also takes
+ *  "library", "matlab", "pytorch".
+ *  @return HDNET_OK, HDNET_EINVAL (unknown name, unparsable value), HDNET_ERANGE */
+HDNET_API HDNET_NODISCARD int hdnet_aparams_set_str(hdnet_aparams *p, const char *name, const char *value);
+
+/** Number of analysis parameters, for iteration with hdnet_aparam_info(). */
+HDNET_API size_t hdnet_aparam_count(void);
+
+/** Id, name, bounds and default of the i-th analysis parameter (out pointers may be NULL).
+ *  @return HDNET_OK, HDNET_EINVAL (i out of range) */
+HDNET_API HDNET_NODISCARD int hdnet_aparam_info(size_t i, int *id, const char **name, double *lo,
+                                                double *hi, double *dflt);
+
+/** Id of a parameter name. @return HDNET_OK, HDNET_EINVAL */
+HDNET_API HDNET_NODISCARD int hdnet_aparam_id(const char *name, int *id);
+
+/* ------------------------------------------------------------------ */
+/* Tuning accumulator                                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct hdnet_tuning hdnet_tuning;
+
+/* Arrays (hdnet_tuning_copy). Shapes with N units, H heading bins, V AV bins,
+ * W AV-window bins. */
+#define HDNET_TU_HD_EDGES        0  /**< [H+1] */
+#define HDNET_TU_HD_CENTRES      1  /**< [H] */
+#define HDNET_TU_AV_EDGES        2  /**< [V+1] full range */
+#define HDNET_TU_AV_CENTRES      3  /**< [V] */
+#define HDNET_TU_WIN_EDGES       4  /**< [W+1] AV window */
+#define HDNET_TU_WIN_CENTRES     5  /**< [W] */
+#define HDNET_TU_CURVE           6  /**< c [N][H], mean rate per true-heading bin, NaN if empty */
+#define HDNET_TU_CURVE_DEC       7  /**< c~ [N][H], decoded heading */
+#define HDNET_TU_CURVE_CCW       8  /**< c+ [N][H], omega > 0 */
+#define HDNET_TU_CURVE_CW        9  /**< c- [N][H], omega < 0 */
+#define HDNET_TU_CURVE_COUNTS   10  /**< [4][H] sample counts of c, c~, c+, c- */
+#define HDNET_TU_MAP            11  /**< M [N][V][H] joint HD x AV map, NaN if empty */
+#define HDNET_TU_MAP_DEC        12  /**< [N][V][H] decoded heading */
+#define HDNET_TU_MAP_ROWNORM    13  /**< [N][V][H] row-normalised M */
+#define HDNET_TU_MAP_DEC_ROWNORM 14 /**< [N][V][H] */
+#define HDNET_TU_MAP_COUNTS     15  /**< [V][H] occupancy */
+#define HDNET_TU_MAP_DEC_COUNTS 16  /**< [V][H] */
+#define HDNET_TU_AV_CURVE       17  /**< g [N][V] mean rate per AV bin over all headings */
+#define HDNET_TU_AV_COUNTS      18  /**< [V] AV histogram */
+#define HDNET_TU_PREF_CURVE     19  /**< m [N][W] AV tuning at phi, NaN if empty */
+#define HDNET_TU_PREF_COUNTS    20  /**< [N][W] */
+#define HDNET_TU_PREF_FITMASK   21  /**< [N][W] 1 where the bin entered the slope fit */
+#define HDNET_TU_PREF_CURVE_DEC 22  /**< [N][W] decoded variant */
+#define HDNET_TU_PREF_COUNTS_DEC 23 /**< [N][W] */
+#define HDNET_TU_PREF_FITMASK_DEC 24 /**< [N][W] */
+#define HDNET_TU_NARRAYS        25
+
+/* Per-unit statistics (hdnet_tuning_unit_stat), each an [N] array. */
+#define HDNET_US_ACT_MIN         0  /**< min rate, t >= cue */
+#define HDNET_US_ACT_MAX         1
+#define HDNET_US_RANGE           2  /**< activity range */
+#define HDNET_US_S               3  /**< HD tuning strength nanmax(c) - nanmin(c) */
+#define HDNET_US_S_DEC           4  /**< on c~ */
+#define HDNET_US_PHI             5  /**< preferred heading (argmax bin centre), NaN for a flat curve */
+#define HDNET_US_PHI_DEC         6
+#define HDNET_US_PHI_CCW         7
+#define HDNET_US_PHI_CW          8
+#define HDNET_US_PEAK_CCW        9  /**< max c+ */
+#define HDNET_US_PEAK_CW        10  /**< max c- */
+#define HDNET_US_DELTA          11  /**< wrap(phi+ - phi-) in (-180, 180] */
+#define HDNET_US_PHI_CM         12  /**< circular mean of c */
+#define HDNET_US_R              13  /**< mean vector length of c */
+#define HDNET_US_PHI_SMOOTH     14  /**< argmax of the smoothed c */
+#define HDNET_US_AV_STRENGTH_ALL 15 /**< max - min of g over all bins */
+#define HDNET_US_AV_STRENGTH_WIN 16 /**< max - min of g over bins centred in the window */
+#define HDNET_US_AV_STRENGTH_PREF 17 /**< max - min of m */
+#define HDNET_US_SLOPE          18  /**< b, rate per (deg/step) */
+#define HDNET_US_SLOPE_SE       19
+#define HDNET_US_SLOPE_T        20
+#define HDNET_US_SLOPE_R2       21
+#define HDNET_US_SLOPE_N        22  /**< bins in the fit */
+#define HDNET_US_SLOPE_SIGMA    23  /**< b * sigma_AV */
+#define HDNET_US_A              24  /**< |b| (hi - lo) / S */
+#define HDNET_US_INTERCEPT      25
+#define HDNET_US_SLOPE_DEC      26  /**< b~ (decoded heading, phi~) */
+#define HDNET_US_SLOPE_DEC_SE   27
+#define HDNET_US_SLOPE_DEC_T    28
+#define HDNET_US_A_DEC          29  /**< |b~| (hi - lo) / S~ */
+#define HDNET_US_AV_STRENGTH_PREF_DEC 30
+#define HDNET_US_INTERCEPT_DEC  31
+#define HDNET_US_SLOPE_ALLHD    32  /**< slope of g over the bins centred in the window (§2.6 rules) */
+#define HDNET_US_PHI_ARGMAX     33  /**< argmax centre even for flat curves (selects the pass-2 window) */
+#define HDNET_US_COUNT          34
+
+/* Scalars (hdnet_tuning_scalar). */
+#define HDNET_TS_N_SAMPLES       0  /**< samples seen in pass 0 */
+#define HDNET_TS_N_INCLUDED      1  /**< samples in the tuning analyses */
+#define HDNET_TS_N_NONFINITE_DEC 2  /**< samples with a non-finite decoded heading (pass 1) */
+#define HDNET_TS_AV_MIN          3  /**< over included samples */
+#define HDNET_TS_AV_MAX          4
+#define HDNET_TS_SIGMA_AV        5  /**< SD (n-1) of the non-zero omega; NaN if undefined */
+#define HDNET_TS_SD_WITH_ZEROS   6
+#define HDNET_TS_MEAN_ABS_AV     7
+#define HDNET_TS_ZERO_FRACTION   8
+#define HDNET_TS_WIN_LO          9
+#define HDNET_TS_WIN_HI         10
+#define HDNET_TS_ZERO_ROW       11  /**< full-range AV bin containing 0 (-1 if none) */
+#define HDNET_TS_PASS           12  /**< 0, 1, 2, or 3 = done */
+#define HDNET_TS_N_UNITS        13
+#define HDNET_TS_COUNT          14
+
+/** Create an accumulator for n_units units.
+ *  @param params  analysis parameters (copied), or NULL for the defaults
+ *  @return HDNET_OK, HDNET_EINVAL (out NULL, n_units 0), HDNET_ERANGE (inconsistent
+ *          parameters, e.g. an even profile window), HDNET_ENOMEM
+ *  Ownership: free with hdnet_tuning_free(). */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_create(hdnet_tuning **out, size_t n_units, const hdnet_aparams *params);
+
+/** Free an accumulator; NULL is accepted. */
+HDNET_API void hdnet_tuning_free(hdnet_tuning *t);
+
+/** Add samples of n_trials trials of n_steps steps to the current pass.
+ *  @param cue      cue steps (t < cue are excluded from the activity range, and from
+ *                  the tuning analyses unless compat is matlab or pytorch)
+ *  @param heading  [n_trials][n_steps] true heading, radians (any real value; wrapped)
+ *  @param av       [n_trials][n_steps] angular velocity added at step t, rad/step
+ *  @param outputs  [n_trials][n_steps][2] (y_sin, y_cos), or NULL (no decoded analyses);
+ *                  ignored in pass 0
+ *  @param rates    [n_trials][n_steps][N]; may be NULL in pass 0, required in passes 1-2
+ *  The same samples, in the same order, must be added in every pass.
+ *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ESHAPE (a length too small),
+ *          HDNET_ERANGE (cue > n_steps, non-finite heading, AV or rate),
+ *          HDNET_ESTATE (all passes done) */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cue,
+                                               const double *heading, size_t heading_len,
+                                               const double *av, size_t av_len,
+                                               const float *outputs, size_t outputs_len,
+                                               const float *rates, size_t rates_len);
+
+/** Close the current pass and compute what it allows (see the header comment).
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESTATE (already done, or no samples in pass 0),
+ *          HDNET_ENOTSUP (closing pass 1 when sigma_AV is undefined, e.g. no non-zero
+ *          omega: the heading analyses are final and pass 2 is skipped) */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_next_pass(hdnet_tuning *t);
+
+/** Run all remaining passes over a fixed set of trials with a network, noise-free,
+ *  chunk trials at a time (hdnet_net_run, no perturbation).
+ *  @param inputs   [n_trials][n_steps][3] network inputs
+ *  @param heading, av as hdnet_tuning_add(), [n_trials][n_steps]
+ *  @param chunk    trials per network call (results do not depend on it)
+ *  Allocates a temporary workspace of chunk*n_steps*(N+O) floats.
+ *  @return as hdnet_tuning_add() and hdnet_tuning_next_pass(), plus the network's
+ *          codes (HDNET_EDIVERGED, HDNET_ESHAPE when the network has not N units),
+ *          HDNET_ENOMEM */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_collect(hdnet_tuning *t, const hdnet_net *net, size_t n_trials,
+                                                   size_t n_steps, size_t cue,
+                                                   const float *inputs, size_t inputs_len,
+                                                   const double *heading, size_t heading_len,
+                                                   const double *av, size_t av_len, size_t chunk);
+
+/** Shape of an array: total length, and up to 3 dimensions (dims may be NULL;
+ *  unused dimensions are 1).
+ *  @return HDNET_OK, HDNET_EINVAL (NULL, unknown id) */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_array_shape(const hdnet_tuning *t, int id, size_t *len, size_t dims[3]);
+
+/** Copy an array out (C order).
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE (out_len too small),
+ *          HDNET_ESTATE (the pass that computes it is not closed yet) */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_copy(const hdnet_tuning *t, int id, double *out, size_t out_len);
+
+/** Copy a per-unit statistic ([N]).
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE, HDNET_ESTATE */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_unit_stat(const hdnet_tuning *t, int stat, double *out, size_t out_len);
+
+/** Short name of a per-unit statistic ("S", "phi", "slope", ...), NULL for an unknown id. */
+HDNET_API const char *hdnet_unit_stat_name(int stat);
+
+/** Read a scalar. @return HDNET_OK, HDNET_EINVAL, HDNET_ESTATE (not computed yet) */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_scalar(const hdnet_tuning *t, int which, double *value);
+
+/* ------------------------------------------------------------------ */
+/* Classification                                                      */
+/* ------------------------------------------------------------------ */
+
+#define HDNET_CLASS_COMPASS     0
+#define HDNET_CLASS_SHIFTER_CCW 1  /**< more active when the heading increases (b > 0) */
+#define HDNET_CLASS_SHIFTER_CW  2
+#define HDNET_CLASS_WEAK        3
+#define HDNET_CLASS_INACTIVE    4  /**< the spec's "removed" */
+#define HDNET_NCLASSES          5
+
+#define HDNET_RULE_REFERENCE 0  /**< MATLAB thresholds (§2.7) */
+#define HDNET_RULE_ADAPTIVE  1  /**< scale-free rule (§3.3) */
+
+/* Reason bits. */
+#define HDNET_REASON_RANGE      1u
+#define HDNET_REASON_STRENGTH   2u
+#define HDNET_REASON_NOFIT      4u
+#define HDNET_REASON_ZERO_SLOPE 8u
+
+/* info[] of hdnet_classify. */
+#define HDNET_CI_ASTAR   0  /**< split point A* (adaptive) or NaN */
+#define HDNET_CI_D       1  /**< Ashman's D of the Otsu split, NaN if not computed */
+#define HDNET_CI_BRANCH  2  /**< 0 reference rule, 1 Otsu split accepted, 2 fallback */
+#define HDNET_CI_S90     3  /**< 90th percentile of S over units passing the range test */
+#define HDNET_CI_COUNT   4
+
+/** Classify units from their statistics.
+ *  @param range, strength, slope  [n] activity range, S, b
+ *  @param slope_t, avmod          [n] t = b/SE and A; used by the adaptive rule only (may be
+ *                                 NULL for the reference rule)
+ *  @param cls      [n] HDNET_CLASS_* out
+ *  @param reasons  [n] HDNET_REASON_* bits out, or NULL
+ *  @param info     [info_len] HDNET_CI_* out (info_len >= HDNET_CI_COUNT), or NULL
+ *  @return HDNET_OK, HDNET_EINVAL (NULL, n = 0, unknown rule), HDNET_ESHAPE */
+HDNET_API HDNET_NODISCARD int hdnet_classify(int rule, const hdnet_aparams *params, size_t n,
+                                             const double *range, const double *strength,
+                                             const double *slope, const double *slope_t,
+                                             const double *avmod, int *cls, uint32_t *reasons,
+                                             double *info, size_t info_len);
+
+/** Classify the units of a finished accumulator (decoded = 1: S~, b~ and A~).
+ *  @return as hdnet_classify(), HDNET_ESTATE (passes not done) */
+HDNET_API HDNET_NODISCARD int hdnet_tuning_classify(const hdnet_tuning *t, int rule, int decoded, int *cls,
+                                                    size_t cls_len, uint32_t *reasons, size_t reasons_len,
+                                                    double *info, size_t info_len);
+
+/** Class name ("compass", "shifter_ccw", "shifter_cw", "weak", "inactive"); NULL if unknown. */
+HDNET_API const char *hdnet_class_name(int cls);
+
+/* ------------------------------------------------------------------ */
+/* Tiling, ordering, connectivity                                      */
+/* ------------------------------------------------------------------ */
+
+#define HDNET_TILE_N        0  /**< number of finite directions used */
+#define HDNET_TILE_GMAX     1  /**< largest circular gap, degrees */
+#define HDNET_TILE_GEXP     2  /**< (360/n) H_n, expected largest gap under uniform placement */
+#define HDNET_TILE_GBOUND   3  /**< min(90, 360 (ln n + 3)/n), the R5 bound */
+#define HDNET_TILE_RBAR     4  /**< resultant length */
+#define HDNET_TILE_KUIPER_V 5
+#define HDNET_TILE_KUIPER_P 6
+#define HDNET_TILE_COUNT    7
+
+/** Tiling statistics of n preferred directions (degrees; NaN entries are skipped).
+ *  With fewer than 2 finite directions every statistic but N is NaN.
+ *  @param out [out_len >= HDNET_TILE_COUNT]
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE */
+HDNET_API HDNET_NODISCARD int hdnet_tiling_stats(const double *phi, size_t n, double *out, size_t out_len);
+
+#define HDNET_ORDER_INDEX       0  /**< kept units by index */
+#define HDNET_ORDER_PHI         1  /**< kept units by phi */
+#define HDNET_ORDER_BLOCKS      2  /**< [compass, CCW, CW], each by phi */
+#define HDNET_ORDER_BLOCKS_WEAK 3  /**< [compass, CCW, CW, weak] */
+#define HDNET_ORDER_ALL         4  /**< [compass, CCW, CW, weak, inactive]: every unit (map display) */
+
+/** Unit order for sorted weights and map grids. Ties (and NaN phi, last) by unit index.
+ *  @param cls     [n] classes
+ *  @param phi     [n] preferred headings
+ *  @param perm    [perm_cap] out: unit indices; *n_perm the number written
+ *  @param bounds  [6] out (may be NULL): block c (0 compass, 1 CCW, 2 CW, 3 weak,
+ *                 4 inactive) is perm[bounds[c] .. bounds[c+1]); absent blocks are
+ *                 empty; for INDEX and PHI bounds[0] = 0 and the rest are *n_perm
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE */
+HDNET_API HDNET_NODISCARD int hdnet_unit_order(int order, size_t n, const int *cls, const double *phi,
+                                               size_t *perm, size_t perm_cap, size_t *n_perm, size_t bounds[6]);
+
+/** W_sorted[r][c] = W[perm[r]][perm[c]] for an n x n matrix W.
+ *  @return HDNET_OK, HDNET_EINVAL (NULL, index >= n), HDNET_ESHAPE */
+HDNET_API HDNET_NODISCARD int hdnet_sort_weights(const float *w, size_t n, const size_t *perm, size_t n_perm,
+                                                 float *out, size_t out_len);
+
+#define HDNET_PROFILE_BINS 360
+/* Rows of the profile table. */
+#define HDNET_PR_CENTRE 0
+#define HDNET_PR_N      1
+#define HDNET_PR_MEAN   2
+#define HDNET_PR_SD     3
+#define HDNET_PR_SEM    4
+#define HDNET_PR_ROWS   5
+
+/** Connectivity against relative preferred angle r = wrap(phi_post - phi_pre) (§2.10).
+ *  @param w_rec   [n][n] weights [post][pre]
+ *  @param phi     [n] preferred headings (pairs with a NaN are skipped)
+ *  @param pre, post  unit lists
+ *  @param table   [HDNET_PR_ROWS][HDNET_PROFILE_BINS] out: centre, n, mean, sd, sem
+ *  @param pairs   [pairs_cap][4] out (pre, post, r, w), or NULL; *n_pairs is the
+ *                 number of pairs (written only up to pairs_cap)
+ *  An empty pre or post set gives an all-NaN table and *n_pairs = 0 (not an error).
+ *  @return HDNET_OK, HDNET_EINVAL (NULL, unit index >= n), HDNET_ESHAPE */
+HDNET_API HDNET_NODISCARD int hdnet_profile(const hdnet_aparams *params, const float *w_rec, size_t n,
+                                            const double *phi, const int *pre, size_t n_pre,
+                                            const int *post, size_t n_post, double *table, size_t table_len,
+                                            double *pairs, size_t pairs_cap, size_t *n_pairs);
+
+/** Offset of a profile: delta = arg sum_k max(mean_k, 0) e^{i centre_k}, degrees in
+ *  (-180, 180]; NaN when no bin is positive.
+ *  @param table  a profile table from hdnet_profile()
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE */
+HDNET_API HDNET_NODISCARD int hdnet_profile_offset(const double *table, size_t table_len, double *delta);
+
+/** Mean weight of raw pairs (rows of 4 as from hdnet_profile) with r_lo <= r <= r_hi,
+ *  or with r_lo <= |r| <= r_hi when absolute is 1. NaN when there is none.
+ *  @return HDNET_OK, HDNET_EINVAL */
+HDNET_API HDNET_NODISCARD int hdnet_pairs_mean(const double *pairs, size_t n_pairs, double r_lo, double r_hi,
+                                               int absolute, double *mean, size_t *count);
+
+/** Autocorrelation rho(k), k = 0..n_lags-1, mean-subtracted, rho(0) = 1.
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE (n_lags > n), HDNET_ERANGE (constant x) */
+HDNET_API HDNET_NODISCARD int hdnet_autocorr(const double *x, size_t n, double *rho, size_t n_lags);
+
+/** wrap(x) into (-180, 180] degrees (d = fmod(x, 360); +360 if d <= -180; -360 if d > 180). */
+HDNET_API double hdnet_wrap_deg(double x);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
