@@ -447,6 +447,183 @@ START_TEST(train_fault_keeps_best)
 }
 END_TEST
 
+/* ---- resuming a run ---- */
+
+static hdnet_config *resume_cfg(int threads)
+{
+    hdnet_config *cfg;
+    ck_assert_ok(hdnet_config_create(&cfg));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_UNITS, 10));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_STEPS, 20));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CUE, 3));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_TRIALS, 4));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_SELECTION_TRIALS, 8));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_UPDATES, 30));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_EVAL_EVERY, 4));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_THREADS, threads));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_SEED, 9));
+    return cfg;
+}
+
+static hdnet_net *resume_net(const hdnet_config *cfg, uint64_t seed)
+{
+    hdnet_rng *r;
+    hdnet_net *net;
+    ck_assert_ok(hdnet_stream_create(&r, seed, HDNET_STREAM_INIT));
+    ck_assert_ok(hdnet_net_create(&net, cfg, r));
+    hdnet_rng_free(r);
+    return net;
+}
+
+static int stop_at(const hdnet_progress *p, void *user)
+{
+    return hdnet_progress_update(p) == *(const size_t *)user;
+}
+
+static void run_result(hdnet_trainer *tr, hdnet_net *net, float *params, float *best, double *ne,
+                       size_t *upd)
+{
+    size_t P = hdnet_net_num_params(net);
+    ck_assert_ok(hdnet_net_copy_params(net, params, P));
+    hdnet_net *b;
+    ck_assert_ok(hdnet_trainer_clone_best(tr, &b));
+    ck_assert_ok(hdnet_net_copy_params(b, best, P));
+    hdnet_net_free(b);
+    ck_assert_ok(hdnet_trainer_best(tr, ne, upd));
+}
+
+START_TEST(resume_bit_identical)
+{
+    const int threads = _i + 1;
+    char path[64];
+    snprintf(path, sizeof path, "robust_state_%d_%d.npz", (int)getpid(), threads);
+    hdnet_config *cfg = resume_cfg(threads);
+    /* uninterrupted */
+    hdnet_net *net = resume_net(cfg, 9);
+    size_t P = hdnet_net_num_params(net);
+    float *pa = malloc(P * 4), *ba = malloc(P * 4), *pb = malloc(P * 4), *bb = malloc(P * 4);
+    double nea, neb;
+    size_t ua, ub;
+    hdnet_trainer *tr;
+    ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+    ck_assert_ok(hdnet_trainer_run(tr));
+    run_result(tr, net, pa, ba, &nea, &ub);
+    ua = ub;
+    hdnet_trainer_free(tr);
+    hdnet_net_free(net);
+    /* interrupted at several passes (each saved, everything freed, restored into new objects) */
+    const size_t stops[3] = {0, 13, 29};
+    for (int k = 0; k < 3; k++) {
+        net = resume_net(cfg, 9);
+        ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+        size_t at = stops[k];
+        ck_assert_ok(hdnet_trainer_set_progress(tr, stop_at, &at, 1));
+        ck_assert_status(hdnet_trainer_run(tr), HDNET_ECANCELED);
+        ck_assert_ok(hdnet_trainer_save_state(tr, path));
+        hdnet_trainer_free(tr);
+        hdnet_net_free(net);
+        /* the state file is also a model file */
+        ck_assert_ok(hdnet_net_load(&net, path));
+        hdnet_net_free(net);
+        /* a network initialised differently: everything comes from the file */
+        net = resume_net(cfg, 1234);
+        ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+        ck_assert_ok(hdnet_trainer_load_state(tr, path));
+        ck_assert_ok(hdnet_trainer_run(tr));
+        run_result(tr, net, pb, bb, &neb, &ub);
+        ck_assert_msg(memcmp(pa, pb, P * 4) == 0, "stop %zu: final parameters differ", at);
+        ck_assert_msg(memcmp(ba, bb, P * 4) == 0, "stop %zu: best parameters differ", at);
+        ck_assert(nea == neb && ua == ub);
+        hdnet_trainer_free(tr);
+        hdnet_net_free(net);
+    }
+    free(pa);
+    free(ba);
+    free(pb);
+    free(bb);
+    unlink(path);
+    hdnet_config_free(cfg);
+}
+END_TEST
+
+START_TEST(resume_errors)
+{
+    char path[64], bad[64];
+    snprintf(path, sizeof path, "robust_state_e%d.npz", (int)getpid());
+    snprintf(bad, sizeof bad, "robust_state_b%d.npz", (int)getpid());
+    hdnet_config *cfg = resume_cfg(1);
+    hdnet_net *net = resume_net(cfg, 9);
+    hdnet_trainer *tr;
+    ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+    size_t at = 5;
+    ck_assert_ok(hdnet_trainer_set_progress(tr, stop_at, &at, 1));
+    ck_assert_status(hdnet_trainer_run(tr), HDNET_ECANCELED);
+    ck_assert_status(hdnet_trainer_save_state(NULL, path), HDNET_EINVAL);
+    ck_assert_status(hdnet_trainer_save_state(tr, NULL), HDNET_EINVAL);
+    ck_assert_status(hdnet_trainer_save_state(tr, "no/such/dir/state.npz"), HDNET_EIO);
+    ck_assert_ok(hdnet_trainer_save_state(tr, path));
+    hdnet_trainer_free(tr);
+    hdnet_net_free(net);
+
+    /* a fresh trainer, to check it is unchanged by every failed load */
+    net = resume_net(cfg, 9);
+    ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+    size_t P = hdnet_net_num_params(net);
+    float *p0 = malloc(P * 4), *p1 = malloc(P * 4);
+    ck_assert_ok(hdnet_net_copy_params(net, p0, P));
+    ck_assert_status(hdnet_trainer_load_state(NULL, path), HDNET_EINVAL);
+    ck_assert_status(hdnet_trainer_load_state(tr, NULL), HDNET_EINVAL);
+    ck_assert_status(hdnet_trainer_load_state(tr, "no_such_state.npz"), HDNET_EIO);
+    /* a plain model file is not a state file */
+    ck_assert_ok(hdnet_net_save(net, bad));
+    ck_assert_status(hdnet_trainer_load_state(tr, bad), HDNET_EFORMAT);
+    /* every single-byte corruption of the file is refused or harmless: flip
+     * bytes all over it (CRC-32 catches them) */
+    size_t len;
+    unsigned char *b = tu_read_file(path, &len);
+    ck_assert_ptr_nonnull(b);
+    size_t refused = 0;
+    for (size_t i = 0; i < len; i += len / 97 + 1) {
+        b[i] ^= 0x5a;
+        FILE *f = fopen(bad, "wb");
+        ck_assert(f && fwrite(b, 1, len, f) == len && fclose(f) == 0);
+        int rc = hdnet_trainer_load_state(tr, bad);
+        ck_assert_msg(rc == HDNET_EFORMAT || rc == HDNET_ENOTSUP || rc == HDNET_OK,
+                      "byte %zu: %d", i, rc);
+        if (rc != HDNET_OK) {
+            refused++;
+            ck_assert_ok(hdnet_net_copy_params(net, p1, P));
+            ck_assert(memcmp(p0, p1, P * 4) == 0);
+        } else {
+            ck_assert_ok(hdnet_net_copy_params(net, p0, P)); /* e.g. a ZIP time field */
+        }
+        b[i] ^= 0x5a;
+    }
+    ck_assert_uint_gt(refused, 90);
+    free(b);
+    /* a run with another config */
+    hdnet_config *other = resume_cfg(1);
+    ck_assert_ok(hdnet_config_set_double(other, HDNET_P_LR, 5e-4));
+    hdnet_trainer *tr2;
+    hdnet_net *net2 = resume_net(other, 9);
+    ck_assert_ok(hdnet_trainer_create(&tr2, other, net2));
+    ck_assert_status(hdnet_trainer_load_state(tr2, path), HDNET_EFORMAT);
+    hdnet_trainer_free(tr2);
+    hdnet_net_free(net2);
+    hdnet_config_free(other);
+    /* the good file still loads */
+    ck_assert_ok(hdnet_trainer_load_state(tr, path));
+    ck_assert_ok(hdnet_trainer_run(tr));
+    free(p0);
+    free(p1);
+    hdnet_trainer_free(tr);
+    hdnet_net_free(net);
+    hdnet_config_free(cfg);
+    unlink(path);
+    unlink(bad);
+}
+END_TEST
+
 /* ---- threads ---- */
 
 #define NTHREADS 4
@@ -551,6 +728,11 @@ Suite *hdnet_suite_robust(void)
     tcase_add_test(tc, overflow_state);
     tcase_add_test(tc, train_fault_keeps_best);
     tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("resume");
+    tcase_add_loop_test(tc, resume_bit_identical, 0, 2);
+    tcase_add_test(tc, resume_errors);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("threads");
     tcase_add_test(tc, threads_separate_and_shared);
