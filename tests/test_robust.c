@@ -462,6 +462,8 @@ static hdnet_config *resume_cfg(int threads)
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_EVAL_EVERY, 4));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_THREADS, threads));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_SEED, 9));
+    /* a large lambda_h that the rule changes during the run (restored state) */
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_RATE_L2, 1e6));
     return cfg;
 }
 
