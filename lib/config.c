@@ -289,7 +289,13 @@ int hdnet_config_get_int(const hdnet_config *cfg, int param, int64_t *value)
     int rc = hdnet_config_get_double(cfg, param, &v);
     if (rc)
         return rc;
-    *value = isinf(v) ? (v > 0 ? INT64_MAX : INT64_MIN) : (int64_t)v;
+    /* Saturate: converting a double outside int64 range is undefined behaviour. */
+    if (v >= 9223372036854775808.0)
+        *value = INT64_MAX;
+    else if (v < -9223372036854775808.0)
+        *value = INT64_MIN;
+    else
+        *value = (int64_t)v;
     return HDNET_OK;
 }
 

@@ -5,8 +5,8 @@
  *
  * Workspaces (ld = N rounded up to the kernels' vector width, 8 or 16 floats;
  * padding columns are never read into a result):
- *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; before the
- *                       forward pass slots 1..T hold the rate noise
+ *   H [trial][T+1][ld]  slot 0 = h[-1] = f(a0), slot s = H_{s-1}; the rate
+ *                       noise of step t is written to slot t+1 just before the step
  *   G [trial][T+1][ld]  pre-activation noise (if any), then D_t = f'(A_t) in
  *                       slot t (forward kernel), then Delta~_t = Delta_t diag(alpha)
  *                       (backward kernel, in place); slot T is 0
@@ -16,12 +16,13 @@
  * pass over B*T*N floats), the Euler update, f, f' and the noise; the readout,
  * the loss terms and Ey follow while the rows are in L1. Backward:
  * Delta~_{t+1} W_rec + Ey_t W_out fused with the rate terms and the Delta
- * recurrence. After the backward pass of each block of trials, the W_in, b and
- * W_out sums, and after the whole chunk grad W_rec = G^T H as one product over
- * the chunk's B_chunk*(T+1) rows (both operands contiguous, row stride ld)
- * run through the kernels' outer-product routine (our own register-blocked
- * kernel; the portable set calls BLAS for it). No BLAS call in the vector
- * path, so OpenBLAS threads never compete with ours. */
+ * recurrence. grad W_rec = G^T H (contiguous operands, row stride ld, one
+ * product over all B(T+1) rows in exact arithmetic) and the W_in, b and W_out
+ * sums are accumulated by the kernels' outer-product routine in panels of
+ * PANEL steps inside the backward sweep, while those rows are still in cache,
+ * instead of one more pass over the 40 MB of G and H (our own register-blocked
+ * kernel; the portable set calls BLAS for the W_rec part). No BLAS call in the
+ * vector path, so OpenBLAS threads never compete with ours. */
 #include "internal.h"
 
 #include <math.h>
@@ -29,7 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NB 8 /* trials per kernel call (two register blocks of the vector kernels) */
+#define NB 8     /* trials per kernel call (two register blocks of the vector kernels) */
+#define PANEL 64 /* steps per gradient-sum panel in the backward pass (L2-resident) */
 
 typedef struct worker {
     struct hdnet__engine *e;
@@ -44,7 +46,7 @@ typedef struct worker {
     float *gwrec;  /* [n][ld] */
     double loss[3]; /* sum M r^2, sum h^2, sum |h| */
     int diverged;
-    hdnet_rng rng;
+    hdnet_rng rngs[NB]; /* the noise streams of the block's trials */
     pthread_t tid;
     int started;
 } worker;
@@ -94,14 +96,15 @@ static void *xaligned(size_t n_floats)
 
 /* Prepare trials [b0, b0+bs): noise into H slots 1..T, f(a_init) into slot 0,
  * U into G slots 0..T-1, output noise into E (if drawn), a state. */
+/* Prepare trials [b0, b0+bs): initial state (a, and f(a) in H slot 0), G slot T
+ * = 0, and the trials' noise streams. */
 static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t bs)
 {
-    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
+    const size_t T = e->T, n = e->n, ld = e->ld, st = (T + 1) * ld;
     for (size_t i = 0; i < bs; i++) {
         size_t b = b0 + i;
         float *H = e->H + b * st, *G = e->G + b * st;
         float *ab = w->a + i * ld;
-        /* initial state */
         if (e->a_init) {
             const float *ai = e->a_init + b * n;
             memcpy(ab, ai, n * sizeof *ab);
@@ -110,32 +113,46 @@ static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t 
             memcpy(ab, e->a0, ld * sizeof *ab);
             memcpy(H, e->f0, ld * sizeof *H);
         }
-        /* rate noise */
-        if (e->noise) {
-            for (size_t t = 0; t < T; t++) {
-                memcpy(H + (t + 1) * ld, e->noise + (b * T + t) * n, n * sizeof *H);
-                memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
-            }
-        } else if (e->draw) {
-            hdnet__rng_init(&w->rng, e->rng_kind, e->seeds[b]);
-            if (e->rate_sd > 0)
-                for (size_t t = 0; t < T; t++) {
-                    hdnet__rng_fill_normal_f32(&w->rng, H + (t + 1) * ld, n, e->rate_sd);
-                    memset(H + (t + 1) * ld + n, 0, (ld - n) * sizeof *H);
-                }
-        }
-        /* pre-activation noise (the input projection is done by the forward kernel) */
-        if (e->draw && e->pre_sd > 0)
-            for (size_t t = 0; t < T; t++) {
-                hdnet__rng_fill_normal_f32(&w->rng, G + t * ld, n, e->pre_sd);
-                memset(G + t * ld + n, 0, (ld - n) * sizeof *G);
-            }
         memset(G + T * ld, 0, ld * sizeof *G);
-        if (e->draw && e->out_sd > 0) {
-            if (e->job == JOB_LOSS_GRAD)
-                hdnet__rng_fill_normal_f32(&w->rng, e->E + b * T * no, T * no, e->out_sd);
-            else if (e->yout)
-                hdnet__rng_fill_normal_f32(&w->rng, e->yout + b * T * no, T * no, e->out_sd);
+        if (!e->noise && e->draw)
+            hdnet__rng_init(&w->rngs[i], e->rng_kind, e->seeds[b]);
+    }
+}
+
+/* Noise of step t for trials [b0, b0+bs), written just before the step so it
+ * is in cache: rate noise into H slot t+1 (which the kernel adds f(a) to),
+ * pre-activation noise into G slot t, output noise into E (training) or the
+ * output row (run). Each trial's stream yields, step by step, its rate noise
+ * (N), then its pre-activation noise (N) and output noise (O) when those are
+ * configured. */
+static void step_noise(struct hdnet__engine *e, worker *w, size_t b0, size_t bs, size_t t)
+{
+    const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
+    for (size_t i = 0; i < bs; i++) {
+        const size_t b = b0 + i;
+        float *h = e->H + b * st + (t + 1) * ld;
+        if (e->noise) {
+            memcpy(h, e->noise + (b * T + t) * n, n * sizeof *h);
+            memset(h + n, 0, (ld - n) * sizeof *h);
+            continue;
+        }
+        if (!e->draw)
+            continue;
+        hdnet_rng *r = &w->rngs[i];
+        if (e->rate_sd > 0) {
+            hdnet__rng_fill_normal_f32(r, h, n, e->rate_sd);
+            memset(h + n, 0, (ld - n) * sizeof *h);
+        }
+        if (e->pre_sd > 0) {
+            float *g = e->G + b * st + t * ld;
+            hdnet__rng_fill_normal_f32(r, g, n, e->pre_sd);
+            memset(g + n, 0, (ld - n) * sizeof *g);
+        }
+        if (e->out_sd > 0) {
+            float *dst = e->job == JOB_LOSS_GRAD ? e->E + (b * T + t) * no
+                         : e->yout               ? e->yout + (b * T + t) * no
+                                                 : w->ybuf + i * no; /* drawn, unused */
+            hdnet__rng_fill_normal_f32(r, dst, no, e->out_sd);
         }
     }
 }
@@ -194,6 +211,7 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
         float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
         double sm = 0, s2 = 0, s1 = 0;
         for (size_t t = 0; t < T; t++) {
+            step_noise(e, w, blk, bs, t);
             e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
                         e->x + (blk * T + t) * ni, T * ni, w->a);
             /* readout, loss terms and Ey while the new rates are in cache */
@@ -218,19 +236,29 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             w->diverged = 1;
         if (!e->want_grad)
             continue;
-        /* backward recurrence */
+        /* backward recurrence; every PANEL steps, the gradient sums over the
+         * slots just finished while they are still in cache: grad W_rec +=
+         * Delta~_s^T H_{s-1}, W_in += Delta~_s^T x_s, b += Delta~_s (slots s in
+         * [t, hi)) and W_out += Ey_s^T H_s (H_s is slot s + 1) */
         memset(w->delta, 0, NB * ld * sizeof *w->delta);
-        for (size_t t = T; t-- > 0;)
+        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
+        size_t hi = T; /* slots [t, hi) are done and not yet summed (slot T of G is 0) */
+        for (size_t t = T; t-- > 0;) {
             e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
                         e->E + (blk * T + t) * no, T * no, w->delta);
-        /* W_in = sum Delta~^T X, b = sum Delta~, W_out = sum Ey^T H, per block in float */
-        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
-        for (size_t i = 0; i < bs; i++) {
-            e->kern.outer(&ga, T, ni, e->x + (blk + i) * T * ni, ni, Gb + i * st, ld, w->acc);
-            e->kern.outer(&ga, T, no, e->E + (blk + i) * T * no, no, Hb + i * st + ld, ld,
-                          w->acc + (ni + 1) * ld);
+            if (hi - t < PANEL && t > 0)
+                continue;
+            const size_t rows = hi - t;
+            for (size_t i = 0; i < bs; i++) {
+                const float *Gi = Gb + i * st + t * ld, *Hi = Hb + i * st + t * ld;
+                e->kern.outer(&ga, rows, n, Gi, ld, Hi, ld, w->gwrec);
+                e->kern.outer(&ga, rows, ni, e->x + ((blk + i) * T + t) * ni, ni, Gi, ld, w->acc);
+                e->kern.outer(&ga, rows, 1, &one, 0, Gi, ld, w->acc + ni * ld);
+                e->kern.outer(&ga, rows, no, e->E + ((blk + i) * T + t) * no, no, Hi + ld, ld,
+                              w->acc + (ni + 1) * ld);
+            }
+            hi = t;
         }
-        e->kern.outer(&ga, bs * (T + 1), 1, &one, 0, Gb, ld, w->acc + ni * ld);
         for (size_t j = 0; j < n; j++) {
             for (size_t k = 0; k < ni; k++)
                 g_win[j * ni + k] += w->acc[k * ld + j];
@@ -261,8 +289,6 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
             g_a0[j] += (double)e->d0[j] * g;
         }
     }
-    if (e->want_grad) /* grad W_rec = Delta~^T H_prev over the chunk's (b1-b0)(T+1) rows */
-        e->kern.outer(&ga, (b1 - b0) * (T + 1), n, e->G + b0 * st, ld, e->H + b0 * st, ld, w->gwrec);
 }
 
 static int unit_in(const hdnet_perturb *p, const struct hdnet__perturb_item *it, size_t j)
@@ -297,6 +323,7 @@ static void job_run(struct hdnet__engine *e, worker *w)
                         for (size_t u = 0; u < it->count; u++)
                             Hb[i * st + t * ld + (size_t)p->units[it->first + u]] = 0.0f;
                 }
+            step_noise(e, w, blk, bs, t);
             e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
                         e->x + (blk * T + t) * e->ni, T * e->ni, w->a);
             for (size_t i = 0; i < bs; i++) {

@@ -311,6 +311,16 @@ START_TEST(fd_variants)
     fixture_free(&f);
     hdnet_config_free(cfg);
 
+    /* a long trial: several gradient-sum panels of the backward sweep */
+    cfg = small_cfg(5, HDNET_ACT_RETANH);
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_LEARN_B_OUT, 1));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WEIGHT_L2, 0.1));
+    fixture_make(&f, cfg, 3, 101, 9);
+    err = check_fd(&f, 0.2, 0);
+    ck_assert_msg(err < GRAD_TOL, "T = 101: gradient error %g", err);
+    fixture_free(&f);
+    hdnet_config_free(cfg);
+
     /* init_only: the diagonal gradient is kept */
     cfg = small_cfg(5, HDNET_ACT_TANH);
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_SELF_CONNECTIONS, HDNET_SELF_INIT_ONLY));
@@ -603,6 +613,84 @@ START_TEST(forward_batched)
     free(r1);
     fixture_free(&f);
     hdnet_config_free(cfg);
+}
+END_TEST
+
+
+/* Drawn noise of all three kinds: the forward pass and the loss see the same
+ * streams for the same seed; the rates do not depend on whether outputs are
+ * requested, nor on the thread count; output noise has the configured SD. */
+START_TEST(noise_streams)
+{
+    hdnet_config *cfg = small_cfg(7, HDNET_ACT_TANH);
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_PRE_NOISE, 0.2));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_OUTPUT_NOISE, 0.1));
+    fixture f;
+    fixture_make(&f, cfg, 5, 40, 71);
+    const size_t BT = f.B * f.T, P = f.P;
+    float *y = malloc(BT * f.no * sizeof *y), *r = malloc(BT * f.n * sizeof *r);
+    float *r2 = malloc(BT * f.n * sizeof *r2), *g = malloc(P * sizeof *g);
+    hdnet_rng *rng;
+    ck_assert_ok(hdnet_rng_create(&rng, HDNET_RNG_LIBRARY, 5));
+    ck_assert_ok(hdnet_net_forward(f.net, f.B, f.T, f.x, BT * f.ni, NULL, 0, rng, NULL, 0, y,
+                                   BT * f.no, r, BT * f.n));
+    ck_assert_ok(hdnet_rng_seed(rng, 5));
+    ck_assert_ok(hdnet_net_forward(f.net, f.B, f.T, f.x, BT * f.ni, NULL, 0, rng, NULL, 0, NULL, 0,
+                                   r2, BT * f.n));
+    ck_assert_mem_eq(r, r2, BT * f.n * sizeof *r);
+    double sm = 0, msum = 0;
+    for (size_t i = 0; i < BT * f.no; i++) {
+        double d = (double)y[i] - f.y[i];
+        sm += f.m[i] * d * d;
+        msum += f.m[i];
+    }
+    double loss[HDNET_NLOSS];
+    ck_assert_ok(hdnet_rng_seed(rng, 5));
+    ck_assert_ok(hdnet_net_loss_grad(f.net, f.B, f.T, f.x, BT * f.ni, f.y, BT * f.no, f.m, BT * f.no,
+                                     NULL, 0, rng, 0.0, loss, HDNET_NLOSS, g, P));
+    ck_assert_double_eq_tol(loss[HDNET_LOSS_MAIN], sm / msum, 1e-6 * sm / msum);
+    /* two threads: the same rates */
+    hdnet_net *net2;
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_THREADS, 2));
+    hdnet_rng *rng2;
+    ck_assert_ok(hdnet_rng_create(&rng2, HDNET_RNG_LIBRARY, 1));
+    ck_assert_ok(hdnet_net_create(&net2, cfg, rng2));
+    ck_assert_ok(hdnet_net_set_params(net2, f.params, P));
+    ck_assert_ok(hdnet_rng_seed(rng, 5));
+    ck_assert_ok(hdnet_net_forward(net2, f.B, f.T, f.x, BT * f.ni, NULL, 0, rng, NULL, 0, NULL, 0,
+                                   r2, BT * f.n));
+    ck_assert_mem_eq(r, r2, BT * f.n * sizeof *r);
+    hdnet_net_free(net2);
+    hdnet_rng_free(rng2);
+    hdnet_config_free(cfg);
+    /* output noise alone: rates as noise-free, outputs off by N(0, 0.1^2) */
+    cfg = small_cfg(7, HDNET_ACT_TANH);
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_RATE_NOISE, 0.0));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_OUTPUT_NOISE, 0.1));
+    ck_assert_ok(hdnet_rng_create(&rng2, HDNET_RNG_LIBRARY, 1));
+    ck_assert_ok(hdnet_net_create(&net2, cfg, rng2));
+    ck_assert_ok(hdnet_net_set_params(net2, f.params, P));
+    float *y0 = malloc(BT * f.no * sizeof *y0);
+    ck_assert_ok(hdnet_net_forward(net2, f.B, f.T, f.x, BT * f.ni, NULL, 0, NULL, NULL, 0, y0,
+                                   BT * f.no, r2, BT * f.n));
+    ck_assert_ok(hdnet_net_forward(net2, f.B, f.T, f.x, BT * f.ni, NULL, 0, rng, NULL, 0, y,
+                                   BT * f.no, r, BT * f.n));
+    ck_assert_mem_eq(r, r2, BT * f.n * sizeof *r);
+    double ss = 0;
+    for (size_t i = 0; i < BT * f.no; i++)
+        ss += ((double)y[i] - y0[i]) * ((double)y[i] - y0[i]);
+    ss = sqrt(ss / (double)(BT * f.no));
+    ck_assert_msg(ss > 0.085 && ss < 0.115, "output noise SD %g", ss); /* 400 draws: SE 3.5 % */
+    hdnet_net_free(net2);
+    hdnet_rng_free(rng2);
+    hdnet_rng_free(rng);
+    hdnet_config_free(cfg);
+    free(y);
+    free(y0);
+    free(r);
+    free(r2);
+    free(g);
+    fixture_free(&f);
 }
 END_TEST
 
@@ -1125,6 +1213,7 @@ Suite *hdnet_suite_net(void)
     tcase_add_test(tc, forward_matches_reference);
     tcase_add_test(tc, forward_binary_and_divergence);
     tcase_add_test(tc, forward_batched);
+    tcase_add_test(tc, noise_streams);
     tcase_add_test(tc, run_perturbations);
     suite_add_tcase(s, tc);
     return s;
