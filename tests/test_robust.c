@@ -218,6 +218,29 @@ START_TEST(overflow_sizes)
 }
 END_TEST
 
+/* hdnet_config_get_int on a real value outside int64 saturates (was a cast:
+ * undefined behaviour, found by fuzz_config). */
+START_TEST(config_get_int_saturates)
+{
+    hdnet_config *cfg;
+    int64_t v;
+    ck_assert_ok(hdnet_config_create(&cfg));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_AV_MAX, 1e300));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_AV_MAX, &v));
+    ck_assert(v == INT64_MAX);
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_AV_MIN, -1e300));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_AV_MIN, &v));
+    ck_assert(v == INT64_MIN);
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_AV_MAX, 9223372036854775808.0));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_AV_MAX, &v));
+    ck_assert(v == INT64_MAX);
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_AV_MAX, -7.9));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_AV_MAX, &v));
+    ck_assert(v == -7);
+    hdnet_config_free(cfg);
+}
+END_TEST
+
 /* ---- non-finite values ---- */
 
 #define NT 3
@@ -724,6 +747,7 @@ Suite *hdnet_suite_robust(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("overflow");
     tcase_add_test(tc, overflow_sizes);
+    tcase_add_test(tc, config_get_int_saturates);
     suite_add_tcase(s, tc);
     tc = tcase_create("nonfinite");
     tcase_add_test(tc, nonfinite_inputs);
