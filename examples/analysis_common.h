@@ -4,6 +4,7 @@
 #define HDNET_ANALYSIS_COMMON_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -183,14 +184,21 @@ static inline int ac_gnuplot(const char *script_dir, const char *script, const c
     }
     snprintf(ex, sizeof ex, "dir='%s'", data_dir);
     char *argv[] = {"gnuplot", "-e", ex, sp, NULL};
+    char logp[4200];
+    snprintf(logp, sizeof logp, "%s/gnuplot.log", data_dir);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, logp, O_WRONLY | O_CREAT | O_APPEND, 0644);
     pid_t pid;
-    if (posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ) != 0) {
+    int src = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (src != 0) {
         fprintf(stderr, "%s: gnuplot not available; data written, figures skipped\n", ac_prog);
         return 1;
     }
     int st;
     if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        fprintf(stderr, "%s: gnuplot failed on %s; data written, figures skipped\n", ac_prog, script);
+        fprintf(stderr, "%s: gnuplot failed on %s (see %s); data written, figures skipped\n", ac_prog, script, logp);
         return 1;
     }
     return 0;
@@ -291,7 +299,7 @@ typedef struct {
     hdnet_tuning *t;
     double ne[2]; /* 1000-step (T) and first-500-step normalized error */
     float *y5;    /* outputs of the first 5 trials [5][T][2] */
-    double seconds;
+    double seconds, cpu_seconds;
 } result;
 
 static inline double now_s(void)
@@ -343,6 +351,7 @@ static inline result analyse(const hdnet_net *net, const dataset *d, const hdnet
     result r;
     memset(&r, 0, sizeof r);
     double t0 = now_s();
+    clock_t c0 = clock();
     AC_CHECK(hdnet_tuning_create(&r.t, d->N, ap));
     size_t S = d->B * d->T;
     AC_CHECK(hdnet_tuning_add(r.t, d->B, d->T, d->cue, d->th, S, d->av, S, NULL, 0, NULL, 0));
@@ -377,6 +386,7 @@ static inline result analyse(const hdnet_net *net, const dataset *d, const hdnet
     free(rates);
     free(outs);
     r.seconds = now_s() - t0;
+    r.cpu_seconds = (double)(clock() - c0) / CLOCKS_PER_SEC;
     return r;
 }
 

@@ -430,7 +430,7 @@ int main(int argc, char **argv)
         ac_die("error writing criteria.csv");
     {
         FILE *f = ac_fopen(out, "lesion_meta.gp");
-        fprintf(f, "ton=%zu\ntoff=%zu\ntoff1=400\nncomp=%zu\n", P.t_on, P.t_off, nc);
+        fprintf(f, "ton=%zu\ntoff=%zu\ntoff1=400\nncomp=%zu\nnsteps=%zu\n", P.t_on, P.t_off, nc, P.T);
         ac_fclose(f, "lesion_meta.gp");
     }
     if (plots) {

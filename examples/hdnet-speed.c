@@ -60,6 +60,8 @@ static int run_train(const char *train, const char *dir, double speed, int seed,
     argv[a++] = (char *)recipe;
     argv[a++] = "--threads";
     argv[a++] = th;
+    argv[a++] = "--report";
+    argv[a++] = "500";
     if (updates) {
         argv[a++] = "--updates";
         argv[a++] = up;

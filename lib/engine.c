@@ -31,7 +31,7 @@
 #include <string.h>
 
 #define NB 8     /* trials per kernel call (two register blocks of the vector kernels) */
-#define PANEL 32 /* steps per gradient-sum panel in the backward pass (cache-resident) */
+#define PANEL 64 /* steps per gradient-sum panel in the backward pass (L2-resident) */
 
 typedef struct worker {
     struct hdnet__engine *e;

@@ -247,7 +247,7 @@ INST_ALL(FWD_INST)
 INST_ALL(BWD_INST)
 INST_ALL(OUTER_INST)
 
-/* Column groups: vectors of 8 in groups of 3, except that a remainder of one
+/* Column groups: vectors of VW floats in groups of 3, except that a remainder of one
  * vector is avoided (13 = 3+3+3+2+2): the 2-vector blocks stay FMA-bound,
  * a 1-vector block would be load-bound. Returns the number of groups. */
 static size_t col_groups(size_t ld, size_t *j0s, int *ncs)
@@ -288,7 +288,7 @@ static size_t col_groups(size_t ld, size_t *j0s, int *ncs)
     } while (0)
 
 /* Trials in sub-blocks of 4 inside each column group, so that the group's
- * slab of the matrix (n rows x 96 bytes) is read from L1 by every sub-block. */
+ * slab of the matrix (n rows x 3 vectors) is read from L1 by every sub-block. */
 #define SUB_CALL(PFX, J0, NC, NBV, ...)                                                      \
     do {                                                                                     \
         switch ((NBV) * 4 + (NC)) {                                                          \
@@ -343,8 +343,9 @@ void FN(bwd)(const hdnet__bwd_args *k, size_t nb, const float *dnext, float *dd,
                           delta + b0 * ld));
 }
 
-/* Rows in panels that keep both operands in L1 while the c blocks sweep them. */
-#define OUTER_PANEL 32
+/* Rows in panels that keep both operands in L1/L2 while the c blocks sweep
+ * them (3 vector loads per 12 FMAs are sustainable from L2). */
+#define OUTER_PANEL 64
 void FN(outer)(const hdnet__outer_args *k, size_t rows, size_t m, const float *d,
                        size_t sd, const float *h, size_t sh, float *c)
 {

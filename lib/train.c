@@ -313,12 +313,9 @@ int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net
     tr->T = (size_t)hdnet__cfg(cfg, HDNET_P_STEPS);
     tr->T0 = (size_t)hdnet__cfg(cfg, HDNET_P_CURRICULUM_STEPS);
     tr->U0 = (size_t)hdnet__cfg(cfg, HDNET_P_CURRICULUM_UPDATES);
-    if (tr->T0 == 0 || tr->U0 == 0 || tr->T0 == tr->T)
+    if (tr->T0 == 0 || tr->U0 == 0 || tr->T0 >= tr->T) /* no shorter phase */
         tr->T0 = tr->U0 = 0;
-    if (tr->T0 > tr->T) {
-        rc = hdnet__error(HDNET_ERANGE, "curriculum_steps=%zu exceeds steps=%zu", tr->T0, tr->T);
-        goto fail;
-    }    tr->P = hdnet_net_num_params(net);
+    tr->P = hdnet_net_num_params(net);
     tr->S = (size_t)hdnet__cfg(cfg, HDNET_P_SELECTION_TRIALS);
     tr->eval_every = (size_t)hdnet__cfg(cfg, HDNET_P_EVAL_EVERY);
     tr->rate_l2 = hdnet__cfg(cfg, HDNET_P_RATE_L2);
@@ -554,6 +551,15 @@ int hdnet_trainer_run(hdnet_trainer *tr)
                 hdnet__seg_scale(tr->grad, o->seg, o->nseg, f);
             pr.clip_factor = f;
             pr.lr = hdnet__lr_at(tr->cfg, p, tr->U);
+            if (tr->U0 && p >= tr->U0) {
+                /* after the curriculum the gradient scale jumps: the optimiser
+                 * starts afresh, with its own warm-up */
+                if (p == tr->U0)
+                    hdnet__optim_reset(tr->opt);
+                const size_t warm = (size_t)hdnet__cfg(tr->cfg, HDNET_P_WARMUP);
+                if (p - tr->U0 < warm)
+                    pr.lr *= (double)(p - tr->U0 + 1) / (double)warm;
+            }
             tr->opt->lr = pr.lr;
             hdnet__optim_step_raw(tr->opt, hdnet__net_params(tr->net), tr->grad);
             hdnet__net_enforce(tr->net);

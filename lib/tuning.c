@@ -248,6 +248,15 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
             if (!all_finite(rates + s * N, N))
                 return hdnet__error(HDNET_ERANGE, "hdnet_tuning_add: non-finite rate at sample %zu", s);
     int all_steps = t->compat != HDNET_COMPAT_LIBRARY;
+    if (t->pass > 0)
+        for (size_t b = 0; b < n_trials; b++)
+            for (size_t k = all_steps ? 0 : cue; k < n_steps; k++) {
+                double w = av[b * n_steps + k] * deg;
+                if (w < t->av_min || w > t->av_max)
+                    return hdnet__error(HDNET_ERANGE,
+                                        "hdnet_tuning_add: av %g deg/step outside the pass-0 range [%g, %g]: "
+                                        "every pass must see the same samples", w, t->av_min, t->av_max);
+            }
     t->n_samples[t->pass] += S;
     if (t->pass == 0) {
         for (size_t b = 0; b < n_trials; b++)
@@ -292,15 +301,17 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
                 t->n_incl1++;
                 double w = av[s] * deg;
                 long kh = hd_bin(t, wrap360(heading[s] * deg));
-                long ka = hdnet__bin_find(t->av_edges, V, w);
-                if (ka < 0) /* outside the pass-0 range: the samples differ */
-                    ka = w < t->av_edges[0] ? 0 : (long)V - 1;
+                long ka = hdnet__bin_find(t->av_edges, V, w); /* in range: checked above */
                 t->cnt_c[kh] += 1; /* sum_c[0] is formed from the map when pass 1 closes */
+                /* c+ and c-: rows other than the zero row hold one sign only and are added
+                 * from the map when pass 1 closes; here only the zero row's samples. */
                 if (w > 0) {
-                    add_row(t->sum_c[2] + (size_t)kh * N, r, N);
+                    if (ka == t->zero_row)
+                        add_row(t->sum_c[2] + (size_t)kh * N, r, N);
                     t->cnt_c[2 * H + (size_t)kh] += 1;
                 } else if (w < 0) {
-                    add_row(t->sum_c[3] + (size_t)kh * N, r, N);
+                    if (ka == t->zero_row)
+                        add_row(t->sum_c[3] + (size_t)kh * N, r, N);
                     t->cnt_c[3 * H + (size_t)kh] += 1;
                 }
                 size_t cell = (size_t)kh * V + (size_t)ka; /* [hd][av]: consecutive samples stay close */
@@ -464,6 +475,17 @@ static int close_pass1(hdnet_tuning *t)
                 for (size_t u = 0; u < N; u++)
                     dst[u] += src[u];
             }
+        }
+    /* split curves: the pure-sign rows of the map plus the zero row's share */
+    for (size_t k = 0; k < H; k++)
+        for (size_t j = 0; j < V; j++) {
+            int pos = t->av_edges[j] > 0, neg = t->av_edges[j + 1] <= 0;
+            if (!pos && !neg)
+                continue;
+            double *dst = t->sum_c[pos ? 2 : 3] + k * N;
+            const double *src = t->sum_map[0] + (k * V + j) * N;
+            for (size_t u = 0; u < N; u++)
+                dst[u] += src[u];
         }
     /* all-heading AV curve sums */
     for (size_t j = 0; j < V; j++)

@@ -204,6 +204,32 @@ START_TEST(counts_and_inputs)
     /* zero AV only in the cue (excluded), so c+ and c- together hold every sample */
     ck_assert_double_eq(sums[2] + sums[3], n_incl);
     free(cnt);
+    /* c+ and c- against a direct computation for a shifter in a few heading bins */
+    {
+        double cp[NU * 360], cm[NU * 360];
+        ck_assert_ok(hdnet_tuning_copy(t, HDNET_TU_CURVE_CCW, cp, NU * 360));
+        ck_assert_ok(hdnet_tuning_copy(t, HDNET_TU_CURVE_CW, cm, NU * 360));
+        for (int kb = 0; kb < 360; kb += 37) {
+            double sp = 0, sm = 0, np = 0, nm = 0;
+            for (size_t i = 0; i < (size_t)NT * TS; i++) {
+                if (i % TS < CUE)
+                    continue;
+                double th = fmod(s.heading[i] * DEG, 360.0);
+                if ((int)floor(th) != kb)
+                    continue;
+                double r = s.rates[i * NU + 4];
+                if (s.av[i] > 0) {
+                    sp += r;
+                    np++;
+                } else if (s.av[i] < 0) {
+                    sm += r;
+                    nm++;
+                }
+            }
+            ck_assert_double_eq_tol(cp[4 * 360 + kb], sp / np, 1e-12);
+            ck_assert_double_eq_tol(cm[4 * 360 + kb], sm / nm, 1e-12);
+        }
+    }
     double *mc = malloc(100 * 360 * sizeof *mc);
     ck_assert_ok(hdnet_tuning_copy(t, HDNET_TU_MAP_COUNTS, mc, 100 * 360));
     double tot = 0;
@@ -370,6 +396,42 @@ START_TEST(heading_edges)
         hdnet_tuning_free(t);
         hdnet_aparams_free(p);
     }
+}
+END_TEST
+
+START_TEST(split_curves_zero_row)
+{
+    /* omega = +-1e-5 deg/step falls in the AV row containing 0 together with omega = 0 */
+    const double deg = 180.0 / HDNET__PI;
+    double head[5], av[5] = {-5 / deg, -1e-5 / deg, 0, 1e-5 / deg, 5 / deg};
+    float rates[5] = {1, 2, 4, 8, 16};
+    for (int i = 0; i < 5; i++)
+        head[i] = 10.5 / deg;
+    hdnet_tuning *t;
+    ck_assert_ok(hdnet_tuning_create(&t, 1, NULL));
+    ck_assert_ok(hdnet_tuning_add(t, 1, 5, 0, head, 5, av, 5, NULL, 0, NULL, 0));
+    ck_assert_ok(hdnet_tuning_next_pass(t));
+    double zr;
+    ck_assert_ok(hdnet_tuning_scalar(t, HDNET_TS_ZERO_ROW, &zr));
+    ck_assert_double_eq(zr, 49);
+    ck_assert_ok(hdnet_tuning_add(t, 1, 5, 0, head, 5, av, 5, NULL, 0, rates, 5));
+    ck_assert_ok(hdnet_tuning_next_pass(t));
+    double cp[360], cm[360], c[360];
+    ck_assert_ok(hdnet_tuning_copy(t, HDNET_TU_CURVE_CCW, cp, 360));
+    ck_assert_ok(hdnet_tuning_copy(t, HDNET_TU_CURVE_CW, cm, 360));
+    ck_assert_ok(hdnet_tuning_copy(t, HDNET_TU_CURVE, c, 360));
+    ck_assert_double_eq(cp[10], 12);
+    ck_assert_double_eq(cm[10], 1.5);
+    ck_assert_double_eq(c[10], 31.0 / 5);
+    ck_assert(isnan(cp[11]));
+    /* a pass that sees other samples is refused */
+    double av2[5] = {-6 / deg, 0, 0, 0, 0};
+    hdnet_tuning_free(t);
+    ck_assert_ok(hdnet_tuning_create(&t, 1, NULL));
+    ck_assert_ok(hdnet_tuning_add(t, 1, 5, 0, head, 5, av, 5, NULL, 0, NULL, 0));
+    ck_assert_ok(hdnet_tuning_next_pass(t));
+    ck_assert_status(hdnet_tuning_add(t, 1, 5, 0, head, 5, av2, 5, NULL, 0, rates, 5), HDNET_ERANGE);
+    hdnet_tuning_free(t);
 }
 END_TEST
 
@@ -791,6 +853,63 @@ START_TEST(errors)
 }
 END_TEST
 
+START_TEST(collect_with_network)
+{
+    /* the two-pass driver on a small random network: results independent of the chunk size */
+    hdnet_config *cfg;
+    hdnet_rng *rng;
+    hdnet_net *net;
+    hdnet_task *task;
+    ck_assert_ok(hdnet_config_create(&cfg));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_UNITS, 20));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_STEPS, 300));
+    ck_assert_ok(hdnet_rng_create(&rng, HDNET_RNG_LIBRARY, 7));
+    ck_assert_ok(hdnet_net_create(&net, cfg, rng));
+    /* a readout, so the decoded heading is defined */
+    float wout[40];
+    for (int i = 0; i < 40; i++)
+        wout[i] = (float)sin(0.7 * i);
+    ck_assert_ok(hdnet_net_set_block(net, HDNET_W_OUT, wout, 40));
+    ck_assert_ok(hdnet_task_create(&task, cfg, 3));
+    enum { B = 13, T = 300 };
+    float *x = malloc(B * T * 3 * sizeof *x);
+    double *th = malloc(B * T * sizeof *th), *av = malloc(B * T * sizeof *av);
+    ck_assert_ok(hdnet_task_generate(task, B, x, B * T * 3, NULL, 0, NULL, 0, th, B * T, av, B * T));
+    hdnet_tuning *t1, *t2;
+    ck_assert_ok(hdnet_tuning_create(&t1, 20, NULL));
+    ck_assert_ok(hdnet_tuning_create(&t2, 20, NULL));
+    ck_assert_ok(hdnet_tuning_collect(t1, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 3));
+    ck_assert_ok(hdnet_tuning_collect(t2, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 100));
+    double pass;
+    ck_assert_ok(hdnet_tuning_scalar(t1, HDNET_TS_PASS, &pass));
+    ck_assert_double_eq(pass, 3);
+    for (int st = 0; st < HDNET_US_COUNT; st++) {
+        double a[20], b[20];
+        ck_assert_ok(hdnet_tuning_unit_stat(t1, st, a, 20));
+        ck_assert_ok(hdnet_tuning_unit_stat(t2, st, b, 20));
+        for (int u = 0; u < 20; u++)
+            ck_assert_msg((isnan(a[u]) && isnan(b[u])) || fabs(a[u] - b[u]) <= 1e-12 * fmax(1, fabs(b[u])),
+                          "%s unit %d: %.17g vs %.17g", hdnet_unit_stat_name(st), u, a[u], b[u]);
+    }
+    ck_assert_status(hdnet_tuning_collect(t1, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 3), HDNET_ESTATE);
+    hdnet_tuning *t3;
+    ck_assert_ok(hdnet_tuning_create(&t3, 21, NULL));
+    ck_assert_status(hdnet_tuning_collect(t3, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 3), HDNET_ESHAPE);
+    ck_assert_status(hdnet_tuning_collect(t3, net, B, T, 10, x, B * T * 3, th, B * T, av, B * T, 0), HDNET_EINVAL);
+    ck_assert_status(hdnet_tuning_collect(t3, net, B, T, 10, x, 5, th, B * T, av, B * T, 3), HDNET_ESHAPE);
+    hdnet_tuning_free(t1);
+    hdnet_tuning_free(t2);
+    hdnet_tuning_free(t3);
+    free(x);
+    free(th);
+    free(av);
+    hdnet_task_free(task);
+    hdnet_net_free(net);
+    hdnet_rng_free(rng);
+    hdnet_config_free(cfg);
+}
+END_TEST
+
 Suite *hdnet_suite_analysis(void)
 {
     Suite *s = suite_create("analysis");
@@ -800,10 +919,12 @@ Suite *hdnet_suite_analysis(void)
     tcase_add_test(tc, counts_and_inputs);
     tcase_add_test(tc, chunk_independence);
     tcase_add_test(tc, compat_modes);
+    tcase_add_test(tc, collect_with_network);
     suite_add_tcase(s, tc);
     TCase *tb = tcase_create("math");
     tcase_add_test(tb, heading_edges);
     tcase_add_test(tb, binning_rule);
+    tcase_add_test(tb, split_curves_zero_row);
     tcase_add_test(tb, fit_and_stats);
     tcase_add_test(tb, adaptive_rule);
     tcase_add_test(tb, profile_offset);

@@ -4,7 +4,7 @@
 if (!exists("dir")) dir = "."
 f(n) = dir."/".n
 load f("plot_meta.gp")
-set datafile missing "nan"
+# NaN values are undefined points: gaps in lines, undrawn map cells
 set datafile separator whitespace
 # class colours: compass, CCW, CW, weak, inactive
 array col[5] = ["#1b9e77", "#d95f02", "#7570b3", "#999999", "#dddddd"]
@@ -15,12 +15,17 @@ do for [ext in "png svg"] {
 
   # ---- Fig 1: task and performance ----
   set output f("fig1_task.".ext)
-  set multiplot layout 2,1 title sprintf("Test trial (NE %.3f%%)", ne)
-  set ylabel "heading (deg)"; set xlabel "step"; set yrange [0:360]; set key outside right
+  set multiplot layout (exists("ckfile") ? 3 : 2),1 title sprintf("Test trial (NE %.3f%%)", ne)
+  set ylabel "heading (deg)"; set xlabel "step"; set yrange [0:360]; set xrange [0:*]; set key outside right
   plot f("test_trace.dat") index 0 u 1:2 w l lw 2 lc rgb "black" t "true {/Symbol q}", \
        "" index 0 u 1:3 w l lw 1 lc rgb "red" t "decoded"
   set ylabel "AV (deg/step)"; set autoscale y
   plot f("test_trace.dat") index 0 u 1:7 w l lc rgb "#444444" t "{/Symbol w}"
+  if (exists("ckfile")) {
+    set datafile separator ","; set logscale y; set autoscale x; set ylabel "selection NE"; set xlabel "update"
+    plot ckfile u 1:2 every ::1 w lp pt 7 ps 0.4 lc rgb "black" t "NE at checkpoints"
+    unset logscale y; set datafile separator whitespace
+  }
   unset multiplot; unset key
 
   # ---- Fig 2: tuning curves of example units ----

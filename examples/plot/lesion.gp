@@ -16,7 +16,9 @@ do for [ext in "png svg"] {
     set object 1 rect from ton, graph 0 to t1, graph 1 fs empty border lc rgb "white" front
     set xlabel "step"; set ylabel "compass unit (by phi)"; unset colorbox
     set palette rgbformulae 33,13,10
+    set xrange [-0.5:nsteps-0.5]; set yrange [-0.5:ncomp-0.5]
     plot f("lesion_".ex[k]."_heat.dat") matrix w image notitle
+    set autoscale x; set autoscale y
     unset object 1
   }
   # row 2: headings
@@ -24,7 +26,7 @@ do for [ext in "png svg"] {
     unset title
     t1 = (k == 1 ? toff1 : toff)
     set object 2 rect from ton, graph 0 to t1, graph 1 fs solid 0.15 fc rgb "grey" behind
-    set ylabel "heading (deg, unwrapped)"; set key top left font ",8"
+    set ylabel "heading (deg, unwrapped)"; set key top left font ",8"; set xrange [0:nsteps]
     plot f("lesion_".ex[k].".dat") u 1:2 w l lw 2 lc rgb "black" t "true", "" u 1:3 w l lc rgb "red" t "decoded", \
          "" u 1:4 w l lc rgb "blue" t "bump {/Symbol y}", "" u 1:7 w l dt 2 lc rgb "blue" t "control {/Symbol y}"
     unset object 2

@@ -2,7 +2,7 @@
 if (!exists("dir")) dir = "."
 f(n) = dir."/".n
 load f("plot_meta.gp")
-set datafile missing "nan"
+# NaN values are undefined points: gaps in lines, undrawn map cells
 do for [ext in "png svg"] {
   if (ext eq "png") { set terminal pngcairo size 1200,800 font ",10" } else { set terminal svg size 1200,800 font ",10" }
   set output f("fig9_maps_untrained.".ext)

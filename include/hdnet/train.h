@@ -194,6 +194,9 @@ HDNET_API double hdnet_progress_elapsed(const hdnet_progress *p);
  *  noise-free trials) is generated here: selection = own draws it from the
  *  selection stream; compat is the NumPy generator at seed 1 (PyTorch).
  *  Model (rate noise, learn flags, ...) settings come from the network's own config.
+ *  Curriculum (HDNET_P_CURRICULUM_STEPS < HDNET_P_STEPS and HDNET_P_CURRICULUM_UPDATES
+ *  > 0): the first updates use shorter trials; when the full length starts, the
+ *  optimiser restarts (moments and step count cleared) with its own warm-up.
  *  @param net  borrowed; must outlive the trainer; trained in place
  *  @return HDNET_OK, HDNET_EINVAL (NULL, activation that cannot be trained),
  *          HDNET_ESHAPE (net dims differ from the task's), HDNET_ERANGE, HDNET_ENOMEM
