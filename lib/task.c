@@ -327,10 +327,12 @@ int hdnet_task_generate(hdnet_task *task, size_t n_trials, float *inputs, size_t
 }
 
 /* ---- state for resuming a training run (task_priv.h) ---- */
+/* The persistent state is the seed, the call counter and the trial stream;
+ * th0_rng is scratch, set from rng at the start of every call. */
 
 size_t hdnet__task_state_size(const hdnet_task *t)
 {
-    return 2 * sizeof(uint64_t) + hdnet_rng_state_size(&t->rng) + hdnet_rng_state_size(&t->th0_rng);
+    return 2 * sizeof(uint64_t) + hdnet_rng_state_size(&t->rng);
 }
 
 int hdnet__task_get_state(const hdnet_task *t, void *buf, size_t cap)
@@ -340,12 +342,7 @@ int hdnet__task_get_state(const hdnet_task *t, void *buf, size_t cap)
     unsigned char *p = buf;
     const uint64_t h[2] = {t->seed, t->calls};
     memcpy(p, h, sizeof h);
-    p += sizeof h;
-    size_t s1 = hdnet_rng_state_size(&t->rng), s2 = hdnet_rng_state_size(&t->th0_rng);
-    int rc = hdnet_rng_get_state(&t->rng, p, s1);
-    if (!rc)
-        rc = hdnet_rng_get_state(&t->th0_rng, p + s1, s2);
-    return rc;
+    return hdnet_rng_get_state(&t->rng, p + sizeof h, hdnet_rng_state_size(&t->rng));
 }
 
 int hdnet__task_set_state(hdnet_task *t, const void *buf, size_t len)
@@ -356,22 +353,17 @@ int hdnet__task_set_state(hdnet_task *t, const void *buf, size_t len)
     const unsigned char *p = buf;
     uint64_t h[2];
     memcpy(h, p, sizeof h);
-    p += sizeof h;
-    /* restore into copies first: the task is unchanged on failure */
-    hdnet_rng r1 = t->rng, r2 = t->th0_rng;
-    size_t s1 = hdnet_rng_state_size(&t->rng), s2 = hdnet_rng_state_size(&t->th0_rng);
-    int rc = hdnet_rng_set_state(&r1, p, s1);
-    if (!rc)
-        rc = hdnet_rng_set_state(&r2, p + s1, s2);
+    /* restore into a copy first: the task is unchanged on failure */
+    hdnet_rng r = t->rng;
+    int rc = hdnet_rng_set_state(&r, p + sizeof h, len - sizeof h);
     if (rc)
         return rc == HDNET_EINVAL ? hdnet__error(HDNET_EFORMAT, "bad task generator state") : rc;
-    if (r1.kind != t->rng.kind || r2.kind != t->th0_rng.kind)
+    if (r.kind != t->rng.kind)
         return hdnet__error(HDNET_EFORMAT, "task state of another generator kind");
     if (h[0] != t->seed)
         return hdnet__error(HDNET_EFORMAT, "task state of seed %llu, task has %llu",
                             (unsigned long long)h[0], (unsigned long long)t->seed);
-    t->rng = r1;
-    t->th0_rng = r2;
+    t->rng = r;
     t->calls = h[1];
     return HDNET_OK;
 }

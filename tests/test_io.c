@@ -1170,7 +1170,10 @@ START_TEST(many_members)
     double sec = (double)(clock() - c0) / CLOCKS_PER_SEC; /* CPU time: not slowed by other jobs */
     if (getenv("HDNET_IO_DEBUG"))
         fprintf(stderr, "65535 members: %.3f s CPU\n", sec);
-    ck_assert_msg(sec < 1.5, "65535 members took %.2f s CPU", sec); /* pairwise checks: ~5 s */
+    /* pairwise checks: ~5 s; not timed under valgrind (20-50 times slower) */
+    const char *preload = getenv("LD_PRELOAD");
+    if (!(preload && strstr(preload, "vgpreload")))
+        ck_assert_msg(sec < 1.5, "65535 members took %.2f s CPU", sec);
     ck_assert_uint_eq(hdnet_npz_count(z), n);
     ck_assert_ok(hdnet_npz_add(z, "one_more", HDNET_DTYPE_U8, &byte, &one, 1));
     size_t need;

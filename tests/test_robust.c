@@ -218,6 +218,29 @@ START_TEST(overflow_sizes)
 }
 END_TEST
 
+/* hdnet_config_get_int on a real value outside int64 saturates (was a cast:
+ * undefined behaviour, found by fuzz_config). */
+START_TEST(config_get_int_saturates)
+{
+    hdnet_config *cfg;
+    int64_t v;
+    ck_assert_ok(hdnet_config_create(&cfg));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_AV_MAX, 1e300));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_AV_MAX, &v));
+    ck_assert(v == INT64_MAX);
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_AV_MIN, -1e300));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_AV_MIN, &v));
+    ck_assert(v == INT64_MIN);
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_AV_MAX, 9223372036854775808.0));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_AV_MAX, &v));
+    ck_assert(v == INT64_MAX);
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_AV_MAX, -7.9));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_AV_MAX, &v));
+    ck_assert(v == -7);
+    hdnet_config_free(cfg);
+}
+END_TEST
+
 /* ---- non-finite values ---- */
 
 #define NT 3
@@ -496,10 +519,15 @@ static void run_result(hdnet_trainer *tr, hdnet_net *net, float *params, float *
 
 START_TEST(resume_bit_identical)
 {
-    const int threads = _i + 1;
+    /* loop 0: 1 thread, 1: 2 threads, 2: 1 thread with a curriculum (second task) */
+    const int threads = _i == 1 ? 2 : 1;
     char path[64];
-    snprintf(path, sizeof path, "robust_state_%d_%d.npz", (int)getpid(), threads);
+    snprintf(path, sizeof path, "robust_state_%d_%d.npz", (int)getpid(), _i);
     hdnet_config *cfg = resume_cfg(threads);
+    if (_i == 2) {
+        ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_STEPS, 10));
+        ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_UPDATES, 15));
+    }
     /* uninterrupted */
     hdnet_net *net = resume_net(cfg, 9);
     size_t P = hdnet_net_num_params(net);
@@ -724,6 +752,7 @@ Suite *hdnet_suite_robust(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("overflow");
     tcase_add_test(tc, overflow_sizes);
+    tcase_add_test(tc, config_get_int_saturates);
     suite_add_tcase(s, tc);
     tc = tcase_create("nonfinite");
     tcase_add_test(tc, nonfinite_inputs);
@@ -732,7 +761,7 @@ Suite *hdnet_suite_robust(void)
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     tc = tcase_create("resume");
-    tcase_add_loop_test(tc, resume_bit_identical, 0, 2);
+    tcase_add_loop_test(tc, resume_bit_identical, 0, 3);
     tcase_add_test(tc, resume_errors);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);

@@ -1,8 +1,9 @@
 /* ThreadSanitizer program (make check-tsan, mk/tsan.mk): the library's
  * thread-safety promise under a race detector.
  *   - NTH threads, each with its own config, rng, task, network and trainer:
- *     generate, forward, loss_grad, a short training run, save/load through
- *     memory, errors (thread-local messages);
+ *     generate, forward, loss_grad, a short training run, trainer state
+ *     save/load, network save/load through memory, errors (thread-local
+ *     messages);
  *   - at the same time, const calls on one shared network: forward,
  *     loss (no gradient), evaluate, copy_params, save_mem, get_config, clone;
  *   - one network with HDNET_P_THREADS = 2 (the engine's own worker threads).
@@ -86,6 +87,11 @@ static int own_work(int id, int threads)
     TRY(hdnet_trainer_run(tr));
     double ne;
     TRY(hdnet_trainer_best(tr, &ne, NULL));
+    char path[64];
+    snprintf(path, sizeof path, "build/tsan/state_%d.npz", id);
+    TRY(hdnet_trainer_save_state(tr, path));
+    TRY(hdnet_trainer_load_state(tr, path));
+    remove(path);
     size_t len;
     TRY(hdnet_net_save_mem(net, NULL, 0, &len));
     void *buf = malloc(len);
