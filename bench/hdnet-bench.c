@@ -20,7 +20,8 @@ static void usage(FILE *f)
             "  defaults: the reference size B=100 T=500 N=100, 1 thread, 10 timed updates\n"
             "  (after 2 warm-up updates). Prints sec_per_update (median), gflops\n"
             "  (3 GFLOP per update scaled by B*T*N^2), floor_fraction (0.016 s scaled,\n"
-            "  over the median), peak_rss_mb.\n");
+            "  over the median), peak_rss_mb, and cpu_sec_per_update (CPU time of all\n"
+            "  threads, median; less sensitive to other load on a shared machine).\n");
 }
 
 static int die(const char *what, int rc)
@@ -33,6 +34,13 @@ static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -113,13 +121,13 @@ int main(int argc, char **argv)
     const size_t bt = (size_t)B * (size_t)T, P = hdnet_net_num_params(net);
     float *x = malloc(bt * 3 * sizeof *x), *y = malloc(bt * 2 * sizeof *y), *m = malloc(bt * 2 * sizeof *m);
     float *g = malloc(P * sizeof *g);
-    double *times = malloc((size_t)U * sizeof *times);
-    if (!x || !y || !m || !g || !times) {
+    double *times = malloc((size_t)U * sizeof *times), *cpu = malloc((size_t)U * sizeof *cpu);
+    if (!x || !y || !m || !g || !times || !cpu) {
         fprintf(stderr, "hdnet-bench: out of memory\n");
         return EXIT_FAILURE;
     }
     for (long i = -2; i < U; i++) {
-        double t0 = now_s(), loss[HDNET_NLOSS], nrm, f;
+        double t0 = now_s(), c0 = cpu_s(), loss[HDNET_NLOSS], nrm, f;
         if ((rc = hdnet_task_generate(task, (size_t)B, x, bt * 3, y, bt * 2, m, bt * 2, NULL, 0, NULL, 0)))
             return die("generate", rc);
         if ((rc = hdnet__engine_loss_grad(eng, net, (size_t)B, x, y, m, NULL, noise, 0.01, loss, g)))
@@ -128,10 +136,14 @@ int main(int argc, char **argv)
             return die("clip", rc);
         if ((rc = hdnet_optim_step(opt, net, g, P)))
             return die("step", rc);
-        if (i >= 0)
+        if (i >= 0) {
             times[i] = now_s() - t0;
+            cpu[i] = cpu_s() - c0;
+        }
     }
     qsort(times, (size_t)U, sizeof *times, cmp_d);
+    qsort(cpu, (size_t)U, sizeof *cpu, cmp_d);
+    double cmed = U % 2 ? cpu[U / 2] : 0.5 * (cpu[U / 2 - 1] + cpu[U / 2]);
     double med = U % 2 ? times[U / 2] : 0.5 * (times[U / 2 - 1] + times[U / 2]);
     double scale = ((double)B / 100.0) * ((double)T / 500.0) * ((double)N / 100.0) * ((double)N / 100.0);
     struct rusage ru;
@@ -140,6 +152,7 @@ int main(int argc, char **argv)
     printf("timed_updates %ld updates\n", U);
     printf("sec_per_update %.6f s\n", med);
     printf("sec_per_update_min %.6f s\n", times[0]);
+    printf("cpu_sec_per_update %.6f s\n", cmed);
     printf("gflops %.2f GFLOP/s\n", 3.0 * scale / med);
     printf("floor_fraction %.4f ratio\n", 0.016 * scale / med);
     printf("peak_rss_mb %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
@@ -148,6 +161,7 @@ int main(int argc, char **argv)
     free(m);
     free(g);
     free(times);
+    free(cpu);
     hdnet_optim_free(opt);
     hdnet__engine_free(eng);
     hdnet_task_free(task);

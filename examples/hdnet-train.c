@@ -244,12 +244,13 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The --quick preset: a smaller problem that still clearly learns in about a minute. */
+/* The --quick preset: a smaller problem that still clearly learns in about a minute:
+ * 1500 updates of 32 trials of 200 steps (test NE about 0.2 on 500-step trials). */
 static void apply_quick(hdnet_config *cfg)
 {
     static const char *const quick[] = {
-        "updates=1500",  "trials=32",      "steps=200",    "lr=0.003",          "lr_schedule=cosine",
-        "lr_min=1e-4",   "warmup=50",      "selection_trials=200",
+        "updates=1500", "trials=32",   "batch_final=0", "steps=200",          "curriculum_steps=0",
+        "lr=0.003",     "warmup=50",   "lr_min=1e-4",   "lr_schedule=cosine", "selection_trials=200",
     };
     for (size_t i = 0; i < sizeof quick / sizeof *quick; i++)
         ex_check(PROG, quick[i], ex_set(cfg, quick[i]));

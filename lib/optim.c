@@ -170,6 +170,14 @@ void hdnet__optim_step_raw(hdnet_optim *o, float *params, const float *grad)
     }
 }
 
+void hdnet__optim_reset(hdnet_optim *o)
+{
+    o->k = 0;
+    memset(o->m, 0, o->n * sizeof *o->m);
+    if (o->v)
+        memset(o->v, 0, o->n * sizeof *o->v);
+}
+
 static int same_layout(const hdnet_optim *o, const hdnet_net *net)
 {
     if (hdnet_net_num_params(net) != o->n)

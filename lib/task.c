@@ -325,3 +325,53 @@ int hdnet_task_generate(hdnet_task *task, size_t n_trials, float *inputs, size_t
     }
     return HDNET_OK;
 }
+
+/* ---- state for resuming a training run (task_priv.h) ---- */
+
+size_t hdnet__task_state_size(const hdnet_task *t)
+{
+    return 2 * sizeof(uint64_t) + hdnet_rng_state_size(&t->rng) + hdnet_rng_state_size(&t->th0_rng);
+}
+
+int hdnet__task_get_state(const hdnet_task *t, void *buf, size_t cap)
+{
+    if (cap < hdnet__task_state_size(t))
+        return hdnet__error(HDNET_ESHAPE, "task state needs %zu bytes", hdnet__task_state_size(t));
+    unsigned char *p = buf;
+    const uint64_t h[2] = {t->seed, t->calls};
+    memcpy(p, h, sizeof h);
+    p += sizeof h;
+    size_t s1 = hdnet_rng_state_size(&t->rng), s2 = hdnet_rng_state_size(&t->th0_rng);
+    int rc = hdnet_rng_get_state(&t->rng, p, s1);
+    if (!rc)
+        rc = hdnet_rng_get_state(&t->th0_rng, p + s1, s2);
+    return rc;
+}
+
+int hdnet__task_set_state(hdnet_task *t, const void *buf, size_t len)
+{
+    if (len != hdnet__task_state_size(t))
+        return hdnet__error(HDNET_EFORMAT, "task state of %zu bytes, expected %zu", len,
+                            hdnet__task_state_size(t));
+    const unsigned char *p = buf;
+    uint64_t h[2];
+    memcpy(h, p, sizeof h);
+    p += sizeof h;
+    /* restore into copies first: the task is unchanged on failure */
+    hdnet_rng r1 = t->rng, r2 = t->th0_rng;
+    size_t s1 = hdnet_rng_state_size(&t->rng), s2 = hdnet_rng_state_size(&t->th0_rng);
+    int rc = hdnet_rng_set_state(&r1, p, s1);
+    if (!rc)
+        rc = hdnet_rng_set_state(&r2, p + s1, s2);
+    if (rc)
+        return rc == HDNET_EINVAL ? hdnet__error(HDNET_EFORMAT, "bad task generator state") : rc;
+    if (r1.kind != t->rng.kind || r2.kind != t->th0_rng.kind)
+        return hdnet__error(HDNET_EFORMAT, "task state of another generator kind");
+    if (h[0] != t->seed)
+        return hdnet__error(HDNET_EFORMAT, "task state of seed %llu, task has %llu",
+                            (unsigned long long)h[0], (unsigned long long)t->seed);
+    t->rng = r1;
+    t->th0_rng = r2;
+    t->calls = h[1];
+    return HDNET_OK;
+}

@@ -7,4 +7,10 @@
  * keep_two_pi is nonzero (numpy mode) and mapped to 0 otherwise. */
 double hdnet__task_wrap(double x, int keep_two_pi);
 
+/* Internal state of the task generator (task.c) for resuming a run: the
+ * seed, the call counter and both generator states, as bytes. */
+size_t hdnet__task_state_size(const hdnet_task *t);
+int hdnet__task_get_state(const hdnet_task *t, void *buf, size_t cap);
+int hdnet__task_set_state(hdnet_task *t, const void *buf, size_t len);
+
 #endif

@@ -81,7 +81,7 @@ static size_t schedule(size_t U, size_t *v)
     return k;
 }
 
-#define SCHED_MAX 46
+/* SCHED_MAX: train_priv.h */
 
 int hdnet_checkpoint_schedule(size_t n_updates, size_t *out, size_t cap, size_t *n)
 {
@@ -128,9 +128,7 @@ static int eval_set(hdnet__engine *e, const hdnet_net *net, size_t S, size_t T, 
     return HDNET_OK;
 }
 
-typedef struct {
-    float *x, *y, *m, *out;
-} evalbuf;
+/* evalbuf: train_priv.h */
 
 static void evalbuf_free(evalbuf *b)
 {
@@ -228,38 +226,7 @@ double hdnet_progress_elapsed(const hdnet_progress *p) { return p ? p->elapsed :
 
 /* ---- trainer ---- */
 
-#define ST_READY 0
-#define ST_DONE 1
-#define ST_DIVERGED 2
-
-struct hdnet_trainer {
-    hdnet_config *cfg;
-    hdnet_net *net;  /* borrowed */
-    hdnet_net *best; /* own copy */
-    hdnet__engine *eng, *eng0; /* eng0, task0: curriculum phase (shorter trials) */
-    hdnet_optim *opt;
-    hdnet_task *task, *task0;
-    hdnet_rng *noise;
-    size_t U, B0, Bfin, Bmax, T, P;
-    size_t T0, U0; /* curriculum: the first U0 updates use T0 steps */
-    float *x, *y, *m, *grad;
-    size_t S;
-    evalbuf sel;
-    size_t ckpt[SCHED_MAX], nckpt, ck_i;
-    size_t eval_every;
-    double rate_l2, clip;
-    int rate_rule;
-    size_t pass;
-    int state;
-    int have_best;
-    double best_ne;
-    size_t best_update;
-    hdnet_progress_fn fn;
-    void *user;
-    size_t every;
-    char *ckdir;
-    double elapsed;
-};
+/* struct hdnet_trainer and the ST_* states are in train_priv.h (train_resume.c reads them). */
 
 void hdnet_trainer_free(hdnet_trainer *tr)
 {
@@ -346,12 +313,9 @@ int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net
     tr->T = (size_t)hdnet__cfg(cfg, HDNET_P_STEPS);
     tr->T0 = (size_t)hdnet__cfg(cfg, HDNET_P_CURRICULUM_STEPS);
     tr->U0 = (size_t)hdnet__cfg(cfg, HDNET_P_CURRICULUM_UPDATES);
-    if (tr->T0 == 0 || tr->U0 == 0 || tr->T0 == tr->T)
+    if (tr->T0 == 0 || tr->U0 == 0 || tr->T0 >= tr->T) /* no shorter phase */
         tr->T0 = tr->U0 = 0;
-    if (tr->T0 > tr->T) {
-        rc = hdnet__error(HDNET_ERANGE, "curriculum_steps=%zu exceeds steps=%zu", tr->T0, tr->T);
-        goto fail;
-    }    tr->P = hdnet_net_num_params(net);
+    tr->P = hdnet_net_num_params(net);
     tr->S = (size_t)hdnet__cfg(cfg, HDNET_P_SELECTION_TRIALS);
     tr->eval_every = (size_t)hdnet__cfg(cfg, HDNET_P_EVAL_EVERY);
     tr->rate_l2 = hdnet__cfg(cfg, HDNET_P_RATE_L2);
@@ -587,6 +551,15 @@ int hdnet_trainer_run(hdnet_trainer *tr)
                 hdnet__seg_scale(tr->grad, o->seg, o->nseg, f);
             pr.clip_factor = f;
             pr.lr = hdnet__lr_at(tr->cfg, p, tr->U);
+            if (tr->U0 && p >= tr->U0) {
+                /* after the curriculum the gradient scale jumps: the optimiser
+                 * starts afresh, with its own warm-up */
+                if (p == tr->U0)
+                    hdnet__optim_reset(tr->opt);
+                const size_t warm = (size_t)hdnet__cfg(tr->cfg, HDNET_P_WARMUP);
+                if (p - tr->U0 < warm)
+                    pr.lr *= (double)(p - tr->U0 + 1) / (double)warm;
+            }
             tr->opt->lr = pr.lr;
             hdnet__optim_step_raw(tr->opt, hdnet__net_params(tr->net), tr->grad);
             hdnet__net_enforce(tr->net);

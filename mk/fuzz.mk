@@ -34,3 +34,27 @@ fuzz-regress: build/fuzz/fuzz_npz
 
 fuzz-clean:
 	rm -rf build/fuzz
+
+# ---- configuration parsing (hdnet_config_from_string) ----
+#   make fuzz-config [FUZZ_SECONDS=60]  fuzz the config text parser; working corpus in
+#                                       build/fuzz/corpus_config (seeded from
+#                                       tests/fuzz/corpus_config), crashes land in
+#                                       tests/fuzz/crashes/config-*
+#   `make fuzz` and `make fuzz-regress` run this target too.
+build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(BASE_CFLAGS) \
+		tests/fuzz/fuzz_config.c $(FUZZ_LIB_OBJS) -o $@ $(LIBS)
+
+.PHONY: fuzz-config fuzz-config-regress
+fuzz-config: build/fuzz/fuzz_config
+	@mkdir -p build/fuzz/corpus_config tests/fuzz/crashes
+	build/fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=2048 \
+		-print_final_stats=1 -dict=tests/fuzz/config.dict \
+		-artifact_prefix=tests/fuzz/crashes/config- build/fuzz/corpus_config tests/fuzz/corpus_config
+
+fuzz-config-regress: build/fuzz/fuzz_config
+	build/fuzz/fuzz_config -rss_limit_mb=2048 $(wildcard tests/fuzz/corpus_config/* tests/fuzz/crashes/config-*)
+
+fuzz: fuzz-config
+fuzz-regress: fuzz-config-regress

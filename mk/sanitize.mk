@@ -20,9 +20,11 @@ build/asan/tests/%.o: tests/%.c tests/testutil.h tests/suites.h $(HEADERS) lib/*
 build/asan/check_hdnet: $(ASAN_LIB_OBJS) $(ASAN_TEST_OBJS)
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
+# Instrumented code runs several times slower: Check's per-test timeouts are stretched.
+ASAN_TIMEOUT_MULTIPLIER ?= 5
 .PHONY: check-asan check-valgrind
 check-asan: build/asan/check_hdnet
-	$(Q)cd tests && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	$(Q)cd tests && CK_TIMEOUT_MULTIPLIER=$(ASAN_TIMEOUT_MULTIPLIER) ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ../build/asan/check_hdnet
 
 # Check's fork mode is off so valgrind follows every test in one process.

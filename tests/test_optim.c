@@ -15,6 +15,7 @@ static hdnet_config *opt_cfg(int kind, double lr, double wd)
 {
     hdnet_config *cfg;
     ck_assert_ok(hdnet_config_create(&cfg));
+    ck_assert_ok(hdnet_config_set_recipe(cfg, "reference")); /* constant lr, no warm-up */
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_OPTIMIZER, kind));
     ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_LR, lr));
     ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WEIGHT_DECAY, wd));

@@ -13,6 +13,7 @@ static hdnet_config *tiny_cfg(size_t updates)
 {
     hdnet_config *cfg;
     ck_assert_ok(hdnet_config_create(&cfg));
+    ck_assert_ok(hdnet_config_set_recipe(cfg, "reference")); /* constant lr, no curriculum */
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_UNITS, 8));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_STEPS, 20));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CUE, 3));
@@ -394,6 +395,8 @@ START_TEST(learns)
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_TRIALS, 16));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_SELECTION_TRIALS, 64));
     ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_LR, 0.01));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_LR_SCHEDULE, HDNET_LR_COSINE));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_LR_MIN, 1e-4));
     hdnet_net *net = make_net(cfg, 1);
     hdnet_trainer *tr;
     ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
@@ -639,6 +642,7 @@ START_TEST(curriculum)
     size_t P = 0;
     for (int k = 0; k < 3; k++) {
         hdnet_config *cfg = tiny_cfg(6);
+        ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_WARMUP, 2));
         if (k < 2) {
             ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_STEPS, 8));
             ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_UPDATES, 3));
@@ -646,7 +650,16 @@ START_TEST(curriculum)
         hdnet_net *net = make_net(cfg, 5);
         hdnet_trainer *tr;
         ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+        rec r;
+        rec_init(&r, 16);
+        ck_assert_ok(hdnet_trainer_set_progress(tr, record, &r, 1));
         ck_assert_ok(hdnet_trainer_run(tr));
+        ck_assert_uint_eq(r.n, 7);
+        /* warm-up 2 (lr 1e-3 constant): 0.5, 1, 1 ... and after the curriculum again 0.5, 1 */
+        const double w[6] = {0.5, 1, 1, 0.5, 1, 1}, w2[6] = {0.5, 1, 1, 1, 1, 1};
+        for (size_t i = 0; i < 6; i++)
+            ck_assert_double_eq_tol(r.lr[i], 1e-3 * (k < 2 ? w[i] : w2[i]), 1e-18);
+        rec_free(&r);
         P = hdnet_net_num_params(net);
         p[k] = malloc(P * sizeof(float));
         ck_assert_ok(hdnet_net_copy_params(net, p[k], P));
@@ -656,16 +669,22 @@ START_TEST(curriculum)
     }
     ck_assert_mem_eq(p[0], p[1], P * sizeof(float));
     ck_assert(memcmp(p[0], p[2], P * sizeof(float)) != 0);
-    for (int k = 0; k < 3; k++)
-        free(p[k]);
-    /* curriculum trials longer than the training trials */
+    /* curriculum trials not shorter than the training trials: no curriculum */
     hdnet_config *cfg = tiny_cfg(6);
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_WARMUP, 2));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_STEPS, 30));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_CURRICULUM_UPDATES, 3));
     hdnet_net *net = make_net(cfg, 5);
-    hdnet_trainer *tr = (hdnet_trainer *)1;
-    ck_assert_status(hdnet_trainer_create(&tr, cfg, net), HDNET_ERANGE);
-    ck_assert_ptr_null(tr);
+    hdnet_trainer *tr;
+    ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+    ck_assert_ok(hdnet_trainer_run(tr));
+    float *q = malloc(P * sizeof(float));
+    ck_assert_ok(hdnet_net_copy_params(net, q, P));
+    ck_assert_mem_eq(q, p[2], P * sizeof(float));
+    for (int k = 0; k < 3; k++)
+        free(p[k]);
+    free(q);
+    hdnet_trainer_free(tr);
     hdnet_net_free(net);
     hdnet_config_free(cfg);
 }

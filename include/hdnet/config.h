@@ -92,7 +92,7 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_THREADS        222   /**< worker threads for training (1) */
 #define HDNET_P_SEED           223   /**< master seed of every stream (1) */
 #define HDNET_P_BATCH_FINAL    224   /**< trials per update at the end (0 = no growth) */
-#define HDNET_P_CURRICULUM_STEPS   225 /**< steps per trial in the first phase (0 = no curriculum) */
+#define HDNET_P_CURRICULUM_STEPS   225 /**< steps per trial in the first phase (0 or >= steps: none) */
 #define HDNET_P_CURRICULUM_UPDATES 226 /**< updates of the first phase, on shorter trials (0) */
 
 /* ---- enumerated values ---- */

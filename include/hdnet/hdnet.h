@@ -1,4 +1,5 @@
-/* libhdnet: train continuous-time recurrent networks to track head direction
+/** @file
+ * libhdnet: train continuous-time recurrent networks to track head direction
  * by integrating angular velocity, and analyse them (Cueva, Wang, Chin & Wei,
  * ICLR 2020). This umbrella header is the only one users include.
  *

@@ -1,4 +1,5 @@
-/* libhdnet: files. NumPy .npy arrays, .npz archives and model files.
+/** @file
+ * libhdnet: files. NumPy .npy arrays, .npz archives and model files.
  *
  * .npy: format version 1.0 as NumPy writes it (magic "\x93NUMPY", a Python
  * dict header with 'descr', 'fortran_order' and 'shape', padded so the data
@@ -45,7 +46,7 @@ extern "C" {
 #define HDNET_DTYPE_I64 2 /**< int64 ('<i8') */
 #define HDNET_DTYPE_I32 3 /**< int32 ('<i4') */
 #define HDNET_DTYPE_U8  4 /**< uint8 ('|u1'); also used for text (UTF-8 bytes, no NUL) */
-#define HDNET_DTYPE_COUNT 5
+#define HDNET_DTYPE_COUNT 5 /**< number of dtypes (not a valid dtype) */
 
 /** Most dimensions of an array. */
 #define HDNET_NPY_MAXDIM 8
@@ -55,24 +56,31 @@ extern "C" {
 /** Version of the model-file layout written by hdnet_net_save() (member "format_version"). */
 #define HDNET_MODEL_FORMAT_VERSION 1
 
+/** Opaque in-memory archive: an ordered list of named arrays (each a dtype, a
+ *  shape and its elements), as read from or written to .npy and .npz files. */
 typedef struct hdnet_npz hdnet_npz;
 
-/** Size in bytes of one element of a dtype; 0 for an unknown dtype.
+/** Size in bytes of one element of a dtype.
+ *  @param[in] dtype  HDNET_DTYPE_*
+ *  @return 4, 8, 8, 4 or 1; 0 for an unknown dtype
  *  Thread-safety: safe from any thread. */
 HDNET_API size_t hdnet_dtype_size(int dtype);
 
-/** NumPy name of a dtype ("float32", "float64", "int64", "int32", "uint8"), or NULL.
+/** NumPy name of a dtype.
+ *  @param[in] dtype  HDNET_DTYPE_*
+ *  @return a static string ("float32", "float64", "int64", "int32", "uint8"), or NULL
+ *          for an unknown dtype
  *  Thread-safety: safe from any thread. */
 HDNET_API const char *hdnet_dtype_name(int dtype);
 
 /* ---- single arrays (.npy) ---- */
 
 /** Write one array to a .npy file (version 1.0), atomically.
- *  @param path   file to create or replace
- *  @param dtype  HDNET_DTYPE_*
- *  @param data   [in] prod(shape) elements in C order (may be NULL when that is 0)
- *  @param shape  [in] ndim sizes (may be NULL when ndim is 0: a scalar)
- *  @param ndim   0 ... HDNET_NPY_MAXDIM
+ *  @param[in] path   file to create or replace
+ *  @param[in] dtype  HDNET_DTYPE_*
+ *  @param[in] data   prod(shape) elements of dtype in C order (may be NULL when that is 0)
+ *  @param[in] shape  ndim sizes (may be NULL when ndim is 0: a scalar)
+ *  @param[in] ndim   0 ... HDNET_NPY_MAXDIM
  *  @return HDNET_OK, HDNET_EINVAL (NULL pointer, unknown dtype, ndim too large),
  *          HDNET_ERANGE (more than HDNET_NPY_MAX_ELEMS elements), HDNET_ENOMEM,
  *          HDNET_EIO (the file could not be written; the old file, if any, is intact)
@@ -80,10 +88,16 @@ HDNET_API const char *hdnet_dtype_name(int dtype);
 HDNET_API HDNET_NODISCARD int hdnet_npy_save(const char *path, int dtype, const void *data,
                                              const size_t *shape, size_t ndim);
 
-/** Encode one array as .npy bytes.
- *  @param buf  [out] cap bytes, or NULL to ask for the size
- *  @param len  [out] bytes needed (set on HDNET_OK and HDNET_ESHAPE)
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE, HDNET_ESHAPE (cap too small)
+/** Encode one array as .npy bytes (version 1.0).
+ *  @param[in] dtype  HDNET_DTYPE_*
+ *  @param[in] data   prod(shape) elements in C order, as hdnet_npy_save()
+ *  @param[in] shape  ndim sizes, as hdnet_npy_save()
+ *  @param[in] ndim   0 ... HDNET_NPY_MAXDIM
+ *  @param[out] buf   cap bytes, or NULL to ask for the size
+ *  @param[in] cap    size of buf in bytes
+ *  @param[out] len   bytes needed (set on HDNET_OK and HDNET_ESHAPE)
+ *  @return HDNET_OK, HDNET_EINVAL (len NULL, NULL data or shape, unknown dtype, ndim too
+ *          large), HDNET_ERANGE (too many elements), HDNET_ESHAPE (cap too small)
  *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_npy_save_mem(int dtype, const void *data, const size_t *shape,
                                                  size_t ndim, void *buf, size_t cap, size_t *len);
@@ -91,75 +105,124 @@ HDNET_API HDNET_NODISCARD int hdnet_npy_save_mem(int dtype, const void *data, co
 /** Read a .npy file into a new archive holding one member named "arr_0"
  *  (read it with hdnet_npz_info() and hdnet_npz_read()).
  *  @param[out] out  the archive, NULL on failure
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_EIO (cannot open or read), HDNET_EFORMAT (malformed,
- *          truncated, trailing bytes), HDNET_ENOTSUP (valid but unsupported dtype, order,
- *          version or size), HDNET_ENOMEM
- *  Ownership: free with hdnet_npz_free(). Thread-safety: reentrant. */
+ *  @param[in] path  file to read
+ *  @return HDNET_OK, HDNET_EINVAL (NULL out or path), HDNET_EIO (cannot open or read),
+ *          HDNET_EFORMAT (malformed, truncated, trailing bytes), HDNET_ENOTSUP (valid but
+ *          unsupported dtype, order, version or size), HDNET_ENOMEM
+ *  Ownership: free with hdnet_npz_free().
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_npy_load(hdnet_npz **out, const char *path);
 
-/** As hdnet_npy_load(), from len bytes at buf (copied; buf may be freed afterwards). */
+/** As hdnet_npy_load(), from bytes in memory.
+ *  @param[out] out  the archive, NULL on failure
+ *  @param[in] buf   len bytes of a .npy file (copied; buf may be freed afterwards)
+ *  @param[in] len   size of buf in bytes
+ *  @return as hdnet_npy_load() without HDNET_EIO; HDNET_EINVAL also for buf NULL with len > 0
+ *  Ownership: free with hdnet_npz_free().
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_npy_load_mem(hdnet_npz **out, const void *buf, size_t len);
 
 /* ---- archives (.npz) ---- */
 
 /** Create an empty archive, to be filled with hdnet_npz_add().
+ *  @param[out] out  the new archive, NULL on failure
  *  @return HDNET_OK, HDNET_EINVAL (out NULL), HDNET_ENOMEM
- *  Ownership: free with hdnet_npz_free(). */
+ *  Ownership: free with hdnet_npz_free().
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_create(hdnet_npz **out);
 
-/** Free an archive and every array it holds; NULL is accepted. */
+/** Free an archive and every array it holds; NULL is accepted.
+ *  @param[in] z  archive to free, or NULL */
 HDNET_API void hdnet_npz_free(hdnet_npz *z);
 
 /** Add a copy of an array as member "<name>.npy". Members keep the order of addition.
- *  @param name   1-200 printable ASCII characters other than '/' and '\\', not already
- *                in the archive; NumPy shows it without ".npy" (np.load(f)[name])
- *  @param dtype, data, shape, ndim  as hdnet_npy_save()
+ *  @param[in,out] z  the archive (unchanged on failure)
+ *  @param[in] name   1-200 printable ASCII characters other than '/' and '\\', not already
+ *                    in the archive; NumPy shows it without ".npy" (np.load(f)[name])
+ *  @param[in] dtype  HDNET_DTYPE_*
+ *  @param[in] data   prod(shape) elements in C order, as hdnet_npy_save()
+ *  @param[in] shape  ndim sizes, as hdnet_npy_save()
+ *  @param[in] ndim   0 ... HDNET_NPY_MAXDIM
  *  @return HDNET_OK, HDNET_EINVAL (NULL, bad or duplicate name, unknown dtype, ndim),
  *          HDNET_ERANGE (too many elements), HDNET_ENOMEM; the archive is unchanged on failure
- *  Ownership: the archive keeps its own copy. */
+ *  Ownership: the archive keeps its own copy.
+ *  Thread-safety: one thread at a time per archive. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_add(hdnet_npz *z, const char *name, int dtype, const void *data,
                                             const size_t *shape, size_t ndim);
 
 /** Add text (UTF-8, no NUL bytes) as a 1-D uint8 member of strlen(text) bytes. In Python:
  *  bytes(np.load(f)[name]).decode().
- *  @return as hdnet_npz_add(), and HDNET_EINVAL for text NULL */
+ *  @param[in,out] z  the archive
+ *  @param[in] name   member name, as hdnet_npz_add()
+ *  @param[in] text   NUL-terminated text (copied)
+ *  @return as hdnet_npz_add(), and HDNET_EINVAL for text NULL
+ *  Thread-safety: one thread at a time per archive. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_add_text(hdnet_npz *z, const char *name, const char *text);
 
 /** Write the archive to a file, atomically (see the top of this header).
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM, HDNET_ENOTSUP (over 4 GiB or more than 65535 members:
- *          would need ZIP64), HDNET_EIO (the old file, if any, is intact) */
+ *  @param[in] z     the archive
+ *  @param[in] path  file to create or replace
+ *  @return HDNET_OK, HDNET_EINVAL (NULL z or path), HDNET_ENOMEM, HDNET_ENOTSUP (over 4 GiB
+ *          or more than 65535 members: would need ZIP64), HDNET_EIO (the old file, if any,
+ *          is intact)
+ *  Thread-safety: z is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_save(const hdnet_npz *z, const char *path);
 
-/** Encode the archive into buf (NULL asks for the size). The bytes are a
- *  function of the members alone (fixed timestamps), so equal archives give
- *  equal bytes.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOTSUP, HDNET_ESHAPE (cap too small; *len is set) */
+/** Encode the archive into memory. The bytes are a function of the members
+ *  alone (fixed timestamps), so equal archives give equal bytes.
+ *  @param[in] z     the archive
+ *  @param[out] buf  cap bytes, or NULL to ask for the size
+ *  @param[in] cap   size of buf in bytes
+ *  @param[out] len  bytes needed (set on HDNET_OK and HDNET_ESHAPE)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL z or len), HDNET_ENOTSUP (would need ZIP64),
+ *          HDNET_ENOMEM, HDNET_ESHAPE (cap too small)
+ *  Thread-safety: z is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_save_mem(const hdnet_npz *z, void *buf, size_t cap, size_t *len);
 
 /** Read a .npz file; every member must be a valid .npy array with a correct CRC-32.
  *  @param[out] out  the archive, NULL on failure
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_EIO, HDNET_EFORMAT (malformed, truncated, bad CRC,
- *          duplicate or overlapping members, a member that is not "*.npy"),
+ *  @param[in] path  file to read
+ *  @return HDNET_OK, HDNET_EINVAL (NULL out or path), HDNET_EIO, HDNET_EFORMAT (malformed,
+ *          truncated, bad CRC, duplicate or overlapping members, a member that is not "*.npy"),
  *          HDNET_ENOTSUP (compressed, encrypted or ZIP64 archive; unsupported dtype), HDNET_ENOMEM
- *  Ownership: free with hdnet_npz_free(). Thread-safety: reentrant. */
+ *  Ownership: free with hdnet_npz_free().
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_load(hdnet_npz **out, const char *path);
 
-/** As hdnet_npz_load(), from len bytes at buf (copied; buf may be freed afterwards). */
+/** As hdnet_npz_load(), from bytes in memory.
+ *  @param[out] out  the archive, NULL on failure
+ *  @param[in] buf   len bytes of a .npz file (copied; buf may be freed afterwards)
+ *  @param[in] len   size of buf in bytes
+ *  @return as hdnet_npz_load() without HDNET_EIO; HDNET_EINVAL also for buf NULL with len > 0
+ *  Ownership: free with hdnet_npz_free().
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_load_mem(hdnet_npz **out, const void *buf, size_t len);
 
-/** Number of members; 0 for NULL. */
+/** Number of members.
+ *  @param[in] z  the archive
+ *  @return the count, or 0 for NULL
+ *  Thread-safety: z is only read. */
 HDNET_API size_t hdnet_npz_count(const hdnet_npz *z);
 
 /** Name of member i (without ".npy").
+ *  @param[in] z      the archive
+ *  @param[in] i      index, 0 ... hdnet_npz_count()-1, in the order of addition (for a
+ *                    loaded archive, the order of its central directory)
  *  @param[out] name  borrowed; valid until the archive is modified or freed
- *  @return HDNET_OK, HDNET_EINVAL (NULL, i >= count) */
+ *  @return HDNET_OK, HDNET_EINVAL (NULL, i >= count)
+ *  Thread-safety: z is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_name(const hdnet_npz *z, size_t i, const char **name);
 
-/** dtype and shape of a member (dtype, shape, ndim may be NULL).
- *  @param shape   [out] maxdim entries, or NULL
- *  @param[out] ndim  number of dimensions (0 for a scalar); set even on HDNET_ESHAPE
+/** dtype and shape of a member.
+ *  @param[in] z       the archive
+ *  @param[in] name    member name (without ".npy")
+ *  @param[out] dtype  HDNET_DTYPE_*, or NULL
+ *  @param[out] shape  maxdim entries, or NULL
+ *  @param[in] maxdim  entries available in shape (ignored when shape is NULL)
+ *  @param[out] ndim   number of dimensions (0 for a scalar), or NULL; set even on HDNET_ESHAPE
  *  @return HDNET_OK, HDNET_EINVAL (NULL z or name, no such member),
- *          HDNET_ESHAPE (shape given and maxdim < ndim) */
+ *          HDNET_ESHAPE (shape given and maxdim < ndim)
+ *  Thread-safety: z is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_info(const hdnet_npz *z, const char *name, int *dtype,
                                              size_t *shape, size_t maxdim, size_t *ndim);
 
@@ -167,11 +230,15 @@ HDNET_API HDNET_NODISCARD int hdnet_npz_info(const hdnet_npz *z, const char *nam
  *  only when every value is exact: float32 -> float64, int32 -> int64 and
  *  float64, uint8 -> any type. Anything else, e.g. float64 -> float32, is an
  *  error: convert in your own code if you accept the rounding.
- *  @param out      [out] out_len elements of dtype
- *  @param out_len  at least the member's element count
+ *  @param[in] z        the archive
+ *  @param[in] name     member name (without ".npy")
+ *  @param[in] dtype    HDNET_DTYPE_* of out
+ *  @param[out] out     out_len elements of dtype (may be NULL for an empty member)
+ *  @param[in] out_len  length of out in elements, at least the member's element count
  *  @return HDNET_OK, HDNET_EINVAL (NULL, unknown dtype, no such member),
  *          HDNET_EFORMAT (the member has another dtype that does not convert exactly),
- *          HDNET_ESHAPE (out_len too small) */
+ *          HDNET_ESHAPE (out_len too small)
+ *  Thread-safety: z is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_read(const hdnet_npz *z, const char *name, int dtype, void *out,
                                              size_t out_len);
 
@@ -191,34 +258,59 @@ HDNET_API HDNET_NODISCARD int hdnet_npz_read(const hdnet_npz *z, const char *nam
  * member is an error. */
 
 /** Write a network as a model file, atomically.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM, HDNET_EIO
+ *  @param[in] net   the network
+ *  @param[in] path  file to create or replace
+ *  @return HDNET_OK, HDNET_EINVAL (NULL net or path), HDNET_ENOMEM, HDNET_EIO (the old file,
+ *          if any, is intact)
  *  Thread-safety: net is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_save(const hdnet_net *net, const char *path);
 
-/** Encode a network as model-file bytes (buf NULL asks for the size).
- *  Saving, loading and saving again gives the same bytes.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM, HDNET_ESHAPE (cap too small; *len is set) */
+/** Encode a network as model-file bytes. Saving, loading and saving again gives
+ *  the same bytes.
+ *  @param[in] net   the network
+ *  @param[out] buf  cap bytes, or NULL to ask for the size
+ *  @param[in] cap   size of buf in bytes
+ *  @param[out] len  bytes needed (set on HDNET_OK and HDNET_ESHAPE)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL net or len), HDNET_ENOMEM, HDNET_ESHAPE (cap too small)
+ *  Thread-safety: net is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_save_mem(const hdnet_net *net, void *buf, size_t cap, size_t *len);
 
 /** Add a network's model-file members to an archive (e.g. a checkpoint that
  *  also holds "opt_*" members), in the order hdnet_net_save() writes them.
+ *  @param[in] net    the network
+ *  @param[in,out] z  the archive that receives copies of the members
  *  @return HDNET_OK, HDNET_EINVAL (NULL, a member name already present), HDNET_ENOMEM;
- *          on failure some members may have been added */
+ *          on failure some members may have been added
+ *  Thread-safety: net is only read; one thread at a time per archive. */
 HDNET_API HDNET_NODISCARD int hdnet_net_save_npz(const hdnet_net *net, hdnet_npz *z);
 
 /** Read a network from a model file. Parameters are restored bit for bit.
  *  @param[out] out  the network, NULL on failure
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_EIO, HDNET_ENOMEM, HDNET_EFORMAT (malformed archive,
- *          missing, unknown, mis-shaped or wrong-dtype members, a config that does not parse
- *          or contradicts the arrays, non-finite weights, a non-zero W_rec diagonal under
- *          self_connections = none), HDNET_ENOTSUP (newer format_version, see hdnet_npz_load())
- *  Ownership: free with hdnet_net_free(). */
+ *  @param[in] path  file to read
+ *  @return HDNET_OK, HDNET_EINVAL (NULL out or path), HDNET_EIO, HDNET_ENOMEM, HDNET_EFORMAT
+ *          (malformed archive, missing, unknown, mis-shaped or wrong-dtype members, a config
+ *          that does not parse or contradicts the arrays, non-finite weights, a non-zero W_rec
+ *          diagonal under self_connections = none), HDNET_ENOTSUP (newer format_version, see
+ *          hdnet_npz_load())
+ *  Ownership: free with hdnet_net_free().
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_net_load(hdnet_net **out, const char *path);
 
-/** As hdnet_net_load(), from len bytes at buf. */
+/** As hdnet_net_load(), from model-file bytes in memory.
+ *  @param[out] out  the network, NULL on failure
+ *  @param[in] buf   len bytes (only read during the call)
+ *  @param[in] len   size of buf in bytes
+ *  @return as hdnet_net_load() without HDNET_EIO
+ *  Ownership: free with hdnet_net_free().
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_net_load_mem(hdnet_net **out, const void *buf, size_t len);
 
-/** As hdnet_net_load(), from an archive already read. */
+/** As hdnet_net_load(), from an archive already read.
+ *  @param[out] out  the network, NULL on failure
+ *  @param[in] z     the archive (only read; members "opt_*", "rng_*", "train_*" are ignored)
+ *  @return as hdnet_net_load() without HDNET_EIO; HDNET_EINVAL also for z NULL
+ *  Ownership: free with hdnet_net_free().
+ *  Thread-safety: z is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_load_npz(hdnet_net **out, const hdnet_npz *z);
 
 #ifdef __cplusplus

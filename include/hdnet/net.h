@@ -1,4 +1,5 @@
-/* libhdnet: the continuous-time recurrent network.
+/** @file
+ * libhdnet: the continuous-time recurrent network.
  *
  *   a[t] = a[t-1] + (dt/tau) * (-a[t-1] + W_rec h[t-1] + W_in x[t] + b_rec)
  *   h[t] = f(a[t]) + noise[t]          y[t] = W_out h[t] + b_out
@@ -23,77 +24,149 @@
 extern "C" {
 #endif
 
+/** Opaque continuous-time recurrent network: the config it was built from and
+ *  one flat float32 parameter vector (create with hdnet_net_create() or
+ *  hdnet_net_load()). */
 typedef struct hdnet_net hdnet_net;
+/** Opaque list of perturbations (silencing or clamping units over a window of
+ *  steps) applied by hdnet_net_run(); create with hdnet_perturb_create(). */
 typedef struct hdnet_perturb hdnet_perturb;
 
 /* Parameter blocks (flat order). */
-#define HDNET_W_IN   0
-#define HDNET_B_REC  1
-#define HDNET_W_REC  2
-#define HDNET_W_OUT  3
-#define HDNET_B_OUT  4
-#define HDNET_A0     5
-#define HDNET_NBLOCKS 6
+#define HDNET_W_IN   0  /**< block "W_in": input weights [N][I] */
+#define HDNET_B_REC  1  /**< block "b_rec": recurrent bias [N] */
+#define HDNET_W_REC  2  /**< block "W_rec": recurrent weights [N][N], [post][pre] */
+#define HDNET_W_OUT  3  /**< block "W_out": readout weights [O][N] */
+#define HDNET_B_OUT  4  /**< block "b_out": readout bias [O] */
+#define HDNET_A0     5  /**< block "ah0": initial pre-activation a[-1] [N] */
+#define HDNET_NBLOCKS 6 /**< number of parameter blocks (not a valid block id) */
 
 /* Loss terms returned by hdnet_net_loss_grad(). */
-#define HDNET_LOSS_TOTAL  0
+#define HDNET_LOSS_TOTAL  0  /**< sum of the three terms below */
 #define HDNET_LOSS_MAIN   1  /**< masked MSE */
 #define HDNET_LOSS_RATE   2  /**< rate L2 (+ L1) penalty */
 #define HDNET_LOSS_WEIGHT 3  /**< weight L2 penalty */
-#define HDNET_NLOSS       4
+#define HDNET_NLOSS       4  /**< number of loss terms: the length of the loss array */
 
 /* Perturbation modes (hdnet_perturb_add). */
 #define HDNET_PERTURB_RATE             0 /**< h_i = value in recurrence and readout */
 #define HDNET_PERTURB_OUTGOING         1 /**< W_rec[:, i] acts as 0 */
 #define HDNET_PERTURB_OUTGOING_READOUT 2 /**< W_rec[:, i] and W_out[:, i] act as 0 */
 
-/** Create a network from cfg, initialised from rng (HDNET_P_INIT scheme, drawn
- *  in the order b_rec, W_in, W_rec, W_out).
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE (e.g. tau vector of the wrong length), HDNET_ENOMEM
- *  Ownership: free with hdnet_net_free(). */
+/** Create a network from a config.
+ *  The parameters are initialised from rng with the HDNET_P_INIT scheme, drawn
+ *  in the order b_rec, W_in, W_rec, W_out.
+ *  @param[out] out  the new network, NULL on failure
+ *  @param[in]  cfg  model configuration (copied; may be changed or freed afterwards)
+ *  @param[in,out] rng  generator for the initial weights (advanced)
+ *  @return HDNET_OK, HDNET_EINVAL (out, cfg or rng NULL), HDNET_ERANGE (e.g. tau vector
+ *          of the wrong length), HDNET_ENOMEM
+ *  Ownership: free with hdnet_net_free().
+ *  Thread-safety: reentrant; rng is used by this thread only during the call. */
 HDNET_API HDNET_NODISCARD int hdnet_net_create(hdnet_net **out, const hdnet_config *cfg, hdnet_rng *rng);
 
-/** Free a network; NULL is accepted. */
+/** Free a network; NULL is accepted.
+ *  @param[in] net  network to free, or NULL */
 HDNET_API void hdnet_net_free(hdnet_net *net);
 
-/** Deep copy. @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM */
+/** Deep copy of a network (config and parameters).
+ *  @param[in]  net  network to copy
+ *  @param[out] out  the copy, NULL on failure
+ *  @return HDNET_OK, HDNET_EINVAL (NULL net or out), HDNET_ENOMEM
+ *  Ownership: free the copy with hdnet_net_free().
+ *  Thread-safety: net is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_clone(const hdnet_net *net, hdnet_net **out);
 
-/** A new copy of the network's config. @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM */
+/** A new copy of the network's config.
+ *  @param[in]  net  the network
+ *  @param[out] out  the config copy, NULL on failure
+ *  @return HDNET_OK, HDNET_EINVAL (NULL net or out), HDNET_ENOMEM
+ *  Ownership: free with hdnet_config_free().
+ *  Thread-safety: net is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_get_config(const hdnet_net *net, hdnet_config **out);
 
-/** Units N, inputs I, outputs O (any pointer may be NULL). @return HDNET_OK, HDNET_EINVAL */
+/** Dimensions of a network.
+ *  @param[in]  net      the network
+ *  @param[out] units    N, recurrent units, or NULL
+ *  @param[out] inputs   I, input channels, or NULL
+ *  @param[out] outputs  O, output channels, or NULL
+ *  @return HDNET_OK, HDNET_EINVAL (net NULL)
+ *  Thread-safety: net is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_dims(const hdnet_net *net, size_t *units, size_t *inputs, size_t *outputs);
 
-/** Number of floats in the flat parameter (and gradient) vector. 0 for NULL. */
+/** Number of floats in the flat parameter (and gradient) vector.
+ *  @param[in] net  the network
+ *  @return N*I + N + N*N + O*N + O + N, or 0 for NULL
+ *  Thread-safety: net is only read. */
 HDNET_API size_t hdnet_net_num_params(const hdnet_net *net);
 
-/** Block id from its name: "W_in", "b_rec", "W_rec", "W_out", "b_out", "ah0".
- *  @return HDNET_OK, HDNET_EINVAL */
+/** Block id from its name.
+ *  @param[in]  name   "W_in", "b_rec", "W_rec", "W_out", "b_out" or "ah0"
+ *  @param[out] which  the HDNET_W_IN ... HDNET_A0 id
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument, unknown name)
+ *  Thread-safety: safe from any thread. */
 HDNET_API HDNET_NODISCARD int hdnet_block_id(const char *name, int *which);
 
-/** Name of a block id, or NULL for an unknown id. */
+/** Name of a block id.
+ *  @param[in] which  HDNET_W_IN ... HDNET_A0
+ *  @return a static string ("W_in", ...), or NULL for an unknown id
+ *  Thread-safety: safe from any thread. */
 HDNET_API const char *hdnet_block_name(int which);
 
-/** Shape and offset of a block in the flat vector (pointers may be NULL).
- *  @return HDNET_OK, HDNET_EINVAL */
+/** Shape and offset of a block in the flat parameter vector.
+ *  @param[in]  net     the network
+ *  @param[in]  which   block id (HDNET_W_IN ... HDNET_A0)
+ *  @param[out] rows    rows of the block (post units), or NULL
+ *  @param[out] cols    columns of the block (pre units; 1 for a vector), or NULL
+ *  @param[out] offset  index of the block's first float in the flat vector, or NULL
+ *  @return HDNET_OK, HDNET_EINVAL (net NULL, unknown block id)
+ *  Thread-safety: net is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_block_info(const hdnet_net *net, int which, size_t *rows,
                                                    size_t *cols, size_t *offset);
 
-/** 1 if block `which` is learned, 0 if frozen, negative status on error. */
+/** Whether a block is learned (HDNET_P_LEARN_* of the config).
+ *  @param[in] net    the network
+ *  @param[in] which  block id
+ *  @return 1 if learned, 0 if frozen, HDNET_EINVAL (net NULL, unknown block id)
+ *  Thread-safety: net is only read. */
 HDNET_API int hdnet_net_block_learned(const hdnet_net *net, int which);
 
-/** Copy one block into out ([post][pre]). @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE */
+/** Copy one block out ([post][pre], C order).
+ *  @param[in]  net      the network
+ *  @param[in]  which    block id
+ *  @param[out] out      rows*cols floats (hdnet_net_block_info())
+ *  @param[in]  out_len  length of out in floats, at least rows*cols
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument, unknown block id), HDNET_ESHAPE (out_len too small)
+ *  Thread-safety: net is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_copy_block(const hdnet_net *net, int which, float *out, size_t out_len);
 
-/** Set one block from in. Values must be finite; with self_connections = none the
- *  diagonal of W_rec must be 0. The network is unchanged on failure.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE (len differs), HDNET_ERANGE */
+/** Set one block from caller values. Values must be finite; with
+ *  self_connections = none the diagonal of W_rec must be 0. The network is
+ *  unchanged on failure.
+ *  @param[in,out] net  the network
+ *  @param[in] which    block id
+ *  @param[in] in       rows*cols floats, [post][pre], C order
+ *  @param[in] len      length of in; must equal rows*cols
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument, unknown block id), HDNET_ESHAPE (len differs),
+ *          HDNET_ERANGE (non-finite value, non-zero W_rec diagonal under self_connections = none)
+ *  Thread-safety: one thread at a time per network. */
 HDNET_API HDNET_NODISCARD int hdnet_net_set_block(hdnet_net *net, int which, const float *in, size_t len);
 
-/** Copy / set the flat parameter vector (order of the blocks above).
- *  @return as the block calls */
+/** Copy the flat parameter vector out (blocks in the order above).
+ *  @param[in]  net      the network
+ *  @param[out] out      hdnet_net_num_params() floats
+ *  @param[in]  out_len  length of out, at least hdnet_net_num_params()
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (out_len too small)
+ *  Thread-safety: net is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_copy_params(const hdnet_net *net, float *out, size_t out_len);
+/** Set the whole flat parameter vector (blocks in the order above), with the
+ *  checks of hdnet_net_set_block() on every block. The network is unchanged on failure.
+ *  @param[in,out] net  the network
+ *  @param[in] in       hdnet_net_num_params() floats
+ *  @param[in] len      length of in; must equal hdnet_net_num_params()
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (len differs),
+ *          HDNET_ERANGE (non-finite value, non-zero W_rec diagonal under self_connections = none)
+ *  Thread-safety: one thread at a time per network. */
 HDNET_API HDNET_NODISCARD int hdnet_net_set_params(hdnet_net *net, const float *in, size_t len);
 
 /** Forward pass over a batch.
@@ -103,17 +176,29 @@ HDNET_API HDNET_NODISCARD int hdnet_net_set_params(hdnet_net *net, const float *
  *  added inside the Euler bracket) and output noise [O] (SD output_noise, added
  *  to y). The noise therefore does not depend on the thread count. Pre-activation and
  *  output noise exist only with drawn noise (a supplied array is rate noise).
- *  @param inputs   [n_trials][n_steps][I]
- *  @param noise    rate noise [n_trials][n_steps][N] added after f, or NULL
- *  @param rng      if noise is NULL and rng is not, noise is drawn from it (above);
- *                  both NULL: noise-free
- *  @param a_init   per-trial initial pre-activation [n_trials][N], or NULL for ah0
- *  @param outputs  [n_trials][n_steps][O] or NULL
- *  @param rates    [n_trials][n_steps][N] or NULL (the noisy h)
+ *  Every array length must equal the size its shape gives.
+ *  @param[in] net       the network
+ *  @param[in] n_trials  trials in the batch (> 0)
+ *  @param[in] n_steps   steps per trial (> 0)
+ *  @param[in] inputs    [n_trials][n_steps][I]
+ *  @param[in] inputs_len  n_trials*n_steps*I
+ *  @param[in] noise     rate noise [n_trials][n_steps][N] added after f, or NULL
+ *  @param[in] noise_len   n_trials*n_steps*N (ignored when noise is NULL)
+ *  @param[in,out] rng   if noise is NULL and rng is not, noise is drawn from it (above)
+ *                       and rng advances; both NULL: noise-free
+ *  @param[in] a_init    per-trial initial pre-activation [n_trials][N], or NULL for ah0
+ *  @param[in] a_init_len  n_trials*N (ignored when a_init is NULL)
+ *  @param[out] outputs  [n_trials][n_steps][O] or NULL
+ *  @param[in] outputs_len n_trials*n_steps*O (ignored when outputs is NULL)
+ *  @param[out] rates    [n_trials][n_steps][N] or NULL (the noisy h)
+ *  @param[in] rates_len   n_trials*n_steps*N (ignored when rates is NULL)
  *  Runs with HDNET_P_THREADS threads and the HDNET_P_KERNEL kernels.
- *  @return HDNET_OK, HDNET_EINVAL (NULL, zero sizes), HDNET_ESHAPE, HDNET_ERANGE (non-finite
- *          noise), HDNET_ENOMEM, HDNET_ENOTSUP (kernel set not supported by this CPU),
- *          HDNET_EDIVERGED (non-finite state) */
+ *  @return HDNET_OK, HDNET_EINVAL (NULL net or inputs, zero sizes), HDNET_ESHAPE (a length differs),
+ *          HDNET_ERANGE (non-finite noise), HDNET_ENOMEM, HDNET_ENOTSUP (kernel set not
+ *          supported by this CPU), HDNET_EDIVERGED (non-finite state)
+ *  Ownership: allocates and frees a temporary workspace.
+ *  Thread-safety: net is only read, so calls on one network may run concurrently,
+ *  each with its own rng. */
 HDNET_API HDNET_NODISCARD int hdnet_net_forward(const hdnet_net *net, size_t n_trials, size_t n_steps,
                                                 const float *inputs, size_t inputs_len,
                                                 const float *noise, size_t noise_len, hdnet_rng *rng,
@@ -125,16 +210,32 @@ HDNET_API HDNET_NODISCARD int hdnet_net_forward(const hdnet_net *net, size_t n_t
  *  E = c*sum M (y - yhat)^2 [c = 1/sum M, or 1/(2 sum M) with half_mse]
  *      + rate_l2*mean(h^2) + rate_l1*mean|h| + weight_l2/n_reg * (|W_in|^2 + |W_out|^2).
  *  Frozen blocks get a zero gradient; under self_connections = none the
- *  diagonal of the W_rec gradient is 0.
- *  @param noise, rng  as hdnet_net_forward() (training noise)
- *  @param rate_l2     the current rate penalty lambda_h
- *  @param loss        [HDNET_NLOSS] terms out (may be NULL)
- *  @param grad        flat gradient out [hdnet_net_num_params()], or NULL for the loss only
- *  The loss is accumulated in double; the gradient is computed in float32 with
- *  per-block double reductions. An all-zero mask gives a main term of 0.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE, HDNET_ERANGE (rate_l2 < 0 or NaN, non-finite
+ *  diagonal of the W_rec gradient is 0. The loss is accumulated in double; the
+ *  gradient is computed in float32 with per-block double reductions. An all-zero
+ *  mask gives a main term of 0.
+ *  @param[in] net       the network
+ *  @param[in] n_trials  trials in the batch (> 0)
+ *  @param[in] n_steps   steps per trial (> 0)
+ *  @param[in] inputs    [n_trials][n_steps][I]; inputs_len = n_trials*n_steps*I
+ *  @param[in] inputs_len  length of inputs
+ *  @param[in] targets   [n_trials][n_steps][O]; targets_len = n_trials*n_steps*O
+ *  @param[in] targets_len length of targets
+ *  @param[in] mask      [n_trials][n_steps][O] weights M of the squared errors (0 or 1)
+ *  @param[in] mask_len  length of mask, n_trials*n_steps*O
+ *  @param[in] noise     rate noise as hdnet_net_forward(), or NULL
+ *  @param[in] noise_len n_trials*n_steps*N (ignored when noise is NULL)
+ *  @param[in,out] rng   as hdnet_net_forward() (training noise); may be NULL
+ *  @param[in] rate_l2   the current rate penalty lambda_h (finite, >= 0)
+ *  @param[out] loss     [HDNET_NLOSS] terms (HDNET_LOSS_*), or NULL
+ *  @param[in] loss_len  length of loss, at least HDNET_NLOSS (ignored when loss is NULL)
+ *  @param[out] grad     flat gradient [hdnet_net_num_params()], or NULL for the loss only
+ *  @param[in] grad_len  length of grad; must equal hdnet_net_num_params() (ignored when NULL)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL net, inputs, targets or mask, zero sizes),
+ *          HDNET_ESHAPE (a length differs), HDNET_ERANGE (rate_l2 < 0 or not finite, non-finite
  *          noise), HDNET_ENOMEM, HDNET_ENOTSUP (binarymeanzero, or an unsupported kernel set),
- *          HDNET_EDIVERGED */
+ *          HDNET_EDIVERGED (non-finite state or loss)
+ *  Ownership: allocates and frees a temporary workspace.
+ *  Thread-safety: net is only read; concurrent calls need distinct rngs. */
 HDNET_API HDNET_NODISCARD int hdnet_net_loss_grad(const hdnet_net *net, size_t n_trials, size_t n_steps,
                                                   const float *inputs, size_t inputs_len,
                                                   const float *targets, size_t targets_len,
@@ -144,34 +245,72 @@ HDNET_API HDNET_NODISCARD int hdnet_net_loss_grad(const hdnet_net *net, size_t n
                                                   double *loss, size_t loss_len,
                                                   float *grad, size_t grad_len);
 
-/** Normalized error (spec: per output, residual energy over target variance on the
- *  masked points (mask == 1), averaged over outputs; a constant target gives the
- *  residual energy alone, an output without masked points contributes 0).
- *  Accumulated in double.
- *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ESHAPE (a zero dimension) */
+/** Normalized error of outputs against targets (spec: per output, residual
+ *  energy over target variance on the masked points (mask == 1), averaged over
+ *  outputs; a constant target gives the residual energy alone, an output without
+ *  masked points contributes 0). Accumulated in double.
+ *  @param[in] outputs    [n_trials][n_steps][n_outputs] network outputs
+ *  @param[in] targets    [n_trials][n_steps][n_outputs] targets
+ *  @param[in] mask       [n_trials][n_steps][n_outputs]; points with mask == 1 count
+ *  @param[in] n_trials   trials
+ *  @param[in] n_steps    steps per trial
+ *  @param[in] n_outputs  output channels
+ *  @param[out] ne        the normalized error (dimensionless)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ESHAPE (a zero dimension, or a size that overflows)
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_normalized_error(const float *outputs, const float *targets,
                                                      const float *mask, size_t n_trials, size_t n_steps,
                                                      size_t n_outputs, double *ne);
 
 /** An empty list of perturbations for hdnet_net_run().
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM. Ownership: hdnet_perturb_free(). */
+ *  @param[out] out  the new list, NULL on failure
+ *  @return HDNET_OK, HDNET_EINVAL (out NULL), HDNET_ENOMEM
+ *  Ownership: free with hdnet_perturb_free(). */
 HDNET_API HDNET_NODISCARD int hdnet_perturb_create(hdnet_perturb **out);
+/** Free a perturbation list; NULL is accepted.
+ *  @param[in] p  list to free, or NULL */
 HDNET_API void hdnet_perturb_free(hdnet_perturb *p);
 
 /** Add a perturbation of units[0..n_units) for steps t_on <= t < t_off.
- *  @param mode   HDNET_PERTURB_*; value is the clamped rate for HDNET_PERTURB_RATE
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE (t_on > t_off, bad mode, NaN value), HDNET_ENOMEM */
+ *  @param[in,out] p    the list
+ *  @param[in] mode     HDNET_PERTURB_*
+ *  @param[in] units    n_units 0-based unit indices (checked against N by hdnet_net_run())
+ *  @param[in] n_units  number of units
+ *  @param[in] t_on     first perturbed step
+ *  @param[in] t_off    first step after the window (t_on <= t_off)
+ *  @param[in] value    the clamped rate for HDNET_PERTURB_RATE (finite); unused otherwise
+ *  @return HDNET_OK, HDNET_EINVAL (p NULL, units NULL with n_units > 0), HDNET_ERANGE
+ *          (t_on > t_off, bad mode, non-finite value, negative unit index), HDNET_ENOMEM
+ *  Ownership: the list keeps its own copy of units.
+ *  Thread-safety: one thread at a time per list. */
 HDNET_API HDNET_NODISCARD int hdnet_perturb_add(hdnet_perturb *p, int mode, const int *units, size_t n_units,
                                                 size_t t_on, size_t t_off, double value);
 
-/** Noise-free run with perturbations (p may be NULL).
- *  @param a_init  [n_trials][N] or NULL for ah0
- *  @param rates   the rates h actually used (clamped inside a rate window), or NULL
- *  @param shadow  f(a[t]) noise-free and unclamped ("shadow rates"), or NULL
+/** Noise-free run with perturbations.
  *  Outgoing modes act on the recurrence from h[t-1] at steps t_on <= t < t_off
  *  (and on the readout of steps in the window); rates report the true h there.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE, HDNET_ERANGE (unit index >= N), HDNET_ENOMEM,
- *          HDNET_EDIVERGED */
+ *  Every array length must equal the size its shape gives.
+ *  @param[in] net        the network
+ *  @param[in] n_trials   trials (> 0)
+ *  @param[in] n_steps    steps per trial (> 0)
+ *  @param[in] inputs     [n_trials][n_steps][I]
+ *  @param[in] inputs_len n_trials*n_steps*I
+ *  @param[in] a_init     [n_trials][N] initial pre-activation, or NULL for ah0
+ *  @param[in] a_init_len n_trials*N (ignored when a_init is NULL)
+ *  @param[in] p          perturbations, or NULL for none
+ *  @param[out] outputs   [n_trials][n_steps][O], or NULL
+ *  @param[in] outputs_len n_trials*n_steps*O (ignored when outputs is NULL)
+ *  @param[out] rates     [n_trials][n_steps][N] the rates h actually used (clamped
+ *                        inside a rate window), or NULL
+ *  @param[in] rates_len  n_trials*n_steps*N (ignored when rates is NULL)
+ *  @param[out] shadow    [n_trials][n_steps][N] f(a[t]) noise-free and unclamped
+ *                        ("shadow rates"), or NULL
+ *  @param[in] shadow_len n_trials*n_steps*N (ignored when shadow is NULL)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL net or inputs, zero sizes), HDNET_ESHAPE (a length
+ *          differs), HDNET_ERANGE (unit index >= N, non-finite a_init), HDNET_ENOMEM,
+ *          HDNET_ENOTSUP (kernel set not supported by this CPU), HDNET_EDIVERGED
+ *  Ownership: allocates and frees a temporary workspace.
+ *  Thread-safety: net and p are only read; calls may run concurrently. */
 HDNET_API HDNET_NODISCARD int hdnet_net_run(const hdnet_net *net, size_t n_trials, size_t n_steps,
                                             const float *inputs, size_t inputs_len,
                                             const float *a_init, size_t a_init_len,

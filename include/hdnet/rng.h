@@ -1,4 +1,5 @@
-/* libhdnet: random-number generators.
+/** @file
+ * libhdnet: random-number generators.
  *
  * Every stochastic routine takes an explicit hdnet_rng; there is no global
  * generator. Two kinds exist:
@@ -24,60 +25,104 @@
 extern "C" {
 #endif
 
+/** Opaque random-number generator of one kind (HDNET_RNG_LIBRARY or
+ *  HDNET_RNG_NUMPY) with its full state; create with hdnet_rng_create(). */
 typedef struct hdnet_rng hdnet_rng;
 
-/** Create a generator of kind HDNET_RNG_LIBRARY or HDNET_RNG_NUMPY (see config.h).
- *  NumPy seeds must be below 2^32, as in NumPy.
- *  @return HDNET_OK, HDNET_EINVAL (out NULL, unknown kind), HDNET_ERANGE (seed), HDNET_ENOMEM
- *  Ownership: free with hdnet_rng_free(). */
+/** Create a generator.
+ *  @param[out] out  the new generator, NULL on failure
+ *  @param[in] kind  HDNET_RNG_LIBRARY or HDNET_RNG_NUMPY (see config.h)
+ *  @param[in] seed  any 64-bit seed; NumPy seeds must be below 2^32, as in NumPy
+ *  @return HDNET_OK, HDNET_EINVAL (out NULL, unknown kind), HDNET_ERANGE (NumPy seed >= 2^32),
+ *          HDNET_ENOMEM
+ *  Ownership: free with hdnet_rng_free().
+ *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_create(hdnet_rng **out, int kind, uint64_t seed);
 
-/** Free a generator; NULL is accepted. */
+/** Free a generator; NULL is accepted.
+ *  @param[in] rng  generator to free, or NULL */
 HDNET_API void hdnet_rng_free(hdnet_rng *rng);
 
 /** Copy a generator with its full state (the copy yields the same numbers).
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM */
+ *  @param[in]  rng  generator to copy
+ *  @param[out] out  the copy, NULL on failure
+ *  @return HDNET_OK, HDNET_EINVAL (NULL rng or out), HDNET_ENOMEM
+ *  Ownership: free the copy with hdnet_rng_free().
+ *  Thread-safety: rng is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_clone(const hdnet_rng *rng, hdnet_rng **out);
 
-/** Reseed in place (clears NumPy's Gaussian cache).
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE (NumPy seed >= 2^32; rng unchanged) */
+/** Reseed in place, keeping the kind (clears NumPy's Gaussian cache).
+ *  @param[in,out] rng  the generator
+ *  @param[in] seed     new seed (below 2^32 for the NumPy kind)
+ *  @return HDNET_OK, HDNET_EINVAL (rng NULL), HDNET_ERANGE (NumPy seed >= 2^32; rng unchanged)
+ *  Thread-safety: one thread at a time per generator. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_seed(hdnet_rng *rng, uint64_t seed);
 
-/** Kind of a generator, or HDNET_EINVAL for NULL. */
+/** Kind of a generator.
+ *  @param[in] rng  the generator
+ *  @return HDNET_RNG_LIBRARY or HDNET_RNG_NUMPY, or HDNET_EINVAL for NULL
+ *  Thread-safety: rng is only read. */
 HDNET_API int hdnet_rng_kind(const hdnet_rng *rng);
 
 /** New independent stream. Library kind: the child takes the parent's state and
  *  the parent jumps 2^128 steps ahead, so parent and children never overlap.
  *  NumPy kind: the child is a NumPy generator seeded from the parent's next 32 bits.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ENOMEM */
+ *  @param[in,out] parent  the generator to split (advanced)
+ *  @param[out] child      the new generator, NULL on failure
+ *  @return HDNET_OK, HDNET_EINVAL (NULL parent or child), HDNET_ENOMEM
+ *  Ownership: free the child with hdnet_rng_free().
+ *  Thread-safety: one thread at a time per parent; the child is independent. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_split(hdnet_rng *parent, hdnet_rng **child);
 
-/** n uniform doubles in [0, 1) (53 bits; NumPy's random_sample in NumPy mode).
- *  @return HDNET_OK, HDNET_EINVAL (NULL rng, or out NULL with n > 0) */
+/** Uniform doubles in [0, 1) (53 bits; NumPy's random_sample in NumPy mode).
+ *  @param[in,out] rng  the generator (advanced)
+ *  @param[out] out     n doubles
+ *  @param[in] n        number of values (0 draws nothing)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL rng, or out NULL with n > 0)
+ *  Thread-safety: one thread at a time per generator. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_uniform(hdnet_rng *rng, double *out, size_t n);
 
-/** n standard normal doubles (NumPy's standard_normal in NumPy mode).
- *  @return HDNET_OK, HDNET_EINVAL */
+/** Standard normal doubles, mean 0 and SD 1 (NumPy's standard_normal in NumPy mode).
+ *  @param[in,out] rng  the generator (advanced)
+ *  @param[out] out     n doubles
+ *  @param[in] n        number of values (0 draws nothing)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL rng, or out NULL with n > 0)
+ *  Thread-safety: one thread at a time per generator. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_normal(hdnet_rng *rng, double *out, size_t n);
 
-/** n integers uniform on {0, ..., high-1} (NumPy's legacy randint(high) in NumPy
- *  mode, which draws nothing when high = 1). high must be in [1, 2^32].
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ERANGE (high) */
+/** Integers uniform on {0, ..., high-1} (NumPy's legacy randint(high) in NumPy
+ *  mode, which draws nothing when high = 1).
+ *  @param[in,out] rng  the generator (advanced)
+ *  @param[in] high     exclusive upper bound, in [1, 2^32]
+ *  @param[out] out     n integers
+ *  @param[in] n        number of values (0 draws nothing)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL rng, or out NULL with n > 0), HDNET_ERANGE (high)
+ *  Thread-safety: one thread at a time per generator. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_randint(hdnet_rng *rng, uint64_t high, uint64_t *out, size_t n);
 
-/** Size in bytes of the saved state of this generator. */
+/** Size of the saved state of this generator.
+ *  @param[in] rng  the generator
+ *  @return size in bytes (depends on the kind), or 0 for NULL
+ *  Thread-safety: rng is only read. */
 HDNET_API size_t hdnet_rng_state_size(const hdnet_rng *rng);
 
 /** Save the full state (kind included) into buf: portable little-endian bytes
  *  with a magic ("HDNETRNG"), a format version, the kind, the state (NumPy: key,
  *  position and the Gaussian cache) and a checksum.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE (cap < hdnet_rng_state_size()) */
+ *  @param[in]  rng  the generator
+ *  @param[out] buf  cap bytes; the first hdnet_rng_state_size() are written
+ *  @param[in]  cap  size of buf in bytes
+ *  @return HDNET_OK, HDNET_EINVAL (NULL rng or buf), HDNET_ESHAPE (cap < hdnet_rng_state_size())
+ *  Thread-safety: rng is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_get_state(const hdnet_rng *rng, void *buf, size_t cap);
 
 /** Restore a state saved by hdnet_rng_get_state() (the kind may change).
- *  len must be exactly the saved size.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_EFORMAT (bad magic, version, kind, length,
- *          checksum or state values; rng unchanged) */
+ *  @param[in,out] rng  the generator to overwrite
+ *  @param[in] buf      the saved bytes
+ *  @param[in] len      size of buf in bytes; must be exactly the saved size
+ *  @return HDNET_OK, HDNET_EINVAL (NULL rng or buf), HDNET_EFORMAT (bad magic, version,
+ *          kind, length, checksum or state values; rng unchanged)
+ *  Thread-safety: one thread at a time per generator. */
 HDNET_API HDNET_NODISCARD int hdnet_rng_set_state(hdnet_rng *rng, const void *buf, size_t len);
 
 #ifdef __cplusplus

@@ -194,6 +194,9 @@ HDNET_API double hdnet_progress_elapsed(const hdnet_progress *p);
  *  noise-free trials) is generated here: selection = own draws it from the
  *  selection stream; compat is the NumPy generator at seed 1 (PyTorch).
  *  Model (rate noise, learn flags, ...) settings come from the network's own config.
+ *  Curriculum (HDNET_P_CURRICULUM_STEPS < HDNET_P_STEPS and HDNET_P_CURRICULUM_UPDATES
+ *  > 0): the first updates use shorter trials; when the full length starts, the
+ *  optimiser restarts (moments and step count cleared) with its own warm-up.
  *  @param net  borrowed; must outlive the trainer; trained in place
  *  @return HDNET_OK, HDNET_EINVAL (NULL, activation that cannot be trained),
  *          HDNET_ESHAPE (net dims differ from the task's), HDNET_ERANGE, HDNET_ENOMEM
@@ -240,6 +243,29 @@ HDNET_API HDNET_NODISCARD int hdnet_trainer_copy_best(const hdnet_trainer *tr, h
 /** The trainer's optimiser (borrowed; valid while the trainer lives), e.g. to
  *  save its state next to a checkpoint. NULL for NULL. */
 HDNET_API const hdnet_optim *hdnet_trainer_optim(const hdnet_trainer *tr);
+
+/* ---- resuming an interrupted run (lib/train_resume.c) ---- */
+
+/** Save the trainer's complete state to a file, atomically (temporary file,
+ *  fsync, rename): the network's parameters (the file is also a model file
+ *  that hdnet_net_load() reads), optimiser moments and step count, the
+ *  rate-noise and task generator states, the pass counter, lambda_h, the best
+ *  network and its selection error, and the trainer's config. Call it between
+ *  hdnet_trainer_run() calls or from the progress callback (the state is then
+ *  the one after the pass just reported).
+ *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ENOMEM, HDNET_EIO (the old file is intact)
+ *  Thread-safety: tr is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_trainer_save_state(const hdnet_trainer *tr, const char *path);
+
+/** Restore a state saved by hdnet_trainer_save_state() into a trainer created
+ *  with the same config for a network of the same shape; the next
+ *  hdnet_trainer_run() continues with the next pass. With the same thread
+ *  count the resumed run is bit-identical to an uninterrupted one.
+ *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_EIO, HDNET_ENOMEM, HDNET_EFORMAT
+ *          (not a state file, a run with another config or shape, damaged or
+ *          out-of-range members), HDNET_ENOTSUP (newer state format); the
+ *          trainer and its network are unchanged on failure */
+HDNET_API HDNET_NODISCARD int hdnet_trainer_load_state(hdnet_trainer *tr, const char *path);
 
 #ifdef __cplusplus
 }
