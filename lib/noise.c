@@ -89,7 +89,8 @@ void hdnet__noise_normal_f32_portable(uint64_t seed, float *out, size_t n, float
     uint32_t s[4][L];
     for (int w = 0; w < 4; w++)
         for (int l = 0; l < L; l++)
-            s[w][l] = hdnet__noise_fmix32((a + (uint32_t)(L * w + l + 1) * HDNET__NOISE_GOLDEN) ^ bm);
+            s[w][l] = hdnet__noise_fmix32((a + (uint32_t)(L * w + l + 1) * HDNET__NOISE_GOLDEN) ^
+                                          bm);
     for (size_t i = 0; i < n; i += HDNET__NOISE_BLOCK) {
         uint32_t w1[L], w2[L];
         float blk[HDNET__NOISE_BLOCK];

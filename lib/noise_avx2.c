@@ -9,6 +9,8 @@
 
 #define ROTL(v, k) _mm256_or_si256(_mm256_slli_epi32(v, k), _mm256_srli_epi32(v, 32 - (k)))
 #define SET1(c) _mm256_set1_ps(c)
+/* a * x + b as a multiply and an add (no FMA) */
+#define MULADD(a, x, b) _mm256_add_ps(_mm256_mul_ps(a, x), b)
 
 static inline __m256i fmix32_v(__m256i x)
 {
@@ -50,10 +52,10 @@ static inline __m256 minus2log_v(__m256 v)
     const __m256 z = _mm256_mul_ps(x, x);
     const __m256 z2 = _mm256_mul_ps(z, z);
     const __m256 z4 = _mm256_mul_ps(z2, z2);
-    const __m256 q0 = _mm256_add_ps(_mm256_mul_ps(SET1(HDNET__NOISE_LOG_P7), x), SET1(HDNET__NOISE_LOG_P8));
-    const __m256 q1 = _mm256_add_ps(_mm256_mul_ps(SET1(HDNET__NOISE_LOG_P5), x), SET1(HDNET__NOISE_LOG_P6));
-    const __m256 q2 = _mm256_add_ps(_mm256_mul_ps(SET1(HDNET__NOISE_LOG_P3), x), SET1(HDNET__NOISE_LOG_P4));
-    const __m256 q3 = _mm256_add_ps(_mm256_mul_ps(SET1(HDNET__NOISE_LOG_P1), x), SET1(HDNET__NOISE_LOG_P2));
+    const __m256 q0 = MULADD(SET1(HDNET__NOISE_LOG_P7), x, SET1(HDNET__NOISE_LOG_P8));
+    const __m256 q1 = MULADD(SET1(HDNET__NOISE_LOG_P5), x, SET1(HDNET__NOISE_LOG_P6));
+    const __m256 q2 = MULADD(SET1(HDNET__NOISE_LOG_P3), x, SET1(HDNET__NOISE_LOG_P4));
+    const __m256 q3 = MULADD(SET1(HDNET__NOISE_LOG_P1), x, SET1(HDNET__NOISE_LOG_P2));
     const __m256 r0 = _mm256_add_ps(_mm256_mul_ps(q1, z), q0);
     const __m256 r1 = _mm256_add_ps(_mm256_mul_ps(q3, z), q2);
     const __m256 t0 = _mm256_add_ps(_mm256_mul_ps(r1, z2), r0);
@@ -72,11 +74,11 @@ void hdnet__noise_normal_f32_avx2(uint64_t seed, float *out, size_t n, float sd)
     const __m256i bm = _mm256_set1_epi32((int)hdnet__noise_fmix32((uint32_t)(seed >> 32)));
     __m256i st[4];
     for (int w = 0; w < 4; w++) {
-        const __m256i c = _mm256_setr_epi32(
-            (int)(HDNET__NOISE_GOLDEN * (uint32_t)(8 * w + 1)), (int)(HDNET__NOISE_GOLDEN * (uint32_t)(8 * w + 2)),
-            (int)(HDNET__NOISE_GOLDEN * (uint32_t)(8 * w + 3)), (int)(HDNET__NOISE_GOLDEN * (uint32_t)(8 * w + 4)),
-            (int)(HDNET__NOISE_GOLDEN * (uint32_t)(8 * w + 5)), (int)(HDNET__NOISE_GOLDEN * (uint32_t)(8 * w + 6)),
-            (int)(HDNET__NOISE_GOLDEN * (uint32_t)(8 * w + 7)), (int)(HDNET__NOISE_GOLDEN * (uint32_t)(8 * w + 8)));
+        const uint32_t g = HDNET__NOISE_GOLDEN, c0 = (uint32_t)(8 * w + 1);
+        const __m256i c = _mm256_setr_epi32((int)(g * c0), (int)(g * (c0 + 1)), (int)(g * (c0 + 2)),
+                                            (int)(g * (c0 + 3)), (int)(g * (c0 + 4)),
+                                            (int)(g * (c0 + 5)), (int)(g * (c0 + 6)),
+                                            (int)(g * (c0 + 7)));
         st[w] = fmix32_v(_mm256_xor_si256(_mm256_add_epi32(a, c), bm));
     }
     __m256i s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
@@ -121,7 +123,8 @@ void hdnet__noise_normal_f32_avx2(uint64_t seed, float *out, size_t n, float sd)
             const int rest = (int)(n - i);
             const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
             const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(rest), lane);
-            const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(rest - HDNET__NOISE_LANES), lane);
+            const __m256i m1 =
+                _mm256_cmpgt_epi32(_mm256_set1_epi32(rest - HDNET__NOISE_LANES), lane);
             _mm256_maskstore_ps(out + i, m0, z0);
             _mm256_maskstore_ps(out + i + HDNET__NOISE_LANES, m1, z1);
         }
