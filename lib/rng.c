@@ -1,6 +1,7 @@
 /* Random-number generators: xoshiro256** (library kind) and NumPy's legacy
  * RandomState MT19937 stream (numpy kind). See include/hdnet/rng.h. */
 #include "internal.h"
+#include "noise_priv.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -529,21 +530,11 @@ void hdnet__rng_fill_normal_f32(hdnet_rng *r, float *out, size_t n, float sd)
             out[j] = (float)(dsd * mt_gauss(r));
         return;
     }
-    uint64_t s[4];
-    memcpy(s, r->s, sizeof s);
-    for (size_t j = 0; j < n; j++) {
-        uint64_t b = xoshiro_next(s);
-        unsigned i = (unsigned)(b & 0xff);
-        uint64_t m = b >> 11;
-        double z = (double)m * zig_xs[i];
-        if (m < zig_ki[i]) {
-            z = zig_signed(z, b);
-        } else if (!zig_slow(s, i, z, (int)((b >> 8) & 1), &z)) {
-            z = zig_normal(s);
-        }
-        out[j] = (float)(dsd * z);
-    }
-    memcpy(r->s, s, sizeof s);
+    /* library kind: one 64-bit draw seeds the vectorised Box-Muller generator
+     * (noise.c); the numbers do not follow hdnet__rng_normal1's stream */
+    if (n == 0)
+        return;
+    hdnet__noise_normal_f32(xoshiro_next(r->s), out, n, sd, HDNET__NOISE_AUTO);
 }
 
 /* ------------------------------------------------------------------------- */

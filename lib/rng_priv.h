@@ -26,7 +26,9 @@ double hdnet__rng_normal1(hdnet_rng *r);
 /* Uniform on {0..high-1}, 1 <= high <= 2^32 (NumPy's legacy rule in NumPy mode). */
 uint64_t hdnet__rng_randint1(hdnet_rng *r, uint64_t high);
 /* n float Gaussians of SD sd, the fast path for training noise (library kind:
- * ziggurat; NumPy kind: standard_normal rounded to float). */
+ * one 64-bit draw seeds hdnet__noise_normal_f32, vectorised Box-Muller, see
+ * noise_priv.h; n = 0 draws nothing; NumPy kind: standard_normal rounded to
+ * float). */
 void hdnet__rng_fill_normal_f32(hdnet_rng *r, float *out, size_t n, float sd);
 
 #endif
