@@ -63,6 +63,9 @@ int hdnet__write_file_atomic(const char *path, const void *buf, size_t len);
 /* Read a whole regular file into a malloc'd buffer (*buf NULL when len is 0).
  * HDNET_OK, HDNET_EIO, HDNET_ENOMEM. */
 int hdnet__read_file(const char *path, unsigned char **buf, size_t *len);
+/* Read a whole file and hand it to a memory loader (hdnet_npy_load_mem, hdnet_npz_load_mem). */
+int hdnet__load_path(hdnet_npz **out, const char *path,
+                     int (*load_mem)(hdnet_npz **, const void *, size_t));
 
 /* Append a member taking ownership of name and data (freed on failure too). */
 int hdnet__npz_append(hdnet_npz *z, hdnet__npz_member *mem);

@@ -515,6 +515,23 @@ int hdnet__read_file(const char *path, unsigned char **buf, size_t *len)
     return HDNET_OK;
 }
 
+int hdnet__load_path(hdnet_npz **out, const char *path,
+                     int (*load_mem)(hdnet_npz **, const void *, size_t))
+{
+    if (out)
+        *out = NULL;
+    if (!out || !path)
+        return hdnet__error(HDNET_EINVAL, "out or path is NULL");
+    unsigned char *buf;
+    size_t len;
+    int rc = hdnet__read_file(path, &buf, &len);
+    if (rc)
+        return rc;
+    rc = load_mem(out, buf, len);
+    free(buf);
+    return rc;
+}
+
 /* ---- single-array loads ---- */
 
 int hdnet_npy_load_mem(hdnet_npz **out, const void *buf, size_t len)
@@ -559,16 +576,5 @@ int hdnet_npy_load_mem(hdnet_npz **out, const void *buf, size_t len)
 
 int hdnet_npy_load(hdnet_npz **out, const char *path)
 {
-    if (out)
-        *out = NULL;
-    if (!out || !path)
-        return hdnet__error(HDNET_EINVAL, "out or path is NULL");
-    unsigned char *buf;
-    size_t len;
-    int rc = hdnet__read_file(path, &buf, &len);
-    if (rc)
-        return rc;
-    rc = hdnet_npy_load_mem(out, buf, len);
-    free(buf);
-    return rc;
+    return hdnet__load_path(out, path, hdnet_npy_load_mem);
 }

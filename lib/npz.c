@@ -646,16 +646,5 @@ int hdnet_npz_load_mem(hdnet_npz **out, const void *buf, size_t len)
 
 int hdnet_npz_load(hdnet_npz **out, const char *path)
 {
-    if (out)
-        *out = NULL;
-    if (!out || !path)
-        return hdnet__error(HDNET_EINVAL, "out or path is NULL");
-    unsigned char *buf;
-    size_t len;
-    int rc = hdnet__read_file(path, &buf, &len);
-    if (rc)
-        return rc;
-    rc = hdnet_npz_load_mem(out, buf, len);
-    free(buf);
-    return rc;
+    return hdnet__load_path(out, path, hdnet_npz_load_mem);
 }
