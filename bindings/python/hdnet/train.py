@@ -41,6 +41,8 @@ api.add("hdnet_trainer_best", STATUS, c_void_p, P(c_double), P(c_size))
 api.add("hdnet_trainer_clone_best", STATUS, c_void_p, P(c_void_p))
 api.add("hdnet_trainer_copy_best", STATUS, c_void_p, c_void_p)
 api.add("hdnet_trainer_optim", c_void_p, c_void_p)
+api.add("hdnet_trainer_save_state", STATUS, c_void_p, c_char_p)
+api.add("hdnet_trainer_load_state", STATUS, c_void_p, c_char_p)
 
 STREAMS = ("init", "task", "noise", "selection", "test")
 """Random streams derived from a master seed (HDNET_STREAM_* order)."""
@@ -260,6 +262,16 @@ class Trainer(_lib.Handle):
     def set_checkpoint_dir(self, path):
         """Save ckpt_<update>.npz at checkpoints and model.npz at improvements into path."""
         api.hdnet_trainer_set_checkpoint_dir(self, None if path is None else _lib.fspath(path))
+
+    def save_state(self, path):
+        """Write the full training state (parameters, optimiser, random streams, pass
+        counter, rate penalty, best model) atomically to path, for load_state()."""
+        api.hdnet_trainer_save_state(self, _lib.fspath(path))
+
+    def load_state(self, path):
+        """Restore a state written by save_state(); a resumed run continues bit for bit
+        (same seed and thread count). The trainer is unchanged if loading fails."""
+        api.hdnet_trainer_load_state(self, _lib.fspath(path))
 
     def run(self):
         """Run the remaining passes. Returns True when training is complete, False when the

@@ -136,6 +136,27 @@ class TestTrainer(unittest.TestCase):
         self.assertEqual(seen[-1], 12)
         self.assertEqual(seen[:5], [0, 1, 2, 3, 4])
 
+    @needs("hdnet_trainer_save_state", "hdnet_trainer_load_state")
+    def test_state_file_resumes_bit_for_bit(self):
+        import os, tempfile
+        cfg, net = self.new()
+        hdnet.Trainer(cfg, net).run()
+        whole = net.get_flat_params()
+
+        cfg, net = self.new()
+        tr = hdnet.Trainer(cfg, net, progress=lambda p: p.update == 5)
+        self.assertFalse(tr.run())
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "state.npz")
+            tr.save_state(path)
+            cfg2, net2 = self.new(seed=99)  # different start: everything must come from the file
+            tr2 = hdnet.Trainer(cfg, net2)
+            tr2.load_state(path)
+            self.assertTrue(tr2.run())
+            with self.assertRaises(hdnet.HdnetError):
+                tr2.load_state(os.path.join(d, "missing.npz"))
+        np.testing.assert_array_equal(net2.get_flat_params(), whole)
+
     def test_exception_in_callback_is_reraised(self):
         cfg, net = self.new()
         calls = []
