@@ -1,4 +1,5 @@
-/* libhdnet: optimisers, the trainer and evaluation.
+/** @file
+ * libhdnet: optimisers, the trainer and evaluation.
  *
  * Optimiser (hdnet_optim): AdamW with PyTorch semantics (decoupled decay on the
  * learned blocks, bias correction as torch.optim.AdamW), Adam, and SGD with
@@ -37,8 +38,11 @@
 extern "C" {
 #endif
 
+/** An optimiser (AdamW, Adam or SGD with momentum) bound to one network layout. */
 typedef struct hdnet_optim hdnet_optim;
+/** A training run: recipe, task streams, optimiser, best copy and checkpoints. */
 typedef struct hdnet_trainer hdnet_trainer;
+/** One progress report, valid only during the callback that receives it. */
 typedef struct hdnet_progress hdnet_progress;
 
 /* ---- random streams ---- */
@@ -48,7 +52,7 @@ typedef struct hdnet_progress hdnet_progress;
 #define HDNET_STREAM_NOISE     2  /**< training rate noise */
 #define HDNET_STREAM_SELECTION 3  /**< model-selection set */
 #define HDNET_STREAM_TEST      4  /**< test sets (reported errors) */
-#define HDNET_NSTREAMS         5
+#define HDNET_NSTREAMS         5  /**< number of streams above */
 
 /** One of the independent streams derived from a master seed: a library
  *  generator seeded with `seed`, split stream+1 times (hdnet_rng_split); the
@@ -178,8 +182,9 @@ HDNET_API double hdnet_progress_rate_l2_next(const hdnet_progress *p);
 HDNET_API double hdnet_progress_normalized_error(const hdnet_progress *p);
 /** 1 if p is a scheduled checkpoint, else 0. */
 HDNET_API int hdnet_progress_is_checkpoint(const hdnet_progress *p);
-/** Best selection NE so far (NaN before the first evaluation) and its update. */
+/** Best selection NE so far (NaN before the first evaluation). */
 HDNET_API double hdnet_progress_best_ne(const hdnet_progress *p);
+/** Update at which the best selection NE was reached (0 before the first evaluation). */
 HDNET_API size_t hdnet_progress_best_update(const hdnet_progress *p);
 /** Wall-clock seconds since the first run() call started (pauses between calls excluded). */
 HDNET_API double hdnet_progress_elapsed(const hdnet_progress *p);
