@@ -2,13 +2,17 @@
  *
  *   hdnet-train --out DIR [--recipe paper|reference] [--updates N] [--seed S]
  *               [--threads K] [--speed X] [--batch fixed|fresh] [--quick]
- *               [--set name=value]... [--report N]
+ *               [--set name=value]... [--report N] [--state-every N]
+ *   hdnet-train --resume DIR [--report N] [--state-every N]
  *
  * Writes DIR/model.npz (the best network under model selection), DIR/ckpt_<u>.npz
  * (scheduled checkpoints), DIR/train_log.csv (one row per update),
  * DIR/checkpoints.csv (selection NE per evaluation), DIR/meta.json (resolved
  * config, seeds, versions, results), and prints the test normalized error of
- * the best network on 1000 noise-free trials of 500 and of 1000 steps. */
+ * the best network on 1000 noise-free trials of 500 and of 1000 steps.
+ * DIR/state.npz holds the trainer's complete state (saved every --state-every
+ * updates, on Ctrl-C and at the end); --resume DIR continues from it, bit for
+ * bit as if the run had not stopped, and takes every setting from it. */
 #include <hdnet/hdnet.h>
 #include "common.h"
 
@@ -48,11 +52,15 @@ static void usage(FILE *f)
             "  -q, --quick            short preset that learns in about a minute (make demo)\n"
             "      --set NAME=VALUE   set any parameter (repeatable; applied last)\n"
             "      --report N         with output piped, print a line every N updates\n"
+            "      --state-every N    save DIR/state.npz every N updates (default 100; 0: only\n"
+            "                         on Ctrl-C and at the end)\n"
+            "      --resume DIR       continue the run in DIR from DIR/state.npz, bit for bit;\n"
+            "                         every setting comes from the state file\n"
             "  -h, --help             this text\n"
-            "Outputs in DIR: model.npz ckpt_<u>.npz train_log.csv checkpoints.csv meta.json.\n"
-            "Prints 'normalized_error <v>' (1000 test trials x 500 steps) and\n"
-            "'normalized_error_1000_steps <v>' for the best network. Ctrl-C stops early and\n"
-            "still writes the outputs.\n");
+            "Outputs in DIR: model.npz ckpt_<u>.npz train_log.csv checkpoints.csv meta.json\n"
+            "state.npz. Prints 'normalized_error <v>' (1000 test trials x 500 steps) and\n"
+            "'normalized_error_1000_steps <v>' for the best network. Ctrl-C stops early,\n"
+            "still writes the outputs and the state for --resume.\n");
 }
 
 typedef struct {
@@ -62,7 +70,27 @@ typedef struct {
     double last_draw;
     double last_ne;
     size_t last_update;
+    double elapsed; /* training seconds, over every process of a resumed run */
+    hdnet_trainer *tr;
+    const char *state_path;
+    size_t state_every;
+    int state_failed;
 } run_state;
+
+/* Save the trainer's state with the logs flushed first, so that a resumed run
+ * finds every row up to the saved pass. A failure is reported once and training
+ * goes on: the last good state file stays intact. */
+static void save_state(run_state *st)
+{
+    fflush(st->log);
+    fflush(st->ckpt);
+    int rc = hdnet_trainer_save_state(st->tr, st->state_path);
+    if (rc && !st->state_failed) {
+        fprintf(stderr, PROG ": cannot save %s: %s (%s)\n", st->state_path, hdnet_strerror(rc),
+                hdnet_errmsg());
+        st->state_failed = 1;
+    }
+}
 
 static void fmt_time(double s, char *buf, size_t cap)
 {
@@ -92,6 +120,7 @@ static int on_progress(const hdnet_progress *p, void *user)
     const size_t u = hdnet_progress_update(p), U = hdnet_progress_total(p);
     const double ne = hdnet_progress_normalized_error(p), el = hdnet_progress_elapsed(p);
     st->last_update = u;
+    st->elapsed = el;
     fprintf(st->log, "%zu,", u);
     csv_num(st->log, hdnet_progress_loss(p, HDNET_LOSS_TOTAL), 0);
     csv_num(st->log, hdnet_progress_loss(p, HDNET_LOSS_MAIN), 0);
@@ -133,6 +162,8 @@ static int on_progress(const hdnet_progress *p, void *user)
     }
     if (u % 100 == 0)
         fflush(st->log);
+    if (st->state_every && u % st->state_every == 0 && u < U && !interrupted)
+        save_state(st);
     return interrupted != 0;
 }
 
@@ -180,8 +211,9 @@ static void json_num(FILE *f, const char *name, double v, int comma)
 typedef struct {
     const char *recipe, *status;
     uint64_t seed, task_seed, test_seed;
-    double wall, best_ne, ne500, ne1000;
+    double wall, train_seconds, best_ne, ne500, ne1000;
     size_t best_update, updates_done;
+    long resumed_from; /* first pass of this process after --resume, or -1 */
     int argc;
     char **argv;
 } meta_info;
@@ -213,10 +245,13 @@ static void write_meta(const char *dir, const hdnet_config *cfg, const meta_info
             (unsigned long long)mi->seed, (unsigned long long)mi->task_seed,
             (unsigned long long)mi->test_seed);
     fprintf(f, "  \"last_update\": %zu,\n  \"best_update\": %zu,\n", mi->updates_done, mi->best_update);
+    if (mi->resumed_from >= 0)
+        fprintf(f, "  \"resumed_from_update\": %ld,\n", mi->resumed_from);
     json_num(f, "selection_normalized_error", mi->best_ne, 1);
     json_num(f, "test_normalized_error", mi->ne500, 1);
     json_num(f, "test_normalized_error_1000_steps", mi->ne1000, 1);
     json_num(f, "wall_seconds", mi->wall, 1);
+    json_num(f, "training_seconds", mi->train_seconds, 1);
     fputs("  \"config\": ", f);
     json_config(f, cfg);
     fputs("\n}\n", f);
@@ -235,6 +270,87 @@ static FILE *open_out(const char *dir, const char *name, const char *header)
     }
     fputs(header, f);
     return f;
+}
+
+/* Reopen a CSV log of a resumed run for appending, without the rows of passes
+ * after `last` (written after the state was saved). Rows start with the update. */
+static FILE *reopen_log(const char *dir, const char *name, const char *header, size_t last)
+{
+    char path[4200], tmp[4300], line[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *in = fopen(path, "r"), *out = fopen(tmp, "w");
+    if (!out) {
+        fprintf(stderr, PROG ": cannot create %s\n", tmp);
+        exit(EXIT_FAILURE);
+    }
+    fputs(header, out);
+    if (in) {
+        int first = 1;
+        while (fgets(line, sizeof line, in)) {
+            char *end;
+            unsigned long long u = strtoull(line, &end, 10);
+            if (!first && end != line && *end == ',' && u <= last && strchr(line, '\n'))
+                fputs(line, out);
+            first = 0;
+        }
+        fclose(in);
+    }
+    if (fflush(out) != 0 || rename(tmp, path) != 0) {
+        fprintf(stderr, PROG ": cannot write %s\n", path);
+        exit(EXIT_FAILURE);
+    }
+    return out;
+}
+
+/* The config a state file was saved with (its train_config member). */
+static void state_config(const char *path, hdnet_config *cfg)
+{
+    hdnet_npz *z;
+    int rc = hdnet_npz_load(&z, path);
+    if (rc) {
+        fprintf(stderr, PROG ": cannot resume from %s: %s (%s)\n", path, hdnet_strerror(rc), hdnet_errmsg());
+        exit(EXIT_FAILURE);
+    }
+    int dtype;
+    size_t n, nd;
+    char *text = NULL;
+    rc = hdnet_npz_info(z, "train_config", &dtype, &n, 1, &nd);
+    if (!rc && (dtype != HDNET_DTYPE_U8 || nd != 1))
+        rc = HDNET_EFORMAT;
+    if (!rc && !(text = malloc(n + 1)))
+        rc = HDNET_ENOMEM;
+    if (!rc)
+        rc = hdnet_npz_read(z, "train_config", HDNET_DTYPE_U8, text, n);
+    if (!rc)
+        rc = hdnet_config_from_string(cfg, text, n);
+    free(text);
+    hdnet_npz_free(z);
+    if (rc) {
+        fprintf(stderr, PROG ": %s is not a training state file: %s\n", path, hdnet_strerror(rc));
+        exit(EXIT_FAILURE);
+    }
+}
+
+/* The recipe name recorded in DIR/meta.json by the first run ("unknown" if absent). */
+static void meta_recipe(const char *dir, char *buf, size_t cap)
+{
+    char path[4200], text[8192];
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    snprintf(buf, cap, "unknown");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    const char *key = "\"recipe\": \"", *at = strstr(text, key);
+    if (!at)
+        return;
+    at += strlen(key);
+    size_t len = strcspn(at, "\"");
+    if (len > 0 && len < cap && at[len] == '"')
+        snprintf(buf, cap, "%.*s", (int)len, at);
 }
 
 static double now_s(void)
@@ -258,18 +374,19 @@ static void apply_quick(hdnet_config *cfg)
 
 int main(int argc, char **argv)
 {
-    const char *out = NULL, *recipe = "paper", *batch = NULL;
+    const char *out = NULL, *recipe = NULL, *batch = NULL, *resume = NULL;
     const char *updates = NULL, *seed_s = NULL, *threads = NULL, *speed = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     int quick = 0;
-    uint64_t report = 0;
+    uint64_t report = 0, state_every = 100;
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},     {"recipe", required_argument, NULL, 'r'},
         {"updates", required_argument, NULL, 'u'}, {"seed", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 'j'}, {"speed", required_argument, NULL, 'S'},
         {"batch", required_argument, NULL, 'b'},   {"quick", no_argument, NULL, 'q'},
         {"set", required_argument, NULL, 'e'},     {"report", required_argument, NULL, 'R'},
+        {"state-every", required_argument, NULL, 'E'}, {"resume", required_argument, NULL, 'Z'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     int c;
     if (!sets)
@@ -289,19 +406,39 @@ int main(int argc, char **argv)
             if (ex_parse_u64(optarg, 1000000000, &report) || report == 0)
                 ex_usage_error(PROG, "--report needs a positive integer", optarg);
             break;
+        case 'E':
+            if (ex_parse_u64(optarg, 1000000000, &state_every))
+                ex_usage_error(PROG, "--state-every needs a non-negative integer", optarg);
+            break;
+        case 'Z': resume = optarg; break;
         case 'h': usage(stdout); return EXIT_SUCCESS;
         default: ex_usage_error(PROG, "bad option", NULL);
         }
     }
     if (optind < argc)
         ex_usage_error(PROG, "unexpected argument", argv[optind]);
+    if (resume && (out || recipe || quick || nsets || updates || seed_s || threads || speed || batch))
+        ex_usage_error(PROG, "--resume takes every setting from DIR/state.npz; "
+                             "only --report and --state-every may be given", NULL);
+    if (resume)
+        out = resume;
     if (!out)
         ex_usage_error(PROG, "--out DIR is required", NULL);
+    char state_path[4200], recipe_buf[64];
+    snprintf(state_path, sizeof state_path, "%s/state.npz", out);
 
     hdnet_config *cfg;
     ex_check(PROG, "config", hdnet_config_create(&cfg));
-    if (hdnet_config_set_recipe(cfg, recipe) != HDNET_OK)
-        ex_usage_error(PROG, "unknown recipe (paper, reference)", recipe);
+    if (resume) {
+        state_config(state_path, cfg);
+        meta_recipe(out, recipe_buf, sizeof recipe_buf);
+        recipe = recipe_buf;
+    } else {
+        if (!recipe)
+            recipe = "paper";
+        if (hdnet_config_set_recipe(cfg, recipe) != HDNET_OK)
+            ex_usage_error(PROG, "unknown recipe (paper, reference)", recipe);
+    }
     if (quick)
         apply_quick(cfg);
     uint64_t v;
@@ -351,7 +488,7 @@ int main(int argc, char **argv)
     ex_check(PROG, "config", hdnet_config_get_int(cfg, HDNET_P_THREADS, &K));
     int64_t task_rng;
     ex_check(PROG, "config", hdnet_config_get_int(cfg, HDNET_P_TASK_RNG, &task_rng));
-    meta_info mi = {recipe, "running", (uint64_t)seed_i, 0, 0, 0, NAN, NAN, NAN, 0, 0, argc, argv};
+    meta_info mi = {recipe, "running", (uint64_t)seed_i, 0, 0, 0, NAN, NAN, NAN, NAN, 0, 0, -1, argc, argv};
     if (task_rng == HDNET_RNG_NUMPY)
         mi.task_seed = mi.seed;
     else
@@ -363,7 +500,6 @@ int main(int argc, char **argv)
            "library %s\n", PROG, recipe, quick ? " (quick)" : "", (long long)U, (long long)B,
            (long long)T, (unsigned long long)mi.seed, (long long)K, hdnet_version_string());
     printf("%s: resolved configuration and seeds in %s/meta.json\n", PROG, out);
-    write_meta(out, cfg, &mi);
 
     hdnet_rng *init;
     hdnet_net *net;
@@ -373,12 +509,31 @@ int main(int argc, char **argv)
     hdnet_rng_free(init);
     ex_check(PROG, "trainer", hdnet_trainer_create(&tr, cfg, net));
     ex_check(PROG, "checkpoint directory", hdnet_trainer_set_checkpoint_dir(tr, out));
-    run_state st = {NULL, NULL, isatty(fileno(stdout)), report ? (size_t)report : 0, -1, NAN, 0};
+    run_state st = {NULL, NULL, isatty(fileno(stdout)), report ? (size_t)report : 0, -1, NAN, 0, NAN,
+                    tr, state_path, (size_t)state_every, 0};
     if (!st.report)
         st.report = U >= 20 ? (size_t)(U / 20) : 1;
-    st.log = open_out(out, "train_log.csv", "update,loss,loss_main,loss_rate,grad_norm,clip_factor,"
-                                            "lr,rate_l2,normalized_error,elapsed_s\n");
-    st.ckpt = open_out(out, "checkpoints.csv", "update,normalized_error,scheduled\n");
+    static const char log_header[] = "update,loss,loss_main,loss_rate,grad_norm,clip_factor,"
+                                     "lr,rate_l2,normalized_error,elapsed_s\n";
+    static const char ckpt_header[] = "update,normalized_error,scheduled\n";
+    if (resume) {
+        int rc = hdnet_trainer_load_state(tr, state_path);
+        if (rc) {
+            fprintf(stderr, PROG ": cannot resume from %s: %s (%s)\n", state_path, hdnet_strerror(rc),
+                    hdnet_errmsg());
+            return EXIT_FAILURE;
+        }
+        const size_t next = hdnet_trainer_next_pass(tr);
+        mi.resumed_from = (long)next;
+        st.last_update = next - 1;
+        printf("%s: resuming at update %zu of %lld from %s\n", PROG, next, (long long)U, state_path);
+        st.log = reopen_log(out, "train_log.csv", log_header, next - 1);
+        st.ckpt = reopen_log(out, "checkpoints.csv", ckpt_header, next - 1);
+    } else {
+        st.log = open_out(out, "train_log.csv", log_header);
+        st.ckpt = open_out(out, "checkpoints.csv", ckpt_header);
+    }
+    write_meta(out, cfg, &mi);
     ex_check(PROG, "progress", hdnet_trainer_set_progress(tr, on_progress, &st, 1));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -387,10 +542,12 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
 
     const double t0 = now_s();
-    int rc = hdnet_trainer_run(tr);
+    int rc = hdnet_trainer_next_pass(tr) > (size_t)U ? HDNET_OK : hdnet_trainer_run(tr);
     mi.wall = now_s() - t0;
     if (st.tty)
         printf("\n");
+    if (rc == HDNET_OK || rc == HDNET_ECANCELED)
+        save_state(&st);
     fclose(st.log);
     fclose(st.ckpt);
     int exit_code = EXIT_SUCCESS;
@@ -398,7 +555,8 @@ int main(int argc, char **argv)
         mi.status = "finished";
     else if (rc == HDNET_ECANCELED) {
         mi.status = "interrupted";
-        fprintf(stderr, PROG ": interrupted; writing the best network so far\n");
+        fprintf(stderr, PROG ": interrupted; writing the best network so far (continue with "
+                        "--resume %s)\n", out);
         exit_code = 130;
     } else if (rc == HDNET_EDIVERGED) {
         mi.status = "diverged";
@@ -426,6 +584,7 @@ int main(int argc, char **argv)
     ex_check(PROG, "test", hdnet_net_evaluate(best, tcfg, 1000, mi.test_seed, &mi.ne1000));
     hdnet_config_free(tcfg);
     mi.updates_done = st.last_update;
+    mi.train_seconds = st.elapsed;
     printf("best_update %zu\nselection_normalized_error %.6f\n", mi.best_update, mi.best_ne);
     printf("normalized_error %.6f\nnormalized_error_1000_steps %.6f\nwall_seconds %.1f\n", mi.ne500,
            mi.ne1000, mi.wall);

@@ -621,3 +621,8 @@ const hdnet_optim *hdnet_trainer_optim(const hdnet_trainer *tr)
 {
     return tr ? tr->opt : NULL;
 }
+
+size_t hdnet_trainer_next_pass(const hdnet_trainer *tr)
+{
+    return tr ? tr->pass : 0;
+}

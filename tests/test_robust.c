@@ -558,8 +558,11 @@ START_TEST(resume_bit_identical)
         /* a network initialised differently: everything comes from the file */
         net = resume_net(cfg, 1234);
         ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+        ck_assert_uint_eq(hdnet_trainer_next_pass(tr), 0);
         ck_assert_ok(hdnet_trainer_load_state(tr, path));
+        ck_assert_uint_eq(hdnet_trainer_next_pass(tr), at + 1); /* pass `at` was completed */
         ck_assert_ok(hdnet_trainer_run(tr));
+        ck_assert_uint_eq(hdnet_trainer_next_pass(tr), 31); /* passes 0 ... 30 */
         run_result(tr, net, pb, bb, &neb, &ub);
         ck_assert_msg(memcmp(pa, pb, P * 4) == 0, "stop %zu: final parameters differ", at);
         ck_assert_msg(memcmp(ba, bb, P * 4) == 0, "stop %zu: best parameters differ", at);

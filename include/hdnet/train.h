@@ -249,6 +249,11 @@ HDNET_API HDNET_NODISCARD int hdnet_trainer_copy_best(const hdnet_trainer *tr, h
  *  save its state next to a checkpoint. NULL for NULL. */
 HDNET_API const hdnet_optim *hdnet_trainer_optim(const hdnet_trainer *tr);
 
+/** Index of the next pass hdnet_trainer_run() will run, which is also the
+ *  number of passes completed (U + 1 when the run has finished); 0 for NULL.
+ *  After hdnet_trainer_load_state() it tells where the resumed run starts. */
+HDNET_API size_t hdnet_trainer_next_pass(const hdnet_trainer *tr);
+
 /* ---- resuming an interrupted run (lib/train_resume.c) ---- */
 
 /** Save the trainer's complete state to a file, atomically (temporary file,

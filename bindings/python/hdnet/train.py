@@ -41,6 +41,7 @@ api.add("hdnet_trainer_best", STATUS, c_void_p, P(c_double), P(c_size))
 api.add("hdnet_trainer_clone_best", STATUS, c_void_p, P(c_void_p))
 api.add("hdnet_trainer_copy_best", STATUS, c_void_p, c_void_p)
 api.add("hdnet_trainer_optim", c_void_p, c_void_p)
+api.add("hdnet_trainer_next_pass", c_size, c_void_p)
 api.add("hdnet_trainer_save_state", STATUS, c_void_p, c_char_p)
 api.add("hdnet_trainer_load_state", STATUS, c_void_p, c_char_p)
 
@@ -306,6 +307,11 @@ class Trainer(_lib.Handle):
     def copy_best(self, dst=None):
         """Copy the best parameters into dst (default: the trained net)."""
         api.hdnet_trainer_copy_best(self, self.net if dst is None else dst)
+
+    @property
+    def next_pass(self):
+        """Index of the next pass run() will run (= passes completed)."""
+        return api.hdnet_trainer_next_pass(self)
 
     @property
     def optimizer(self):

@@ -151,8 +151,11 @@ class TestTrainer(unittest.TestCase):
             tr.save_state(path)
             cfg2, net2 = self.new(seed=99)  # different start: everything must come from the file
             tr2 = hdnet.Trainer(cfg, net2)
+            self.assertEqual(tr2.next_pass, 0)
             tr2.load_state(path)
+            self.assertEqual(tr2.next_pass, 6)  # pass 5 was completed
             self.assertTrue(tr2.run())
+            self.assertEqual(tr2.next_pass, cfg["updates"] + 1)
             with self.assertRaises(hdnet.HdnetError):
                 tr2.load_state(os.path.join(d, "missing.npz"))
         np.testing.assert_array_equal(net2.get_flat_params(), whole)
