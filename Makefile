@@ -64,12 +64,12 @@ TEST_OBJS := $(TEST_SRCS:.c=.o) tests/check_main.o tests/testutil.o
 SUITES    := $(patsubst tests/test_%.c,%,$(TEST_SRCS))
 
 .PHONY: all lib examples bench check check-fast check-headers install uninstall installcheck \
-        abi-check update-sym docs clean deps demo help
+        abi-check update-sym docs clean deps demo help check-programs
 
 all: lib examples bench
 
 help:
-	@echo "targets: all lib examples bench check check-fast install uninstall installcheck"
+	@echo "targets: all lib examples bench check check-fast check-programs install uninstall installcheck"
 	@echo "         abi-check update-sym docs demo deps clean"
 	@echo "variables: PREFIX DESTDIR LIBDIR INCLUDEDIR PKGCONFIGDIR CC CFLAGS BLAS_CFLAGS BLAS_LIBS"
 	@echo "           HDNET_NO_BLAS=1 V=1 WERROR=0"
@@ -140,6 +140,11 @@ check-headers:
 
 check: deps all tests/check_hdnet check-headers abi-check
 	$(Q)cd tests && ./check_hdnet
+	$(Q)sh tests/programs.sh
+
+# the example programs as a user runs them (also part of check)
+check-programs: examples
+	$(Q)sh tests/programs.sh
 
 check-fast: all tests/check_hdnet
 	$(Q)cd tests && CK_EXCLUDE_TAGS=slow ./check_hdnet

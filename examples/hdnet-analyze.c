@@ -139,6 +139,7 @@ int main(int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int c;
+    opterr = 0; /* one line of our own on bad options */
     while ((c = getopt_long(argc, argv, "o:n:T:c:s:u:S:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
@@ -154,13 +155,11 @@ int main(int argc, char **argv)
             break;
         case 'P': plots = 0; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_FAILURE;
+        default: ac_die("unknown option or missing value: %s (try --help)", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1) {
-        usage(stderr);
-        ac_die("expected exactly one MODEL.npz");
-    }
+    if (optind != argc - 1)
+        ac_die("expected exactly one MODEL.npz (try --help)");
     if (!out)
         ac_die("--out DIR is required");
     const char *model = argv[optind];

@@ -42,6 +42,7 @@ int main(int argc, char **argv)
     int c;
     if (!sets)
         ex_usage_error(PROG, "out of memory", NULL);
+    opterr = 0; /* one line of our own on bad options */
     while ((c = getopt_long(argc, argv, "n:t:s:j:h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
@@ -62,7 +63,7 @@ int main(int argc, char **argv)
             break;
         case 'e': sets[nsets++] = optarg; break;
         case 'h': usage(stdout); return EXIT_SUCCESS;
-        default: ex_usage_error(PROG, "bad option", NULL);
+        default: ex_usage_error(PROG, "unknown option or missing value", argv[optind - 1]);
         }
     }
     if (optind >= argc)

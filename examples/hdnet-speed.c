@@ -110,6 +110,7 @@ int main(int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int c;
+    opterr = 0; /* one line of our own on bad options */
     while ((c = getopt_long(argc, argv, "o:k:u:r:j:n:T:S:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
@@ -146,7 +147,7 @@ int main(int argc, char **argv)
         case 'N': train = 0; break;
         case 'P': plots = 0; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_FAILURE;
+        default: ac_die("unknown option or missing value: %s (try --help)", argv[optind - 1]);
         }
     }
     if (optind != argc)

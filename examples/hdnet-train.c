@@ -391,6 +391,7 @@ int main(int argc, char **argv)
     int c;
     if (!sets)
         ex_usage_error(PROG, "out of memory", NULL);
+    opterr = 0; /* one line of our own on bad options */
     while ((c = getopt_long(argc, argv, "o:r:u:s:j:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
@@ -412,7 +413,7 @@ int main(int argc, char **argv)
             break;
         case 'Z': resume = optarg; break;
         case 'h': usage(stdout); return EXIT_SUCCESS;
-        default: ex_usage_error(PROG, "bad option", NULL);
+        default: ex_usage_error(PROG, "unknown option or missing value", argv[optind - 1]);
         }
     }
     if (optind < argc)

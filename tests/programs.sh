@@ -1,0 +1,101 @@
+#!/bin/sh
+# The example programs as a user runs them (make check-programs, part of make
+# check): --help, one-line errors with a non-zero exit on bad arguments, a small
+# training run and its files, hdnet-eval reproducing hdnet-train's test error,
+# hdnet-run on a hand-written .npy, and hdnet-train --resume after SIGKILL
+# ending byte-identical to an uninterrupted run. Run from the top directory.
+set -eu
+ex=examples
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "programs: FAIL: $*"; exit 1; }
+pass=0
+ok() { pass=$((pass + 1)); }
+
+# ---- --help and bad arguments ----
+for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed; do
+    "$ex/$p" --help > "$tmp/help" 2>&1 || fail "$p --help exits non-zero"
+    grep -q '^usage: ' "$tmp/help" || fail "$p --help prints no usage line"
+    ok
+    for args in "--no-such-option" ""; do
+        if "$ex/$p" $args > "$tmp/out" 2> "$tmp/err"; then fail "$p $args exits 0"; fi
+        [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$p $args: expected one line on stderr, got: $(cat "$tmp/err")"
+        [ ! -s "$tmp/out" ] || fail "$p $args writes to stdout"
+        ok
+    done
+done
+expect_error() { # program args... : non-zero exit and one line on stderr
+    if "$@" > "$tmp/out" 2> "$tmp/err"; then fail "$* exits 0"; fi
+    [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$*: expected one line on stderr, got: $(cat "$tmp/err")"
+    ok
+}
+expect_error "$ex/hdnet-train" --out "$tmp/x" --recipe nosuch
+expect_error "$ex/hdnet-train" --out "$tmp/x" --updates -3
+expect_error "$ex/hdnet-train" --out "$tmp/x" --threads 0
+expect_error "$ex/hdnet-train" --resume "$tmp/x" --seed 2
+expect_error "$ex/hdnet-train" --resume "$tmp/nothing-here"
+expect_error "$ex/hdnet-eval" "$tmp/missing.npz"
+expect_error "$ex/hdnet-eval" "$tmp/missing.npz" --trials zero
+
+# ---- a small training run ----
+small="--quick --updates 40 --set units=24 --set selection_trials=16 --state-every 5 --report 10"
+"$ex/hdnet-train" $small --out "$tmp/a" > "$tmp/a.log" || fail "hdnet-train"
+for f in model.npz train_log.csv checkpoints.csv meta.json state.npz ckpt_0.npz ckpt_40.npz; do
+    [ -s "$tmp/a/$f" ] || fail "hdnet-train wrote no $f"
+done
+head -1 "$tmp/a/train_log.csv" | grep -q '^update,loss,.*normalized_error' || fail "train_log.csv header"
+[ "$(wc -l < "$tmp/a/train_log.csv")" -eq 42 ] || fail "train_log.csv: expected 41 rows (passes 0-40)"
+grep -q '"status": "finished"' "$tmp/a/meta.json" || fail "meta.json status"
+ne=$(sed -n 's/^normalized_error //p' "$tmp/a.log")
+[ -n "$ne" ] || fail "hdnet-train printed no normalized_error"
+ok
+
+# hdnet-eval on the same test stream (seed 1, 1000 x 500 steps) prints the same error
+ne_eval=$("$ex/hdnet-eval" "$tmp/a/model.npz" | sed -n 's/^normalized_error //p')
+[ "$ne_eval" = "$ne" ] || fail "hdnet-eval gives $ne_eval, hdnet-train printed $ne"
+ok
+
+# ---- hdnet-run on a float32 [2][30][3] .npy written by hand (all zeros) ----
+hdr="{'descr': '<f4', 'fortran_order': False, 'shape': (2, 30, 3), }"
+pad=$((128 - 10 - ${#hdr} - 1))
+{
+    printf '\223NUMPY\001\000\166\000'
+    printf '%s%*s\n' "$hdr" "$pad" ""
+    head -c $((2 * 30 * 3 * 4)) /dev/zero
+} > "$tmp/in.npy"
+"$ex/hdnet-run" "$tmp/a/model.npz" "$tmp/in.npy" --outputs "$tmp/out.npy" --rates "$tmp/rates.npy" \
+    > /dev/null || fail "hdnet-run"
+head -c 6 "$tmp/out.npy" | od -c | grep -q 'N   U   M   P   Y' || fail "hdnet-run output is not .npy"
+grep -aq "'shape': (2, 30, 2)" "$tmp/out.npy" || fail "outputs shape"
+grep -aq "'shape': (2, 30, 24)" "$tmp/rates.npy" || fail "rates shape"
+expect_error "$ex/hdnet-run" "$tmp/a/model.npz" "$tmp/a/train_log.csv" --outputs "$tmp/o2.npy"
+[ ! -e "$tmp/o2.npy" ] || fail "hdnet-run left an output after an error"
+
+# ---- killed with SIGKILL, resumed: byte-identical to the uninterrupted run ----
+long="--quick --updates 400 --set units=24 --set selection_trials=16 --state-every 20 --report 100"
+"$ex/hdnet-train" $long --out "$tmp/ref" > /dev/null || fail "reference run"
+"$ex/hdnet-train" $long --out "$tmp/run" > /dev/null &
+pid=$!
+n=0
+while ! grep -qs '^120,' "$tmp/run/train_log.csv" && [ $n -lt 400 ]; do sleep 0.02; n=$((n + 1)); done
+kill -9 "$pid" 2>/dev/null || fail "the run ended before it could be killed"
+wait "$pid" 2>/dev/null || true
+[ -s "$tmp/run/state.npz" ] || fail "no state.npz after the kill"
+"$ex/hdnet-train" --resume "$tmp/run" > "$tmp/resume.log" || fail "hdnet-train --resume"
+from=$(sed -n 's/.*resuming at update \([0-9]*\).*/\1/p' "$tmp/resume.log")
+[ -n "$from" ] && [ "$from" -gt 0 ] || fail "resume did not start from a saved update"
+# every network file (state.npz records wall-clock seconds, so it differs)
+for f in "$tmp"/ref/model.npz "$tmp"/ref/ckpt_*.npz; do
+    f=${f##*/}
+    cmp -s "$tmp/ref/$f" "$tmp/run/$f" || fail "resumed $f differs from the uninterrupted run (resumed at $from)"
+done
+cut -d, -f1-9 "$tmp/ref/train_log.csv" > "$tmp/l1"
+cut -d, -f1-9 "$tmp/run/train_log.csv" > "$tmp/l2"
+cmp -s "$tmp/l1" "$tmp/l2" || fail "resumed train_log.csv differs (apart from times)"
+cmp -s "$tmp/ref/checkpoints.csv" "$tmp/run/checkpoints.csv" || fail "resumed checkpoints.csv differs"
+ok
+# resuming a finished run changes nothing
+"$ex/hdnet-train" --resume "$tmp/run" > /dev/null || fail "resume of a finished run"
+cmp -s "$tmp/ref/model.npz" "$tmp/run/model.npz" || fail "model changed by resuming a finished run"
+ok
+echo "programs: $pass checks passed (killed at update >= 120, resumed from $from)"
