@@ -566,7 +566,7 @@ static const setting recipe_reference[] = {
  * 200-step trials ends the early plateau, a growing batch and a cosine-decayed
  * learning rate remove the late noise floor. See docs/training.md. */
 static const setting recipe_paper[] = {
-    {HDNET_P_UPDATES, 6000}, {HDNET_P_TRIALS, 64}, {HDNET_P_BATCH_FINAL, 192},
+    {HDNET_P_UPDATES, 10000}, {HDNET_P_TRIALS, 64}, {HDNET_P_BATCH_FINAL, 256},
     {HDNET_P_CURRICULUM_STEPS, 200}, {HDNET_P_CURRICULUM_UPDATES, 1500},
     {HDNET_P_OPTIMIZER, HDNET_OPT_ADAMW}, {HDNET_P_LR, 2e-3}, {HDNET_P_LR_SCHEDULE, HDNET_LR_COSINE},
     {HDNET_P_LR_MIN, 1e-5}, {HDNET_P_WARMUP, 100}, {HDNET_P_BETA1, 0.9}, {HDNET_P_BETA2, 0.999},

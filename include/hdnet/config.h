@@ -64,12 +64,12 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_INPUT_NOISE    113   /**< SD of noise on every input channel (0) */
 #define HDNET_P_BATCH_MODE     114   /**< HDNET_BATCH_* (fresh) */
 #define HDNET_P_TASK_RNG       115   /**< HDNET_RNG_* used for trials (library) */
-#define HDNET_P_TRIALS         116   /**< trials per training update (100) */
+#define HDNET_P_TRIALS         116   /**< trials per update at the start (recipe: paper 64, reference 100) */
 
 /* ---- training (ids 200-299) ---- */
-#define HDNET_P_UPDATES        200   /**< optimiser updates (recipe) */
+#define HDNET_P_UPDATES        200   /**< optimiser updates (recipe: paper 10000, reference 5000) */
 #define HDNET_P_OPTIMIZER      201   /**< HDNET_OPT_* (adamw) */
-#define HDNET_P_LR             202   /**< learning rate (1e-3) */
+#define HDNET_P_LR             202   /**< peak learning rate (recipe: paper 2e-3, reference 1e-3) */
 #define HDNET_P_BETA1          203   /**< (0.9) */
 #define HDNET_P_BETA2          204   /**< (0.999) */
 #define HDNET_P_EPS            205   /**< (1e-8) */
@@ -82,18 +82,18 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_RATE_RULE      212   /**< HDNET_RATE_RULE_* (pytorch) */
 #define HDNET_P_RATE_L1        213   /**< rate L1 penalty (0) */
 #define HDNET_P_WEIGHT_L2      214   /**< L2 penalty lambda_W on W_in and W_out (0) */
-#define HDNET_P_LR_SCHEDULE    215   /**< HDNET_LR_* (recipe) */
-#define HDNET_P_LR_MIN         216   /**< final learning rate of a decaying schedule */
-#define HDNET_P_WARMUP         217   /**< warm-up updates of the learning rate (0) */
+#define HDNET_P_LR_SCHEDULE    215   /**< HDNET_LR_* (recipe: paper cosine, reference constant) */
+#define HDNET_P_LR_MIN         216   /**< final learning rate of a decaying schedule (recipe: paper 1e-5) */
+#define HDNET_P_WARMUP         217   /**< warm-up updates of the learning rate (recipe: paper 100, reference 0) */
 #define HDNET_P_SELECTION_TRIALS 218 /**< noise-free trials of the selection set (1000) */
 #define HDNET_P_SELECTION      219   /**< HDNET_SELECTION_* (own stream) */
 #define HDNET_P_CHECKPOINTS    220   /**< HDNET_CKPT_* (reference schedule) */
 #define HDNET_P_EVAL_EVERY     221   /**< extra selection evaluations every k updates, 0 = off */
 #define HDNET_P_THREADS        222   /**< worker threads for training (1) */
 #define HDNET_P_SEED           223   /**< master seed of every stream (1) */
-#define HDNET_P_BATCH_FINAL    224   /**< trials per update at the end (0 = no growth) */
-#define HDNET_P_CURRICULUM_STEPS   225 /**< steps per trial in the first phase (0 or >= steps: none) */
-#define HDNET_P_CURRICULUM_UPDATES 226 /**< updates of the first phase, on shorter trials (0) */
+#define HDNET_P_BATCH_FINAL    224   /**< trials per update at the end, 0 = no growth (recipe: paper 256, reference 0) */
+#define HDNET_P_CURRICULUM_STEPS   225 /**< steps per trial in the first phase, 0 or >= steps: none (recipe: paper 200, reference 0) */
+#define HDNET_P_CURRICULUM_UPDATES 226 /**< updates of the first phase, on shorter trials (recipe: paper 1500, reference 0) */
 
 /* ---- enumerated values ---- */
 #define HDNET_ACT_RETANH          0  /**< max(tanh(a), 0), the paper's nonlinearity (default) */
