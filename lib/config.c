@@ -550,8 +550,10 @@ typedef struct {
     double value;
 } setting;
 
-/* The PyTorch reference recipe (spec model-task-training §3.3). */
+/* The PyTorch reference recipe (spec model-task-training §3.3), with its
+ * self-connections: zeroed at initialisation, then learned. */
 static const setting recipe_reference[] = {
+    {HDNET_P_SELF_CONNECTIONS, HDNET_SELF_INIT_ONLY},
     {HDNET_P_UPDATES, 5000}, {HDNET_P_TRIALS, 100}, {HDNET_P_BATCH_FINAL, 0},
     {HDNET_P_CURRICULUM_STEPS, 0}, {HDNET_P_CURRICULUM_UPDATES, 0},
     {HDNET_P_OPTIMIZER, HDNET_OPT_ADAMW}, {HDNET_P_LR, 1e-3}, {HDNET_P_LR_SCHEDULE, HDNET_LR_CONSTANT},
@@ -566,6 +568,7 @@ static const setting recipe_reference[] = {
  * 200-step trials ends the early plateau, a growing batch and a cosine-decayed
  * learning rate remove the late noise floor. See docs/training.md. */
 static const setting recipe_paper[] = {
+    {HDNET_P_SELF_CONNECTIONS, HDNET_SELF_NONE},
     {HDNET_P_UPDATES, 10000}, {HDNET_P_TRIALS, 64}, {HDNET_P_BATCH_FINAL, 256},
     {HDNET_P_CURRICULUM_STEPS, 200}, {HDNET_P_CURRICULUM_UPDATES, 1500},
     {HDNET_P_OPTIMIZER, HDNET_OPT_ADAMW}, {HDNET_P_LR, 2e-3}, {HDNET_P_LR_SCHEDULE, HDNET_LR_COSINE},

@@ -211,7 +211,8 @@ HDNET_API HDNET_NODISCARD int hdnet_config_from_string(hdnet_config *cfg, const 
 HDNET_API HDNET_NODISCARD int hdnet_config_to_string(const hdnet_config *cfg, char *buf, size_t cap, size_t *len);
 
 /** Apply a named training recipe ("paper" or "reference"): sets the training
- *  parameters it defines and leaves the rest alone.
+ *  parameters it defines, and self_connections (reference: init_only, as the
+ *  PyTorch reference; paper: none), and leaves the rest alone.
  *  @return HDNET_OK, HDNET_EINVAL (unknown recipe) */
 HDNET_API HDNET_NODISCARD int hdnet_config_set_recipe(hdnet_config *cfg, const char *name);
 
