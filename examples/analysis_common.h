@@ -48,6 +48,13 @@ static void ac_die(const char *fmt, ...)
     exit(EXIT_FAILURE);
 }
 
+/* getopt_long returned '?' (opterr = 0): one line naming the argument. */
+static void ac_bad_option(char **argv) __attribute__((noreturn));
+static void ac_bad_option(char **argv)
+{
+    ac_die("unknown option or missing value: %s (try --help)", argv[optind - 1]);
+}
+
 static inline void *ac_malloc(size_t n)
 {
     void *p = malloc(n ? n : 1);

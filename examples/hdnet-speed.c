@@ -147,7 +147,7 @@ int main(int argc, char **argv)
         case 'N': train = 0; break;
         case 'P': plots = 0; break;
         case 'h': usage(stdout); return 0;
-        default: ac_die("unknown option or missing value: %s (try --help)", argv[optind - 1]);
+        default: ac_bad_option(argv);
         }
     }
     if (optind != argc)

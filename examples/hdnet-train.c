@@ -279,12 +279,14 @@ static FILE *reopen_log(const char *dir, const char *name, const char *header, s
     char path[4200], tmp[4300], line[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *in = fopen(path, "r"), *out = fopen(tmp, "w");
+    /* the kept rows go to a new file that replaces the log; it stays open for appending */
+    FILE *out = fopen(tmp, "w");
     if (!out) {
         fprintf(stderr, PROG ": cannot create %s\n", tmp);
         exit(EXIT_FAILURE);
     }
     fputs(header, out);
+    FILE *in = fopen(path, "r");
     if (in) {
         int first = 1;
         while (fgets(line, sizeof line, in)) {
