@@ -78,35 +78,15 @@ def ne(y, yt, m):
     return tot/2
 
 
+def blocks(net):
+    """The parameters under libhdnet's block names."""
+    return {"W_in": net.Wx, "b_rec": net.b, "W_rec": net.Wh, "W_out": net.Wy, "ah0": net.a0}
+
+
 def losses(net, x, y, m, noise, lam):
     yo, H = net(x, noise)
     em = ((yo-y)**2*m).sum()/m.sum(); eh = lam*(H**2).mean()
     return em, eh
-
-
-def train(seed, U):
-    torch.set_num_threads(1); torch.manual_seed(seed)
-    rng = np.random.RandomState(seed)
-    net = Net(); opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=0.01)
-    xs, ys, ms = task(1000, np.random.RandomState(seed + 1000))
-    lam = 0.01
-    ck = set(range(6)) | set(np.round(np.linspace(25, 150, 20)).astype(int)) | \
-        set(np.round(np.linspace(0, 5000, 20)).astype(int))
-    best = math.inf
-    for p in range(U + 1):
-        if p in ck:
-            with torch.no_grad(): e = ne(net(xs)[0], ys, ms)
-            if e < best: best = e; best_state = copy.deepcopy(net.state_dict())
-            print(f"ckpt {p} ne {e:.4f} best {best:.4f}", flush=True)
-        x, y, m = task(B, rng)
-        em, eh = losses(net, x, y, m, 0.1*torch.randn(B, T, N), lam)
-        if eh.item() >= em.item()/2: lam *= 2/3
-        if p == U: break
-        opt.zero_grad(); (em + eh).backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 10); opt.step()
-    net.load_state_dict(best_state)
-    xt, yt, mt = task(1000, np.random.RandomState(seed + 2000))
-    with torch.no_grad(): print(f"test_ne {ne(net(xt)[0], yt, mt):.4f}", flush=True)
 
 
 class TorchStepper:
@@ -124,8 +104,28 @@ class TorchStepper:
         return em.item(), eh.item(), gn
 
     def params(self):
-        n = self.net
-        return {"W_in": n.Wx, "b_rec": n.b, "W_rec": n.Wh, "W_out": n.Wy, "ah0": n.a0}
+        return blocks(self.net)
+
+
+def train(seed, U):
+    torch.set_num_threads(1); torch.manual_seed(seed)
+    rng = np.random.RandomState(seed)
+    net = Net(); run = TorchStepper(net)
+    xs, ys, ms = task(1000, np.random.RandomState(seed + 1000))
+    ck = set(range(6)) | set(np.round(np.linspace(25, 150, 20)).astype(int)) | \
+        set(np.round(np.linspace(0, U, 20)).astype(int))
+    best = math.inf
+    for p in range(U + 1):
+        if p in ck:
+            with torch.no_grad(): e = ne(net(xs)[0], ys, ms)
+            if e < best: best = e; best_state = copy.deepcopy(net.state_dict())
+            print(f"ckpt {p} ne {e:.4f} best {best:.4f}", flush=True)
+        if p == U: break
+        x, y, m = task(B, rng)
+        run.step(x, y, m, 0.1*torch.randn(B, T, N))
+    net.load_state_dict(best_state)
+    xt, yt, mt = task(1000, np.random.RandomState(seed + 2000))
+    with torch.no_grad(): print(f"test_ne {ne(net(xt)[0], yt, mt):.4f}", flush=True)
 
 
 class HdnetStepper:
@@ -137,7 +137,7 @@ class HdnetStepper:
         self.hd, self.lam = hdnet, 0.01
         cfg = hdnet.Config.from_recipe("reference", kink="half")
         self.net = hdnet.Net(cfg, rng=1)
-        for name, p in TorchStepper(net).params().items():
+        for name, p in blocks(net).items():
             self.net.set_block(name, p.detach().numpy())
         self.opt = hdnet.Optimizer(cfg, self.net)
 
