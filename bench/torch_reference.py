@@ -137,6 +137,7 @@ class HdnetStepper:
         self.hd, self.lam = hdnet, 0.01
         cfg = hdnet.Config.from_recipe("reference", kink="half")
         self.net = hdnet.Net(cfg, rng=1)
+        self.names = list(blocks(net))
         for name, p in blocks(net).items():
             self.net.set_block(name, p.detach().numpy())
         self.opt = hdnet.Optimizer(cfg, self.net)
@@ -153,7 +154,7 @@ class HdnetStepper:
         return terms["main"], terms["rate"], gn
 
     def params(self):
-        return {name: self.net.get_block(name) for name in ("W_in", "b_rec", "W_rec", "W_out", "ah0")}
+        return {name: self.net.get_block(name) for name in self.names}
 
 
 def lockstep(seed, U, other):
