@@ -439,7 +439,8 @@ END_TEST
 
 /* Low rank: r = N gives the network's own error (the SVD reconstructs W_rec to
  * float rounding: 1e-4 relative on the NE), r = 0 gives the error with W_rec = 0;
- * the long-trial error at factor 1 is hdnet_net_evaluate() itself. */
+ * with the network as its own base the change is 0 and every rank gives its
+ * error exactly; the long-trial error at factor 1 is hdnet_net_evaluate() itself. */
 START_TEST(rank_and_length)
 {
     const size_t n = 16;
@@ -457,7 +458,7 @@ START_TEST(rank_and_length)
     ck_assert_ok(hdnet_net_set_block(net, HDNET_W_OUT, wout, 32));
     size_t ranks[3] = {n, 0, 3};
     double ne[3], sv[16], ne_full, ne_zero, ne_long;
-    ck_assert_ok(hdnet_attractor_rank_error(net, ranks, 3, 20, 5, ne, 3, sv, n));
+    ck_assert_ok(hdnet_attractor_rank_error(net, NULL, ranks, 3, 20, 5, ne, 3, sv, n));
     ck_assert_ok(hdnet_net_evaluate(net, cfg, 20, 5, &ne_full));
     ck_assert_ok(hdnet_net_clone(net, &zero_net));
     float wz[256] = {0};
@@ -468,12 +469,20 @@ START_TEST(rank_and_length)
     ck_assert(ne_zero != ne_full);
     for (size_t i = 1; i < n; i++)
         ck_assert(sv[i] <= sv[i - 1] && sv[i] >= 0);
+    size_t r2[2] = {0, 2};
+    double ne2[2];
+    ck_assert_ok(hdnet_attractor_rank_error(net, net, r2, 2, 20, 5, ne2, 2, NULL, 0));
+    ck_assert_double_eq(ne2[0], ne_full);
+    ck_assert_double_eq(ne2[1], ne_full);
+    ck_assert_ok(hdnet_attractor_rank_error(net, zero_net, ranks, 2, 20, 5, ne2, 2, NULL, 0));
+    ck_assert_double_eq(ne2[0], ne[0]);
+    ck_assert_double_eq(ne2[1], ne_zero);
     ck_assert_ok(hdnet_attractor_long_error(net, 1, 20, 5, &ne_long));
     ck_assert_double_eq(ne_long, ne_full);
     ck_assert_ok(hdnet_attractor_long_error(net, 3, 4, 5, &ne_long));
     ck_assert(isfinite(ne_long));
     ranks[0] = n + 1;
-    ck_assert_status(hdnet_attractor_rank_error(net, ranks, 1, 20, 5, ne, 1, NULL, 0), HDNET_ERANGE);
+    ck_assert_status(hdnet_attractor_rank_error(net, NULL, ranks, 1, 20, 5, ne, 1, NULL, 0), HDNET_ERANGE);
     hdnet_net_free(zero_net);
     hdnet_net_free(net);
     hdnet_rng_free(rng);

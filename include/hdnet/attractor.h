@@ -329,24 +329,30 @@ HDNET_API HDNET_NODISCARD int hdnet_attractor_long_error(const hdnet_net *net, s
                                                          uint64_t seed, double *ne);
 
 /** Low-rank recurrence: the normalized error (hdnet_net_evaluate() on task trials
- *  of the training length) after W_rec is replaced by the sum of its top-r
- *  singular components (LAPACK sgesdd), for each requested r. The diagonal of the
- *  truncated matrix is kept as it comes out.
+ *  of the training length) after W_rec is replaced by its top-r singular
+ *  components (LAPACK sgesdd), for each requested r. With a base network (e.g.
+ *  the untrained one) the change W_rec - W_base is truncated instead and W_base
+ *  added back: learning may change the connectivity by a low-rank term on top
+ *  of a full-rank initial matrix. The diagonal of the result is kept as it
+ *  comes out.
  *  @param[in]  net       the network (N units)
- *  @param[in]  ranks     ranks r [n_ranks], each 0 ... N (0: no recurrence)
+ *  @param[in]  base      network of the same size whose W_rec is kept whole, or NULL
+ *  @param[in]  ranks     ranks r [n_ranks], each 0 ... N (0: W_base, or no recurrence)
  *  @param[in]  n_ranks   number of ranks (> 0)
  *  @param[in]  n_trials  trials per evaluation (> 0)
  *  @param[in]  seed      task seed (the same trials for every rank)
  *  @param[out] ne        [n_ranks] normalized errors
  *  @param[in]  ne_len    length of ne, n_ranks
- *  @param[out] sv        [N] singular values of W_rec, descending, or NULL
+ *  @param[out] sv        [N] singular values of the truncated matrix, descending, or NULL
  *  @param[in]  sv_len    length of sv, N (ignored when NULL)
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE, HDNET_ERANGE (a rank > N), HDNET_ENOMEM,
- *          HDNET_EDIVERGED (SVD failed), the errors of hdnet_net_evaluate()
- *  Thread-safety: net is only read. */
-HDNET_API HDNET_NODISCARD int hdnet_attractor_rank_error(const hdnet_net *net, const size_t *ranks,
-                                                         size_t n_ranks, size_t n_trials, uint64_t seed,
-                                                         double *ne, size_t ne_len, double *sv, size_t sv_len);
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE (also: base of another size), HDNET_ERANGE
+ *          (a rank > N), HDNET_ENOMEM, HDNET_EDIVERGED (SVD failed), the errors of
+ *          hdnet_net_evaluate()
+ *  Thread-safety: net and base are only read. */
+HDNET_API HDNET_NODISCARD int hdnet_attractor_rank_error(const hdnet_net *net, const hdnet_net *base,
+                                                         const size_t *ranks, size_t n_ranks, size_t n_trials,
+                                                         uint64_t seed, double *ne, size_t ne_len, double *sv,
+                                                         size_t sv_len);
 
 /** Principal components of samples (rows), via the symmetric eigen-solver of
  *  LAPACK (dsyevr) on their covariance. Component signs: the largest |entry| is positive.
