@@ -211,10 +211,8 @@ int main(int argc, char **argv)
         default: ac_bad_option(argv);
         }
     }
-    if (optind != argc - 1 || !out) {
-        usage(stderr);
-        return 2;
-    }
+    if (optind != argc - 1 || !out)
+        ac_die("expected MODEL.npz and --out DIR (try --help)");
     if (!(o.slow_q > 0) || !(o.rel_err >= 0))
         ac_die("--slow-q must be > 0 and --rel-err >= 0");
     hdnet_net *net;

@@ -13,7 +13,7 @@ pass=0
 ok() { pass=$((pass + 1)); }
 
 # ---- --help and bad arguments ----
-for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed; do
+for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed hdnet-attractor; do
     "$ex/$p" --help > "$tmp/help" 2>&1 || fail "$p --help exits non-zero"
     grep -q '^usage: ' "$tmp/help" || fail "$p --help prints no usage line"
     ok
@@ -53,6 +53,17 @@ ok
 # hdnet-eval on the same test stream (seed 1, 1000 x 500 steps) prints the same error
 ne_eval=$("$ex/hdnet-eval" "$tmp/a/model.npz" | sed -n 's/^normalized_error //p')
 [ "$ne_eval" = "$ne" ] || fail "hdnet-eval gives $ne_eval, hdnet-train printed $ne"
+ok
+
+# hdnet-attractor on the same network, small settings: every data file, the null
+"$ex/hdnet-attractor" "$tmp/a/model.npz" --out "$tmp/att" --starts 32 --trials 4 --steps 60 --no-plots \
+    --untrained "$tmp/a/ckpt_0.npz" > "$tmp/att.log" || fail "hdnet-attractor"
+for f in attractor.txt fixed_points.csv slow_points.csv spectrum.csv rotating.csv gain.csv diffusion.csv rank.csv \
+         trajectory_pcs.csv; do
+    [ -s "$tmp/att/$f" ] || fail "hdnet-attractor wrote no $f"
+done
+grep -q '^untrained: fixed points' "$tmp/att/attractor.txt" || fail "hdnet-attractor: no null in attractor.txt"
+expect_error "$ex/hdnet-attractor" "$tmp/a/model.npz" --out "$tmp/att2" --starts 0
 ok
 
 # ---- hdnet-run on a float32 [2][30][3] .npy written by hand (all zeros) ----
