@@ -123,20 +123,22 @@ static double scalar(const hdnet_fixed_points *fp, int which)
     return v;
 }
 
-/* One CSV row per point: heading, q, velocity, stability, leading eigenvalues, PCs. */
+/* One CSV row per point: heading, q, velocity, stability, leading eigenvalues, PCs,
+ * and (when given) the alignment of the leading mode with the ring. */
 static void write_points(const char *dir, const char *name, const points *P, const double *mean,
-                         const double *pcs)
+                         const double *pcs, const double *align)
 {
     FILE *f = ac_fopen(dir, name);
-    fprintf(f, "heading_deg,q,velocity_deg_per_step,n_unstable,n_marginal,eig1_re,eig1_im,eig2_re,n_starts,pc1,pc2,pc3\n");
+    fprintf(f, "heading_deg,q,velocity_deg_per_step,n_unstable,n_marginal,eig1_re,eig1_im,eig2_re,n_starts,pc1,pc2,pc3,"
+               "mode_tangent_cos\n");
     for (size_t i = 0; i < P->k; i++) {
         double pc[3] = {0, 0, 0};
         for (int c = 0; c < 3; c++)
             for (size_t j = 0; j < P->n; j++)
                 pc[c] += pcs[c * P->n + j] * (P->a[i * P->n + j] - mean[j]);
-        fprintf(f, "%.6g,%.4g,%.6g,%g,%g,%.6g,%.6g,%.6g,%g,%.6g,%.6g,%.6g\n", P->h[i], P->q[i], P->v[i], P->un[i],
-                P->mg[i], P->re[i * P->n], P->im[i * P->n], P->n > 1 ? P->re[i * P->n + 1] : NAN, P->ns[i], pc[0],
-                pc[1], pc[2]);
+        fprintf(f, "%.6g,%.4g,%.6g,%g,%g,%.6g,%.6g,%.6g,%g,%.6g,%.6g,%.6g,%.4g\n", P->h[i], P->q[i], P->v[i],
+                P->un[i], P->mg[i], P->re[i * P->n], P->im[i * P->n], P->n > 1 ? P->re[i * P->n + 1] : NAN, P->ns[i],
+                pc[0], pc[1], pc[2], align ? align[i] : NAN);
     }
     ac_fclose(f, name);
 }
@@ -165,6 +167,45 @@ static hdnet_fixed_points *find(const hdnet_net *net, const hdnet_fpparams *p, c
     fputs(line, stdout);
     fputs(line, txt);
     return fp;
+}
+
+/* |cos| between each fixed point's leading mode and the ring tangent, estimated
+ * from the slow points 1-6 degrees either side (NaN where there are none). */
+static double *mode_alignment(const hdnet_net *net, const points *F, const points *S)
+{
+    size_t n = F->n;
+    double *cosv = ac_malloc((F->k + 1) * sizeof *cosv), *vec = ac_malloc(n * sizeof *vec);
+    double *t = ac_malloc(n * sizeof *t);
+    for (size_t i = 0; i < F->k; i++) {
+        double re;
+        AC_CHECK(hdnet_attractor_leading_mode(net, F->a + i * n, n, &re, NULL, vec, n));
+        size_t np = 0, nm = 0;
+        for (size_t s = 0; s < S->k; s++) {
+            double d = hdnet_wrap_deg(S->h[s] - F->h[i] + 180.0) - 180.0;
+            np += d > 1 && d < 6;
+            nm += d < -1 && d > -6;
+        }
+        cosv[i] = NAN;
+        if (np && nm) {
+            /* mean of the plus side minus mean of the minus side */
+            double dot = 0, nt = 0;
+            memset(t, 0, n * sizeof *t);
+            for (size_t s = 0; s < S->k; s++) {
+                double d = hdnet_wrap_deg(S->h[s] - F->h[i] + 180.0) - 180.0;
+                double wgt = d > 1 && d < 6 ? 1.0 / (double)np : (d < -1 && d > -6 ? -1.0 / (double)nm : 0);
+                for (size_t j = 0; wgt != 0 && j < n; j++)
+                    t[j] += wgt * S->a[s * n + j];
+            }
+            for (size_t j = 0; j < n; j++) {
+                dot += t[j] * vec[j];
+                nt += t[j] * t[j];
+            }
+            cosv[i] = nt > 0 ? fabs(dot) / sqrt(nt) : NAN;
+        }
+    }
+    free(vec);
+    free(t);
+    return cosv;
 }
 
 /* Spectrum of the typical fixed point: the stable point reached from the most starts. */
@@ -274,14 +315,43 @@ int main(int argc, char **argv)
     hdnet_fpparams *pf = finder_params(o.threads, 1e-14, 1e-8, 200);
     hdnet_fixed_points *fixed = find(net, pf, starts, o.starts, N, NULL, "fixed points (q <= 1e-8)", txt, &secs);
     points F = get_points(fixed);
-    write_points(out, "fixed_points.csv", &F, mean, pcs);
     write_spectrum(out, &F);
     hdnet_fpparams *ps = finder_params(o.threads, o.slow_q, o.slow_q, 200);
     char what[128];
     snprintf(what, sizeof what, "slow points (stop at q <= %g)", o.slow_q);
     hdnet_fixed_points *slow = find(net, ps, starts, o.starts, N, NULL, what, txt, &secs);
     points Sl = get_points(slow);
-    write_points(out, "slow_points.csv", &Sl, mean, pcs);
+    write_points(out, "slow_points.csv", &Sl, mean, pcs, NULL);
+    double *align = mode_alignment(net, &F, &Sl);
+    write_points(out, "fixed_points.csv", &F, mean, pcs, align);
+    {
+        /* stability and slowness of the fixed points with a heading, and their leading mode */
+        double *l1 = ac_malloc((F.k + 1) * sizeof *l1), *l2 = ac_malloc((F.k + 1) * sizeof *l2);
+        int *sel = ac_malloc((F.k + 1) * sizeof *sel);
+        size_t n_st = 0, n_sad = 0, n_more = 0;
+        double max_l1 = 0, max_l2 = -HUGE_VAL;
+        for (size_t i = 0; i < F.k; i++) {
+            l1[i] = fabs(F.re[i * N]);
+            l2[i] = N > 1 ? F.re[i * N + 1] : NAN;
+            sel[i] = F.un[i] <= 1 && !isnan(F.h[i]);
+            n_st += F.un[i] == 0;
+            n_sad += F.un[i] == 1;
+            n_more += F.un[i] > 1;
+            if (sel[i]) {
+                max_l1 = fmax(max_l1, l1[i]);
+                max_l2 = fmax(max_l2, l2[i]);
+            }
+        }
+        fprintf(txt, "fixed points: %zu stable, %zu with one unstable direction, %zu with more; on the ring (at most "
+                     "one unstable direction): |leading Re(lambda)| median %.3g max %.3g per step, second Re(lambda) "
+                     "median %.3g max %.3g; leading mode against the ring tangent |cos| median %.3f (a random "
+                     "direction: %.3f)\n",
+                n_st, n_sad, n_more, ac_median(l1, sel, F.k), max_l1, ac_median(l2, sel, F.k), max_l2,
+                ac_median(align, sel, F.k), sqrt(2.0 / (AC_PI * (double)N)));
+        free(l1);
+        free(l2);
+        free(sel);
+    }
 
     /* 3. minima of q under constant angular velocity: the ring should rotate */
     {
@@ -408,6 +478,7 @@ int main(int argc, char **argv)
         printf("%s\n", ac_gnuplot(pd, "attractor.gp", out) ? "figures: skipped" : "figures: written (PNG and SVG)");
         free(pd);
     }
+    free(align);
     free_points(&F);
     free_points(&Sl);
     hdnet_fp_free(fixed);

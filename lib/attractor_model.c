@@ -202,6 +202,58 @@ int hdnet_attractor_jacobian(const hdnet_net *net, const double *a, size_t a_len
     return HDNET_OK;
 }
 
+int hdnet_attractor_leading_mode(const hdnet_net *net, const double *a, size_t a_len, double *re, double *im,
+                                 double *vec, size_t vec_len)
+{
+    if (!re)
+        return hdnet__error(HDNET_EINVAL, "re is NULL");
+    if (net && vec && vec_len != net->n)
+        return hdnet__error(HDNET_ESHAPE, "vec has %zu values, expected %zu", vec_len, net->n);
+    hdnet__dyn d;
+    double *w = NULL;
+    int rc = eval_at(net, a, a_len, NULL, 0, &d, &w);
+    if (rc != HDNET_OK)
+        return rc;
+    size_t n = net->n;
+    double *jac = malloc((2 * n * n + 2 * n) * sizeof *jac), *vr = jac ? jac + n * n : NULL;
+    double *wr = vr ? vr + n * n : NULL, *wi = wr ? wr + n : NULL;
+    if (!jac) {
+        rc = hdnet__error(HDNET_ENOMEM, "eigen workspace");
+        goto done;
+    }
+    hdnet__dyn_jacobian(&d, w + n, jac);
+    if (hdnet__dgeev_right((int)n, jac, wr, wi, vr) != 0) {
+        rc = hdnet__error(HDNET_EDIVERGED, "eigen-decomposition of the Jacobian failed");
+        goto done;
+    }
+    size_t k = 0; /* the largest real part; of a pair, its first member (positive imaginary part) */
+    for (size_t j = 1; j < n; j++)
+        if (wr[j] > wr[k])
+            k = j;
+    *re = wr[k];
+    if (im)
+        *im = fabs(wi[k]);
+    if (vec) {
+        if (wi[k] < 0) /* the second member of a pair: its real part is column k - 1 */
+            k--;
+        double norm = 0, big = 0;
+        for (size_t i = 0; i < n; i++) {
+            vec[i] = vr[i * n + k];
+            norm += vec[i] * vec[i];
+            if (fabs(vec[i]) > fabs(big))
+                big = vec[i];
+        }
+        norm = sqrt(norm) * (big < 0 ? -1 : 1);
+        for (size_t i = 0; i < n; i++)
+            vec[i] /= norm;
+    }
+done:
+    free(jac);
+    free(w);
+    hdnet__dyn_free(&d);
+    return rc;
+}
+
 int hdnet_attractor_heading(const hdnet_net *net, const double *a, size_t a_len, const double *x, size_t x_len,
                             double *heading, double *velocity)
 {

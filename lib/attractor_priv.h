@@ -68,6 +68,9 @@ void hdnet__fpparams_defaults(hdnet_fpparams *p);
 /* ---- dense linear algebra (lapack.c) ---- */
 /* Eigenvalues of a general A [n][n] (overwritten). 0 on success. */
 int hdnet__dgeev(int n, double *a, double *wr, double *wi);
+/* Eigenvalues and right eigenvectors vr [n][n] (column j: vector j; a complex pair
+ * j, j+1 has real part column j and imaginary part column j+1). 0 on success. */
+int hdnet__dgeev_right(int n, double *a, double *wr, double *wi, double *vr);
 /* Singular values s [min(m,n)] and the factors U [m][m], VT [n][n] of A [m][n]
  * (row-major, overwritten). 0 on success. */
 int hdnet__sgesdd(int m, int n, float *a, float *s, float *u, float *vt);

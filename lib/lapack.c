@@ -26,3 +26,8 @@ int hdnet__dsyev(int n, double *a, double *w, double *z)
     free(support);
     return rc;
 }
+
+int hdnet__dgeev_right(int n, double *a, double *wr, double *wi, double *vr)
+{
+    return (int)LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'V', n, a, n, wr, wi, NULL, 1, vr, n);
+}

@@ -180,6 +180,13 @@ START_TEST(linear_closed_form)
     double v;
     ck_assert_ok(hdnet_fp_scalar(fp, HDNET_FPS_N_STABLE, &v));
     ck_assert_double_eq(v, 1);
+    /* leading mode: alpha (-1 + c) along (0, 0, 1, 1) / sqrt 2 */
+    double lre, lim, vec[4];
+    ck_assert_ok(hdnet_attractor_leading_mode(net, a, 4, &lre, &lim, vec, 4));
+    ck_assert(fabs(lre - alpha * (-1 + c)) <= 1e-12 && lim == 0);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_msg(fabs(vec[i] - (i < 2 ? 0 : sqrt(0.5))) <= 1e-12, "vec[%zu] = %g", i, vec[i]);
+    ck_assert_status(hdnet_attractor_leading_mode(net, a, 4, &lre, &lim, vec, 3), HDNET_ESHAPE);
     hdnet_fp_free(fp);
     hdnet_rng_free(rng);
     hdnet_net_free(net);
@@ -308,7 +315,9 @@ static double *ring_starts(const hdnet_net *net, size_t n, size_t n_starts)
  * degrees: one start per 5.6 degrees, nothing pins the bump), each with one
  * marginal eigenvalue (|Re| <= 1e-6: aliasing is ~1e-12 at N = 32, J1 = 1.5) and
  * the rest stable, matching the rank-2 analysis to 1e-9; the heading does not
- * move (|velocity| <= 1e-6 deg/step). */
+ * move (|velocity| <= 1e-6 deg/step); the leading mode points along the ring:
+ * a* = A cos(theta - psi) exactly (a* lies in the span of c and s), so the tangent
+ * is sin(theta - psi), and |cos| between the two must be 1 to 1e-6. */
 START_TEST(ring_attractor)
 {
     const size_t n = 32, ns = 64;
@@ -354,6 +363,21 @@ START_TEST(ring_attractor)
             want[j] = -alpha;
         qsort(want, n, sizeof *want, cmp_desc);
         ck_assert_msg(fabs(want[0]) <= 1e-9, "rotation eigenvalue %g", want[0]);
+        double lre, vec[64], pc = 0, ps = 0, dot = 0, nt = 0;
+        ck_assert_ok(hdnet_attractor_leading_mode(net, a + p_ * n, n, &lre, NULL, vec, n));
+        for (size_t j = 0; j < n; j++) {
+            double tj = 2 * PI * (double)j / (double)n;
+            pc += a[p_ * n + j] * cos(tj);
+            ps += a[p_ * n + j] * sin(tj);
+        }
+        double psi = atan2(ps, pc);
+        for (size_t j = 0; j < n; j++) {
+            double tj = sin(2 * PI * (double)j / (double)n - psi);
+            dot += tj * vec[j];
+            nt += tj * tj;
+        }
+        ck_assert_msg(fabs(fabs(dot) / sqrt(nt) - 1) <= 1e-6, "leading mode off the ring: |cos| = %.9f",
+                      fabs(dot) / sqrt(nt));
         for (size_t j = 0; j < n; j++)
             ck_assert_msg(fabs(re[p_ * n + j] - want[j]) <= 1e-9, "point %zu eigenvalue %zu: %.12g, analytic %.12g",
                           p_, j, re[p_ * n + j], want[j]);

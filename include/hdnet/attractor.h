@@ -71,6 +71,24 @@ HDNET_API HDNET_NODISCARD int hdnet_attractor_field(const hdnet_net *net, const 
 HDNET_API HDNET_NODISCARD int hdnet_attractor_jacobian(const hdnet_net *net, const double *a, size_t a_len,
                                                        double *jac, size_t jac_len);
 
+/** The leading mode of J(a): the eigenvalue with the largest real part and its
+ *  right eigenvector (LAPACK dgeev), e.g. to check that the slowest direction of a
+ *  point on a ring points along the ring. For a complex pair the vector is the
+ *  real part of the eigenvector. The vector has unit length and its largest
+ *  |entry| is positive.
+ *  @param[in]  net      the network (N units)
+ *  @param[in]  a        state [N]
+ *  @param[in]  a_len    length of a, N
+ *  @param[out] re       real part of the eigenvalue, per step
+ *  @param[out] im       imaginary part (>= 0), or NULL
+ *  @param[out] vec      [N] the eigenvector, or NULL
+ *  @param[in]  vec_len  length of vec, N (ignored when NULL)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL net, a or re), HDNET_ESHAPE (a length differs),
+ *          HDNET_ERANGE (non-finite state), HDNET_ENOMEM, HDNET_EDIVERGED (LAPACK failed)
+ *  Thread-safety: net is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_attractor_leading_mode(const hdnet_net *net, const double *a, size_t a_len,
+                                                           double *re, double *im, double *vec, size_t vec_len);
+
 /** Decoded heading of a state and its velocity along F(a, x).
  *  @param[in]  net       the network (at least 2 outputs: sin, cos)
  *  @param[in]  a         state [N]

@@ -20,6 +20,8 @@ api.add("hdnet_attractor_field", STATUS, c_void_p, c_double_p, c_size, c_double_
 api.add("hdnet_attractor_jacobian", STATUS, c_void_p, c_double_p, c_size, c_double_p, c_size)
 api.add("hdnet_attractor_heading", STATUS, c_void_p, c_double_p, c_size, c_double_p, c_size, P(c_double),
         P(c_double))
+api.add("hdnet_attractor_leading_mode", STATUS, c_void_p, c_double_p, c_size, P(c_double), P(c_double),
+        c_double_p, c_size)
 api.add("hdnet_attractor_states", STATUS, c_void_p, c_size, c_size, c_float_p, c_size, c_double_p, c_size,
         c_double_p, c_size)
 api.add("hdnet_fpparams_create", STATUS, P(c_void_p))
@@ -98,6 +100,17 @@ def heading(net, a, x=None):
     h, v = c_double(), c_double()
     api.hdnet_attractor_heading(net, *_lib.dptr(a), *_lib.dptr(x), ctypes.byref(h), ctypes.byref(v))
     return h.value, v.value
+
+
+def leading_mode(net, a):
+    """(eigenvalue, unit eigenvector [N]) of J(a) with the largest real part; the
+    eigenvalue is complex for a pair (the vector is then the real part)."""
+    net = _net(net)
+    a = _state(net, a)
+    re, im = c_double(), c_double()
+    vec = _lib.out_f64(net.units)
+    api.hdnet_attractor_leading_mode(net, *_lib.dptr(a), ctypes.byref(re), ctypes.byref(im), *_lib.dptr(vec))
+    return (complex(re.value, im.value) if im.value else re.value), vec
 
 
 def states(net, inputs, a_init=None):

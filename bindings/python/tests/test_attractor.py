@@ -44,6 +44,19 @@ class TestField(unittest.TestCase):
         rates = net.run(trials.inputs).rates
         np.testing.assert_allclose(np.maximum(np.tanh(st), 0), rates, atol=1e-5)
 
+    def test_leading_mode_matches_numpy(self):
+        net = small_net()
+        a = np.linspace(-1, 1, 6)
+        lam, vec = A.leading_mode(net, a)
+        w, v = np.linalg.eig(A.jacobian(net, a))
+        k = np.argmax(w.real)
+        self.assertAlmostEqual(complex(lam).real, w[k].real, places=12)
+        self.assertAlmostEqual(abs(complex(lam).imag), abs(w[k].imag), places=12)
+        if w[k].imag == 0:
+            ref = np.real(v[:, k]) / np.linalg.norm(v[:, k])
+            np.testing.assert_allclose(abs(ref @ vec), 1, atol=1e-10)
+        self.assertAlmostEqual(np.linalg.norm(vec), 1, places=12)
+
     def test_heading(self):
         net = small_net()
         a = np.linspace(-1, 1, 6)
