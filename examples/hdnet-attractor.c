@@ -181,7 +181,7 @@ static double *mode_alignment(const hdnet_net *net, const points *F, const point
         AC_CHECK(hdnet_attractor_leading_mode(net, F->a + i * n, n, &re, NULL, vec, n));
         size_t np = 0, nm = 0;
         for (size_t s = 0; s < S->k; s++) {
-            double d = hdnet_wrap_deg(S->h[s] - F->h[i] + 180.0) - 180.0;
+            double d = hdnet_wrap_deg(S->h[s] - F->h[i]);
             np += d > 1 && d < 6;
             nm += d < -1 && d > -6;
         }
@@ -191,7 +191,7 @@ static double *mode_alignment(const hdnet_net *net, const points *F, const point
             double dot = 0, nt = 0;
             memset(t, 0, n * sizeof *t);
             for (size_t s = 0; s < S->k; s++) {
-                double d = hdnet_wrap_deg(S->h[s] - F->h[i] + 180.0) - 180.0;
+                double d = hdnet_wrap_deg(S->h[s] - F->h[i]);
                 double wgt = d > 1 && d < 6 ? 1.0 / (double)np : (d < -1 && d > -6 ? -1.0 / (double)nm : 0);
                 for (size_t j = 0; wgt != 0 && j < n; j++)
                     t[j] += wgt * S->a[s * n + j];
