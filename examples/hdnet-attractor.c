@@ -356,7 +356,8 @@ int main(int argc, char **argv)
     /* 3. minima of q under constant angular velocity: the ring should rotate */
     {
         FILE *f = ac_fopen(out, "rotating.csv");
-        fprintf(f, "omega_deg_per_step,n_points,mean_velocity,sd_velocity,min_q,median_n_unstable\n");
+        fprintf(f, "omega_deg_per_step,n_points,mean_velocity,sd_velocity,min_q,median_n_unstable,n_fixed,"
+                   "min_unstable_fixed\n");
         hdnet_fpparams *pr = finder_params(o.threads, 1e-14, HUGE_VAL, 100);
         size_t S = o.starts < 256 ? o.starts : 256;
         double omegas[4] = {-2, -1, 1, 2};
@@ -365,16 +366,24 @@ int main(int argc, char **argv)
             snprintf(what, sizeof what, "minima of q at omega = %+g deg/step", omegas[k]);
             hdnet_fixed_points *rot = find(net, pr, starts, S, N, x, what, txt, &secs);
             points R = get_points(rot);
-            double s1 = 0, s2 = 0, qmin = HUGE_VAL;
+            /* the minima that are fixed points (q <= 1e-8, as at zero input) and their stability */
+            double s1 = 0, s2 = 0, qmin = HUGE_VAL, un_fixed = HUGE_VAL;
+            size_t n_fixed = 0;
             for (size_t i = 0; i < R.k; i++) {
                 s1 += R.v[i];
                 s2 += R.v[i] * R.v[i];
                 qmin = fmin(qmin, R.q[i]);
+                if (R.q[i] <= 1e-8) {
+                    n_fixed++;
+                    un_fixed = fmin(un_fixed, R.un[i]);
+                }
             }
             double mv = R.k ? s1 / (double)R.k : NAN;
-            fprintf(f, "%g,%zu,%.6g,%.6g,%.4g,%g\n", omegas[k], R.k, mv,
+            fprintf(f, "%g,%zu,%.6g,%.6g,%.4g,%g,%zu,%g\n", omegas[k], R.k, mv,
                     R.k > 1 ? sqrt(fmax(0, (s2 - s1 * mv) / (double)(R.k - 1))) : 0.0, qmin,
-                    ac_median(R.un, NULL, R.k));
+                    ac_median(R.un, NULL, R.k), n_fixed, n_fixed ? un_fixed : NAN);
+            fprintf(txt, "  at omega = %+g deg/step: %zu minima of q are fixed points (q <= 1e-8), the most stable "
+                         "with %g unstable directions\n", omegas[k], n_fixed, n_fixed ? un_fixed : NAN);
             free_points(&R);
             hdnet_fp_free(rot);
         }
