@@ -342,6 +342,16 @@ int main(int argc, char **argv)
                 max_l2 = fmax(max_l2, l2[i]);
             }
         }
+        /* the bump at rest relaxes to a stable point: the gaps between them bound the memory error */
+        double *hs = ac_malloc((F.k + 1) * sizeof *hs), gap_max = 0;
+        size_t m = 0;
+        for (size_t i = 0; i < F.k; i++) /* F is in heading order */
+            if (F.un[i] == 0 && !isnan(F.h[i]))
+                hs[m++] = F.h[i];
+        for (size_t i = 0; i < m; i++)
+            gap_max = fmax(gap_max, i + 1 < m ? hs[i + 1] - hs[i] : hs[0] + 360.0 - hs[i]);
+        fprintf(txt, "stable fixed points: %zu, largest gap between neighbours %.1f deg\n", m, m ? gap_max : 360.0);
+        free(hs);
         fprintf(txt, "fixed points: %zu stable, %zu with one unstable direction, %zu with more; on the ring (at most "
                      "one unstable direction): |leading Re(lambda)| median %.3g max %.3g per step, second Re(lambda) "
                      "median %.3g max %.3g; leading mode against the ring tangent |cos| median %.3f (a random "
