@@ -344,13 +344,14 @@ int main(int argc, char **argv)
         }
         /* the bump at rest relaxes to a stable point: the gaps between them bound the memory error */
         double *hs = ac_malloc((F.k + 1) * sizeof *hs), gap_max = 0;
-        size_t m = 0;
+        size_t n_hs = 0;
         for (size_t i = 0; i < F.k; i++) /* F is in heading order */
             if (F.un[i] == 0 && !isnan(F.h[i]))
-                hs[m++] = F.h[i];
-        for (size_t i = 0; i < m; i++)
-            gap_max = fmax(gap_max, i + 1 < m ? hs[i + 1] - hs[i] : hs[0] + 360.0 - hs[i]);
-        fprintf(txt, "stable fixed points: %zu, largest gap between neighbours %.1f deg\n", m, m ? gap_max : 360.0);
+                hs[n_hs++] = F.h[i];
+        for (size_t i = 0; i < n_hs; i++)
+            gap_max = fmax(gap_max, i + 1 < n_hs ? hs[i + 1] - hs[i] : hs[0] + 360.0 - hs[i]);
+        fprintf(txt, "stable fixed points: %zu, largest gap between neighbours %.1f deg\n", n_hs,
+                n_hs ? gap_max : 360.0);
         free(hs);
         fprintf(txt, "fixed points: %zu stable, %zu with one unstable direction, %zu with more; on the ring (at most "
                      "one unstable direction): |leading Re(lambda)| median %.3g max %.3g per step, second Re(lambda) "
