@@ -32,7 +32,9 @@ static void usage(FILE *f)
                "      --slow-q Q         q at which a slow point stops (1e-7)\n"
                "      --rel-err E        allowed gain error of the integrated speed (0.1)\n"
                "      --untrained FILE   also find the points of this network (the null)\n"
-               "      --seed S           seed of trials, starts and noise (1)\n"
+               "      --seed S           seed of trials, starts, jitter and noise (1)\n"
+               "  -S, --set name=value   finder setting of the fixed-point run (q_tol, q_keep, max_iter,\n"
+               "                         damping, step_tol, dedup, jitter, eig_tol; attractor.h)\n"
                "      --no-plots         write data only\n"
                "  -h, --help\n");
 }
@@ -47,6 +49,23 @@ static hdnet_fpparams *finder_params(size_t threads, double q_tol, double q_keep
     AC_CHECK(hdnet_fpparams_set(p, HDNET_FP_Q_KEEP, q_keep));
     AC_CHECK(hdnet_fpparams_set(p, HDNET_FP_MAX_ITER, (double)max_iter));
     return p;
+}
+
+/* --set name=value: a finder setting by its name (hdnet_fpparam_name). */
+static void set_finder(hdnet_fpparams *p, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq)
+        ac_die("--set: expected name=value, got '%s'", arg);
+    size_t len = (size_t)(eq - arg);
+    for (int id = 0; hdnet_fpparam_name(id); id++)
+        if (strlen(hdnet_fpparam_name(id)) == len && strncmp(arg, hdnet_fpparam_name(id), len) == 0) {
+            int rc = hdnet_fpparams_set(p, id, ac_double("set", eq + 1));
+            if (rc != HDNET_OK)
+                ac_die("--set %s: %s", arg, hdnet_errmsg());
+            return;
+        }
+    ac_die("--set: unknown finder setting in '%s'", arg);
 }
 
 /* Noise-free task trials of the network's config: inputs and states [B][T][N]. */
@@ -145,12 +164,13 @@ static void write_points(const char *dir, const char *name, const points *P, con
 
 /* Find points, time it (wall and process CPU), print and save them. */
 static hdnet_fixed_points *find(const hdnet_net *net, const hdnet_fpparams *p, const double *starts, size_t S,
-                                size_t N, const double *x, const char *what, FILE *txt, double *seconds)
+                                size_t N, const double *x, hdnet_rng *rng, const char *what, FILE *txt,
+                                double *seconds)
 {
     hdnet_fixed_points *fp;
     double t0 = now_s();
     clock_t c0 = clock();
-    AC_CHECK(hdnet_fp_find(net, p, starts, S, S * N, x, x ? 3 : 0, NULL, &fp));
+    AC_CHECK(hdnet_fp_find(net, p, starts, S, S * N, x, x ? 3 : 0, rng, &fp));
     *seconds = now_s() - t0;
     double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
     char line[1024];
@@ -232,11 +252,13 @@ int main(int argc, char **argv)
         {"trials", required_argument, 0, 'n'},  {"steps", required_argument, 0, 'T'},
         {"threads", required_argument, 0, 'j'}, {"slow-q", required_argument, 0, 'q'},
         {"rel-err", required_argument, 0, 'e'}, {"untrained", required_argument, 0, 'u'},
-        {"seed", required_argument, 0, 'S'},    {"no-plots", no_argument, 0, 'P'},
+        {"seed", required_argument, 0, 'E'},    {"no-plots", no_argument, 0, 'P'},
+        {"set", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:s:n:T:j:h", longopts, NULL)) != -1) {
+    hdnet_fpparams *pf = finder_params(2, 1e-14, 1e-8, 200);
+    while ((c = getopt_long(argc, argv, "o:s:n:T:j:S:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 's': o.starts = ac_size("starts", optarg, 1, 1000000); break;
@@ -246,7 +268,8 @@ int main(int argc, char **argv)
         case 'q': o.slow_q = ac_double("slow-q", optarg); break;
         case 'e': o.rel_err = ac_double("rel-err", optarg); break;
         case 'u': untrained = optarg; break;
-        case 'S': o.seed = ac_size("seed", optarg, 0, SIZE_MAX); break;
+        case 'E': o.seed = ac_size("seed", optarg, 0, SIZE_MAX); break;
+        case 'S': set_finder(pf, optarg); break;
         case 'P': o.plots = 0; break;
         case 'h': usage(stdout); return 0;
         default: ac_bad_option(argv);
@@ -311,15 +334,19 @@ int main(int argc, char **argv)
             pvar[0], pvar[1], pvar[2]);
 
     /* 2. fixed points and slow points at zero input */
-    double secs;
-    hdnet_fpparams *pf = finder_params(o.threads, 1e-14, 1e-8, 200);
-    hdnet_fixed_points *fixed = find(net, pf, starts, o.starts, N, NULL, "fixed points (q <= 1e-8)", txt, &secs);
+    char what[128];
+    double secs, q_keep;
+    hdnet_rng *jitter;
+    AC_CHECK(hdnet_rng_create(&jitter, HDNET_RNG_LIBRARY, o.seed + 6));
+    AC_CHECK(hdnet_fpparams_set(pf, HDNET_FP_THREADS, (double)o.threads));
+    AC_CHECK(hdnet_fpparams_get(pf, HDNET_FP_Q_KEEP, &q_keep));
+    snprintf(what, sizeof what, "fixed points (q <= %g)", q_keep);
+    hdnet_fixed_points *fixed = find(net, pf, starts, o.starts, N, NULL, jitter, what, txt, &secs);
     points F = get_points(fixed);
     write_spectrum(out, &F);
     hdnet_fpparams *ps = finder_params(o.threads, o.slow_q, o.slow_q, 200);
-    char what[128];
     snprintf(what, sizeof what, "slow points (stop at q <= %g)", o.slow_q);
-    hdnet_fixed_points *slow = find(net, ps, starts, o.starts, N, NULL, what, txt, &secs);
+    hdnet_fixed_points *slow = find(net, ps, starts, o.starts, N, NULL, NULL, what, txt, &secs);
     points Sl = get_points(slow);
     write_points(out, "slow_points.csv", &Sl, mean, pcs, NULL);
     double *align = mode_alignment(net, &F, &Sl);
@@ -375,7 +402,7 @@ int main(int argc, char **argv)
         for (int k = 0; k < 4; k++) {
             double x[3] = {omegas[k] / AC_DEG, 0, 0};
             snprintf(what, sizeof what, "minima of q at omega = %+g deg/step", omegas[k]);
-            hdnet_fixed_points *rot = find(net, pr, starts, S, N, x, what, txt, &secs);
+            hdnet_fixed_points *rot = find(net, pr, starts, S, N, x, NULL, what, txt, &secs);
             points R = get_points(rot);
             /* the minima that are fixed points (q <= 1e-8, as at zero input) and their stability */
             double s1 = 0, s2 = 0, qmin = HUGE_VAL, un_fixed = HUGE_VAL;
@@ -393,8 +420,8 @@ int main(int argc, char **argv)
             fprintf(f, "%g,%zu,%.6g,%.6g,%.4g,%g,%zu,%g\n", omegas[k], R.k, mv,
                     R.k > 1 ? sqrt(fmax(0, (s2 - s1 * mv) / (double)(R.k - 1))) : 0.0, qmin,
                     ac_median(R.un, NULL, R.k), n_fixed, n_fixed ? un_fixed : NAN);
-            fprintf(txt, "  at omega = %+g deg/step: %zu minima of q are fixed points (q <= 1e-8), the most stable "
-                         "with %g unstable directions\n", omegas[k], n_fixed, n_fixed ? un_fixed : NAN);
+            fprintf(txt, "fixed points at omega = %+g deg/step (minima with q <= 1e-8): %zu, the most stable with %g "
+                         "unstable directions\n", omegas[k], n_fixed, n_fixed ? un_fixed : NAN);
             free_points(&R);
             hdnet_fp_free(rot);
         }
@@ -469,7 +496,8 @@ int main(int argc, char **argv)
         FILE *f = ac_fopen(out, "rank.csv");
         fprintf(f, "rank,singular_value,ne,singular_value_change,ne_change\n");
         for (size_t r = 0; r < N; r++)
-            fprintf(f, "%zu,%.6g,%.6g,%.6g,%.6g\n", r + 1, sv[r], ne[r], base ? sv[N + r] : NAN, base ? ne[N + r] : NAN);
+            fprintf(f, "%zu,%.6g,%.6g,%.6g,%.6g\n", r + 1, sv[r], ne[r], base ? sv[N + r] : NAN,
+                    base ? ne[N + r] : NAN);
         ac_fclose(f, "rank.csv");
         hdnet_net_free(base);
         free(ranks);
@@ -484,8 +512,8 @@ int main(int argc, char **argv)
         double mx0;
         double *st0 = task_states(net0, o.trials, o.steps, o.seed, &mx0);
         double *s0 = pick_starts(st0, o.trials, o.steps, N, cue, o.starts, o.seed + 1);
-        hdnet_fixed_points *f0 = find(net0, pf, s0, o.starts, N, NULL, "untrained: fixed points", txt, &secs);
-        hdnet_fixed_points *sl0 = find(net0, ps, s0, o.starts, N, NULL, "untrained: slow points", txt, &secs);
+        hdnet_fixed_points *f0 = find(net0, pf, s0, o.starts, N, NULL, jitter, "untrained: fixed points", txt, &secs);
+        hdnet_fixed_points *sl0 = find(net0, ps, s0, o.starts, N, NULL, NULL, "untrained: slow points", txt, &secs);
         hdnet_fp_free(f0);
         hdnet_fp_free(sl0);
         free(st0);
@@ -505,6 +533,7 @@ int main(int argc, char **argv)
     hdnet_fp_free(slow);
     hdnet_fpparams_free(pf);
     hdnet_fpparams_free(ps);
+    hdnet_rng_free(jitter);
     free(st);
     free(starts);
     free(sub);
