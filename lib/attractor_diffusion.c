@@ -27,9 +27,9 @@ int hdnet_attractor_diffusion(const hdnet_net *net, const double *noise_sd, size
     for (size_t l = 0; l < n_levels; l++)
         if (!isfinite(noise_sd[l]) || noise_sd[l] < 0)
             return hdnet__error(HDNET_ERANGE, "noise_sd[%zu] = %g must be finite and >= 0", l, noise_sd[l]);
-    size_t n = net->n, ni = net->ni, no = net->no, len_x, len_y, len_z;
-    if (hdnet__mul(CHUNK * n_steps, ni, &len_x) || hdnet__mul(CHUNK * n_steps, no, &len_y) ||
-        hdnet__mul(CHUNK * n_steps, n, &len_z))
+    size_t n = net->n, ni = net->ni, no = net->no, ct, len_x, len_y, len_z;
+    if (hdnet__mul(CHUNK, n_steps, &ct) || hdnet__mul(ct, ni, &len_x) || hdnet__mul(ct, no, &len_y) ||
+        hdnet__mul(ct, n, &len_z))
         return hdnet__error(HDNET_ESHAPE, "sizes overflow");
     float *x = malloc(len_x * sizeof *x), *y0 = malloc(len_y * sizeof *y0), *y1 = malloc(len_y * sizeof *y1);
     float *z = malloc(len_z * sizeof *z);

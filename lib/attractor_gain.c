@@ -4,6 +4,7 @@
 #include "attractor_priv.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #define DEG2RAD (3.14159265358979323846 / 180.0)
@@ -86,8 +87,9 @@ int hdnet_attractor_gain(const hdnet_net *net, const double *omega, size_t n_ome
     for (size_t i = 0; i < n_omega; i++)
         if (!isfinite(omega[i]))
             return hdnet__error(HDNET_ERANGE, "omega[%zu] is not finite", i);
-    size_t ni = net->ni, no = net->no, len_x, len_y;
-    if (hdnet__mul(n_trials * n_steps, ni, &len_x) || hdnet__mul(n_trials * n_steps, no, &len_y))
+    size_t ni = net->ni, no = net->no, bt, len_x, len_y;
+    if (hdnet__mul(n_trials, n_steps, &bt) || hdnet__mul(bt, ni, &len_x) || hdnet__mul(bt, no, &len_y) ||
+        bt > SIZE_MAX / sizeof(double))
         return hdnet__error(HDNET_ESHAPE, "sizes overflow");
     float *x = malloc(len_x * sizeof *x), *y = malloc(len_y * sizeof *y);
     double *th0 = malloc(n_trials * sizeof *th0), *h = malloc(n_steps * sizeof *h);
