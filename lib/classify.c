@@ -13,12 +13,6 @@ const char *hdnet_class_name(int cls)
     return (cls >= 0 && cls < HDNET_NCLASSES) ? class_names[cls] : NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Otsu's split of sorted y[0..n): returns m (size of the lower group), or 0 if n < 6.
  * *thr = (y[m-1] + y[m])/2, *d = Ashman's D with population SDs. */
 static size_t otsu_split(const double *y, size_t n, double *thr, double *d)
@@ -156,7 +150,7 @@ int hdnet_classify(int rule, const hdnet_aparams *params, size_t n, const double
         for (size_t i = 0; i < n; i++)
             if (cls[i] < 0 && !isnan(avmod[i]))
                 buf[ny++] = log10(fmax(avmod[i], 1e-4));
-        qsort(buf, ny, sizeof *buf, cmp_double);
+        hdnet__sort(buf, ny);
         double thr, d;
         size_t m = otsu_split(buf, ny, &thr, &d);
         double astar;

@@ -318,13 +318,11 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
                 add_row(t->sum_map[0] + cell * N, r, N);
                 t->cnt_map[0][cell] += 1;
                 if (outputs) {
-                    double th = atan2((double)outputs[2 * s], (double)outputs[2 * s + 1]) * deg;
+                    double th = hdnet__decoded_deg(outputs[2 * s], outputs[2 * s + 1]);
                     if (!isfinite(th)) {
                         t->n_nonfinite++;
                         continue;
                     }
-                    if (th < 0)
-                        th += 360.0;
                     long kd = hd_bin(t, th);
                     t->cnt_c[H + (size_t)kd] += 1;
                     size_t celld = (size_t)kd * V + (size_t)ka;
@@ -356,11 +354,9 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
                 } else {
                     if (!outputs)
                         break;
-                    th = atan2((double)outputs[2 * s], (double)outputs[2 * s + 1]) * deg;
+                    th = hdnet__decoded_deg(outputs[2 * s], outputs[2 * s + 1]);
                     if (!isfinite(th))
                         continue;
-                    if (th < 0)
-                        th += 360.0;
                 }
                 long cell = (long)floor(th);
                 if (cell >= 360)
@@ -659,10 +655,19 @@ int hdnet_tuning_collect(hdnet_tuning *t, const hdnet_net *net, size_t n_trials,
         return hdnet__error(HDNET_ESHAPE, "hdnet_tuning_collect: heading/av need %zu values", S);
     if (t->pass >= 3)
         return hdnet__error(HDNET_ESTATE, "hdnet_tuning_collect: all passes are done");
+    return hdnet__tuning_run(t, net, n_trials, n_steps, cue, inputs, heading, av, chunk, 1, NULL);
+}
+
+int hdnet__tuning_run(hdnet_tuning *t, const hdnet_net *net, size_t n_trials, size_t n_steps, size_t cue,
+                      const float *inputs, const double *heading, const double *av, size_t chunk, int decoded,
+                      float *outputs)
+{
+    size_t S = n_trials * n_steps;
+    int rc = HDNET_OK;
     if (chunk > n_trials)
         chunk = n_trials;
     if (t->pass == 0) {
-        rc = hdnet_tuning_add(t, n_trials, n_steps, cue, heading, heading_len, av, av_len, NULL, 0, NULL, 0);
+        rc = hdnet_tuning_add(t, n_trials, n_steps, cue, heading, S, av, S, NULL, 0, NULL, 0);
         if (rc)
             return rc;
         rc = hdnet_tuning_next_pass(t);
@@ -685,7 +690,9 @@ int hdnet_tuning_collect(hdnet_tuning *t, const hdnet_net *net, size_t n_trials,
                                ns * 2, rates, ns * t->N, NULL, 0);
             if (rc == HDNET_OK)
                 rc = hdnet_tuning_add(t, nb, n_steps, cue, heading + b0 * n_steps, ns, av + b0 * n_steps, ns,
-                                      outs, ns * 2, rates, ns * t->N);
+                                      decoded ? outs : NULL, ns * 2, rates, ns * t->N);
+            if (rc == HDNET_OK && outputs && t->pass == 1)
+                memcpy(outputs + b0 * n_steps * 2, outs, ns * 2 * sizeof *outs);
         }
         if (rc == HDNET_OK)
             rc = hdnet_tuning_next_pass(t);

@@ -556,6 +556,50 @@ HDNET_API HDNET_NODISCARD int hdnet_autocorr(const double *x, size_t n, double *
  *  Thread-safety: safe from any thread. */
 HDNET_API double hdnet_wrap_deg(double x);
 
+/** Median of the finite values of x (mean of the middle two for an even count).
+ *  The finite values are moved to the front of x and sorted; pass a copy to keep x.
+ *  @param[in,out] x  [n] values; reordered
+ *  @param[in]     n  number of values
+ *  @return the median; NaN when x is NULL or has no finite value
+ *  Thread-safety: reentrant. */
+HDNET_API double hdnet_median(double *x, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Decoding the heading                                                */
+/* ------------------------------------------------------------------ */
+
+/** The heading the readout encodes: atan2(y_sin, y_cos) in degrees, in [0, 360).
+ *  The decoded analyses of hdnet_tuning_add() use the same definition.
+ *  @param[in]  outputs      [n_samples][2] network outputs (y_sin, y_cos)
+ *  @param[in]  n_samples    number of samples
+ *  @param[out] heading      [n_samples] decoded heading, degrees; NaN where an output is not finite
+ *  @param[in]  heading_len  length of heading, >= n_samples
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (heading_len too small)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_decoded_heading(const float *outputs, size_t n_samples, double *heading,
+                                                    size_t heading_len);
+
+/** The activity bump of a ring of units (population vector): for each sample,
+ *  v = (1/n) sum_k r_k (cos phi_k, sin phi_k) over the selected units k, the bump
+ *  strength B = |v| and its position psi = atan2(v_y, v_x) in degrees, (-180, 180].
+ *  This is the measure of the lesion experiments (docs/analyses.md).
+ *  @param[in]  rates        [n_samples][n_units] rates
+ *  @param[in]  n_samples    number of samples
+ *  @param[in]  n_units      N, units per sample
+ *  @param[in]  units        [n_selected] 0-based unit indices (e.g. the compass units)
+ *  @param[in]  n_selected   number of selected units (> 0)
+ *  @param[in]  phi          [n_units] preferred heading of every unit, degrees (finite for the selected)
+ *  @param[out] strength     [n_samples] B, or NULL
+ *  @param[out] position     [n_samples] psi, degrees, or NULL
+ *  @param[in]  out_len      length of strength and position, >= n_samples
+ *  @return HDNET_OK, HDNET_EINVAL (NULL rates, units or phi; n_selected 0),
+ *          HDNET_ESHAPE (out_len too small, a size that overflows),
+ *          HDNET_ERANGE (a unit index outside [0, n_units), a non-finite phi of a selected unit)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_bump(const float *rates, size_t n_samples, size_t n_units, const int *units,
+                                         size_t n_selected, const double *phi, double *strength,
+                                         double *position, size_t out_len);
+
 #ifdef __cplusplus
 }
 #endif
