@@ -53,10 +53,10 @@ if [ "${1:-}" = "--update" ]; then
 fi
 [ -f "$golden/SHA256SUMS" ] || fail "no goldens in $golden"
 if ! cmp -s "$golden/SHA256SUMS" "$tmp/SHA256SUMS"; then
-    diff "$golden/SHA256SUMS" "$tmp/SHA256SUMS" | head -20
     diff "$golden/SHA256SUMS" "$tmp/SHA256SUMS" | sed -n 's/^[<>] [0-9a-f]*  \.\///p' | sort -u |
         while read -r f; do
-            [ -f "$golden/$f" ] && [ -f "$out/$f" ] && diff "$golden/$f" "$out/$f" | head -10
+            echo "differs: $f"
+            if [ -f "$golden/$f" ] && [ -f "$out/$f" ]; then diff "$golden/$f" "$out/$f" | head -6; fi
         done
     fail "outputs differ from $golden (see above)"
 fi
