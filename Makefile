@@ -55,8 +55,8 @@ endif
 LIB_SRCS  := $(sort $(wildcard lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:.c=.o)
 HEADERS   := $(sort $(wildcard include/hdnet/*.h))
-# cli.c and train_run.c are the programs' shared layer (examples/libcli.a), not programs.
-EX_HELPERS:= examples/cli.c examples/train_run.c
+# The programs' shared layer and helpers (examples/libcli.a), not programs.
+EX_HELPERS:= examples/cli.c examples/train_run.c examples/analyze_files.c
 EX_SRCS   := $(filter-out $(EX_HELPERS),$(sort $(wildcard examples/*.c)))
 EX_BINS   := $(patsubst examples/%.c,examples/%,$(EX_SRCS))
 BENCH_SRCS:= $(sort $(wildcard bench/*.c))
