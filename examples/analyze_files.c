@@ -408,8 +408,10 @@ void analyze_write_figure_data(const char *out, const hdnet_tuning *t, const cli
 {
     size_t H, W;
     double *hdc = arr(t, HDNET_TU_HD_CENTRES, &H), *winc = arr(t, HDNET_TU_WIN_CENTRES, &W);
-    double *c = arr(t, HDNET_TU_CURVE, NULL), *cp = arr(t, HDNET_TU_CURVE_CCW, NULL), *cm = arr(t, HDNET_TU_CURVE_CW, NULL);
-    double *m = have_av ? arr(t, HDNET_TU_PREF_CURVE, NULL) : NULL, *mask = have_av ? arr(t, HDNET_TU_PREF_FITMASK, NULL) : NULL;
+    double *c = arr(t, HDNET_TU_CURVE, NULL), *cp = arr(t, HDNET_TU_CURVE_CCW, NULL);
+    double *cm = arr(t, HDNET_TU_CURVE_CW, NULL);
+    double *m = have_av ? arr(t, HDNET_TU_PREF_CURVE, NULL) : NULL;
+    double *mask = have_av ? arr(t, HDNET_TU_PREF_FITMASK, NULL) : NULL;
     const double *S = u->stat[HDNET_US_S], *b = u->stat[HDNET_US_SLOPE], *b0 = u->stat[HDNET_US_INTERCEPT];
     const int *ca = u->cls[CLI_ADAPTIVE];
     FILE *f = cli_fopen(out, "curves_examples.dat"), *fa = cli_fopen(out, "av_examples.dat");
@@ -427,7 +429,8 @@ void analyze_write_figure_data(const char *out, const hdnet_tuning *t, const cli
         for (size_t h = 0; h < H && best >= 0; h++)
             fprintf(f, "%g %.6g %.6g %.6g\n", hdc[h], c[best * H + h], cp[best * H + h], cm[best * H + h]);
         for (size_t j = 0; j < W && best >= 0 && m; j++)
-            fprintf(fa, "%g %.6g %.0f %.6g\n", winc[j], m[best * W + j], mask[best * W + j], b0[best] + b[best] * winc[j]);
+            fprintf(fa, "%g %.6g %.0f %.6g\n", winc[j], m[best * W + j], mask[best * W + j],
+                    b0[best] + b[best] * winc[j]);
         fprintf(f, "\n\n");
         fprintf(fa, "\n\n");
     }

@@ -229,7 +229,8 @@ static void report(const lab *L, int e, int mode, size_t nU, size_t t_on, size_t
         double d = median_drift(p, M->psi, t_on, t_off, L->per), dc = median_drift(p, M0->psi, t_on, t_off, L->per);
         double dth = median_drift(p, M->thhat, t_on, t_off, L->per), bw = median_window(p, M->B, t_on, t_off, L->per);
         int ok = e == E2 ? (d >= 20 && fabs(dc) <= 5 && dth > 0) : (d <= -20 && fabs(dc) <= 5 && dth < 0);
-        ROW("psi drift (deg)", d, e == E2 ? ">= +20" : "<= -20", mode ? "INFO" : ok ? "PASS" : e == E2M ? "WARN" : "FAIL");
+        const char *st = mode ? "INFO" : ok ? "PASS" : e == E2M ? "WARN" : "FAIL";
+        ROW("psi drift (deg)", d, e == E2 ? ">= +20" : "<= -20", st);
         ROW("control psi drift (deg)", dc, "|.| <= 5", "INFO");
         ROW("theta_hat drift (deg)", dth, "same sign", "INFO");
         ROW("B over window / B0", bw / B0, "", "INFO");
