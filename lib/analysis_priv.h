@@ -57,7 +57,7 @@ void hdnet__linfit(const double *x, const double *y, const double *w, size_t n, 
 void hdnet__sort(double *x, size_t n);
 /* Linear-interpolation percentile (NumPy default) of n values, q in [0, 1]; sorts x in place. */
 double hdnet__percentile(double *x, size_t n, double q);
-/* The §2.6 slope of a binned curve: x centres, m means (NaN empty), cnt counts, edges [n+1].
+/* The slope of a binned curve (docs/analyses.md): x centres, m means (NaN empty), cnt counts, edges [n+1].
  * Writes fit[HDNET__FIT_N] and mask[n] (1 = used; may be NULL). */
 void hdnet__slope_fit(const hdnet_aparams *p, const double *x, const double *m, const double *cnt,
                       const double *edges, size_t n, double *fit, double *mask);

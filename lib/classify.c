@@ -1,4 +1,4 @@
-/* Unit classification: the reference thresholds (§2.7) and the adaptive rule (§3.3). */
+/* Unit classification: the reference thresholds and the adaptive rule (docs/analyses.md). */
 #include "internal.h"
 #include "analysis_priv.h"
 

@@ -550,7 +550,7 @@ typedef struct {
     double value;
 } setting;
 
-/* The PyTorch reference recipe (spec model-task-training §3.3), with its
+/* The PyTorch reference recipe (docs/training.md), with its
  * self-connections: zeroed at initialisation, then learned. */
 static const setting recipe_reference[] = {
     {HDNET_P_SELF_CONNECTIONS, HDNET_SELF_INIT_ONLY},

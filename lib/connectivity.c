@@ -1,4 +1,4 @@
-/* Tiling statistics, unit orders, sorted weights, connectivity profiles (§2.8-2.10, §3.4). */
+/* Tiling statistics, unit orders, sorted weights, connectivity profiles (docs/analyses.md). */
 #include "internal.h"
 #include "analysis_priv.h"
 

@@ -1,4 +1,4 @@
-/* The network object: creation and initialisation (spec §1.6-1.7), parameter
+/* The network object: creation and initialisation (docs/model.md), parameter
  * blocks, and the public forward / loss-gradient calls (which run a
  * temporary engine, engine.c). */
 #include "internal.h"

@@ -1,5 +1,5 @@
 /* Streaming tuning analyses: heading curves, joint HD x AV maps, AV tuning at the
- * preferred heading and its slope (spec analyses §1-§2.6, §2.11, §3.1-§3.2).
+ * preferred heading and its slope (docs/analyses.md).
  * Sums are kept [bin][unit] so each sample adds one contiguous row of N rates. */
 #include "internal.h"
 #include "analysis_priv.h"

@@ -206,7 +206,7 @@ typedef struct hdnet_tuning hdnet_tuning;
 #define HDNET_US_A_DEC          29  /**< |b~| (hi - lo) / S~ */
 #define HDNET_US_AV_STRENGTH_PREF_DEC 30  /**< max - min of the decoded AV tuning curve m~ */
 #define HDNET_US_INTERCEPT_DEC  31  /**< intercept of the decoded fit */
-#define HDNET_US_SLOPE_ALLHD    32  /**< slope of g over the bins centred in the window (§2.6 rules) */
+#define HDNET_US_SLOPE_ALLHD    32  /**< slope of g over the bins centred in the window (the slope rules of docs/analyses.md) */
 #define HDNET_US_PHI_ARGMAX     33  /**< argmax centre even for flat curves (selects the pass-2 window) */
 #define HDNET_US_COUNT          34  /**< number of per-unit statistics (not a valid id) */
 
@@ -358,11 +358,11 @@ HDNET_API HDNET_NODISCARD int hdnet_tuning_scalar(const hdnet_tuning *t, int whi
 #define HDNET_CLASS_SHIFTER_CCW 1  /**< more active when the heading increases (b > 0) */
 #define HDNET_CLASS_SHIFTER_CW  2  /**< more active when the heading decreases (b < 0) */
 #define HDNET_CLASS_WEAK        3  /**< weakly heading-tuned, little AV modulation */
-#define HDNET_CLASS_INACTIVE    4  /**< the spec's "removed" */
+#define HDNET_CLASS_INACTIVE    4  /**< "removed" in docs/analyses.md */
 #define HDNET_NCLASSES          5  /**< number of classes (not a valid class) */
 
-#define HDNET_RULE_REFERENCE 0  /**< MATLAB thresholds (§2.7) */
-#define HDNET_RULE_ADAPTIVE  1  /**< scale-free rule (§3.3) */
+#define HDNET_RULE_REFERENCE 0  /**< MATLAB thresholds (docs/analyses.md) */
+#define HDNET_RULE_ADAPTIVE  1  /**< scale-free rule (docs/analyses.md) */
 
 /* Reason bits. */
 #define HDNET_REASON_RANGE      1u  /**< activity range below act_range_min */
@@ -494,7 +494,7 @@ HDNET_API HDNET_NODISCARD int hdnet_sort_weights(const float *w, size_t n, const
 #define HDNET_PR_SEM    4      /**< SD / sqrt(n), NaN for an empty bin */
 #define HDNET_PR_ROWS   5      /**< rows of a profile table */
 
-/** Connectivity against relative preferred angle r = wrap(phi_post - phi_pre) (§2.10):
+/** Connectivity against relative preferred angle r = wrap(phi_post - phi_pre) (docs/analyses.md):
  *  the weights of every (pre, post) pair with pre != post, binned into 1-degree bins with
  *  a sliding window of HDNET_A_PROFILE_WINDOW bins.
  *  @param[in]  params    analysis parameters (profile_window, compat), or NULL for the defaults

@@ -245,7 +245,7 @@ HDNET_API HDNET_NODISCARD int hdnet_net_loss_grad(const hdnet_net *net, size_t n
                                                   double *loss, size_t loss_len,
                                                   float *grad, size_t grad_len);
 
-/** Normalized error of outputs against targets (spec: per output, residual
+/** Normalized error of outputs against targets (docs/model.md: per output, residual
  *  energy over target variance on the masked points (mask == 1), averaged over
  *  outputs; a constant target gives the residual energy alone, an output without
  *  masked points contributes 0). Accumulated in double.
