@@ -622,8 +622,8 @@ END_TEST
 
 /* Post-cue av with the PyTorch stretch rule. Exact expectations from
  * tests/data/task_theory.py: 17.052 % zero steps (16.711 % of all 500 steps,
- * the "16.7 %" of docs/task.md), SD 2.6008 deg/step, mean |av| 1.8891 deg/step. The
- * values 2.61 and 1.90 of docs/task.md are one sample (seed 1, 1000 trials: 2.6100, 1.9002;
+ * the often-quoted "16.7 %"), SD 2.6008 deg/step, mean |av| 1.8891 deg/step. The
+ * often-quoted 2.61 and 1.90 are one sample (seed 1, 1000 trials: 2.6100, 1.9002;
  * 1.4 standard errors from the expectation). Steps within a trial are
  * correlated, so the standard errors come from the spread of per-trial values
  * over the 4000 independent trials; tolerance 5 SE + 1e-4 (rounding of the
