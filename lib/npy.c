@@ -237,112 +237,127 @@ static int get_dim(cursor *c, size_t *v)
 
 #define FMT(...) hdnet__error(HDNET_EFORMAT, __VA_ARGS__)
 
-int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdnet__npy_hdr *h)
+/* Magic, version and header length: the header text is buf[*start, *start + *hlen),
+ * printable ASCII ending in a newline. */
+static int parse_preamble(const unsigned char *buf, size_t len, const char *what, size_t *start, size_t *hlen)
 {
     if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
         return FMT("%s: not a .npy array (bad magic or shorter than 10 bytes)", what);
     int major = buf[6], minor = buf[7];
-    size_t hlen, start;
     if (major == 1) {
-        hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
-        start = 10;
+        *hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
+        *start = 10;
     } else if (major == 2 || major == 3) {
         if (len < 12)
             return FMT("%s: truncated .npy header", what);
-        hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
-        start = 12;
+        *hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
+        *start = 12;
     } else {
         return hdnet__error(HDNET_ENOTSUP, "%s: .npy version %d.%d", what, major, minor);
     }
     if (minor != 0)
         return hdnet__error(HDNET_ENOTSUP, "%s: .npy version %d.%d", what, major, minor);
-    if (hlen > len - start)
-        return FMT("%s: .npy header of %zu bytes past the end (%zu bytes)", what, hlen, len);
-    const char *s = (const char *)buf + start;
-    for (size_t i = 0; i < hlen; i++)
+    if (*hlen > len - *start)
+        return FMT("%s: .npy header of %zu bytes past the end (%zu bytes)", what, *hlen, len);
+    const char *s = (const char *)buf + *start;
+    for (size_t i = 0; i < *hlen; i++)
         if ((unsigned char)s[i] >= 0x7f || ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t'))
             return FMT("%s: non-ASCII byte in .npy header", what);
-    if (hlen == 0 || s[hlen - 1] != '\n')
+    if (*hlen == 0 || s[*hlen - 1] != '\n')
         return FMT("%s: .npy header does not end with a newline", what);
+    return HDNET_OK;
+}
 
-    cursor c = {s, 0, hlen - 1};
-    int have_descr = 0, have_order = 0, have_shape = 0, fortran = 0;
-    char descr[16];
+/* The value of 'shape': a tuple of dimensions into h->shape and h->ndim. */
+static int parse_shape(cursor *c, const char *what, hdnet__npy_hdr *h)
+{
+    if (expect(c, '('))
+        return FMT("%s: bad 'shape' value", what);
+    if (peek(c) == ')') {
+        c->i++;
+        return HDNET_OK;
+    }
+    for (;;) {
+        size_t d;
+        int r = get_dim(c, &d);
+        if (r == -2)
+            return FMT("%s: dimension above %u", what, HDNET_NPY_MAX_ELEMS);
+        if (r)
+            return FMT("%s: bad dimension in 'shape'", what);
+        if (h->ndim == HDNET_NPY_MAXDIM)
+            return hdnet__error(HDNET_ENOTSUP, "%s: more than %d dimensions", what, HDNET_NPY_MAXDIM);
+        h->shape[h->ndim++] = d;
+        int p = peek(c);
+        if (p == ')') {
+            c->i++;
+            return HDNET_OK;
+        }
+        if (p != ',')
+            return FMT("%s: bad 'shape' value", what);
+        c->i++;
+        if (peek(c) == ')') {
+            c->i++;
+            return HDNET_OK;
+        }
+    }
+}
+
+/* The header dict: 'descr' (into descr), 'fortran_order' and 'shape', each exactly once. */
+static int parse_dict(cursor *c, const char *what, char descr[16], int *fortran, hdnet__npy_hdr *h)
+{
+    int have_descr = 0, have_order = 0, have_shape = 0;
     h->ndim = 0;
-    if (expect(&c, '{'))
+    if (expect(c, '{'))
         return FMT("%s: .npy header is not a dict", what);
     for (;;) {
-        if (peek(&c) == '}') {
-            c.i++;
+        if (peek(c) == '}') {
+            c->i++;
             break;
         }
         char key[32];
-        if (get_string(&c, key, sizeof key) || expect(&c, ':'))
+        int rc = HDNET_OK;
+        if (get_string(c, key, sizeof key) || expect(c, ':'))
             return FMT("%s: bad key in .npy header", what);
         if (!strcmp(key, "descr")) {
             if (have_descr++)
                 return FMT("%s: duplicate 'descr'", what);
-            if (peek(&c) == '[')
+            if (peek(c) == '[')
                 return hdnet__error(HDNET_ENOTSUP, "%s: structured dtype", what);
-            if (get_string(&c, descr, sizeof descr))
+            if (get_string(c, descr, 16))
                 return FMT("%s: bad 'descr' value", what);
         } else if (!strcmp(key, "fortran_order")) {
             if (have_order++)
                 return FMT("%s: duplicate 'fortran_order'", what);
-            if (!get_word(&c, "True"))
-                fortran = 1;
-            else if (get_word(&c, "False"))
+            if (!get_word(c, "True"))
+                *fortran = 1;
+            else if (get_word(c, "False"))
                 return FMT("%s: bad 'fortran_order' value", what);
         } else if (!strcmp(key, "shape")) {
             if (have_shape++)
                 return FMT("%s: duplicate 'shape'", what);
-            if (expect(&c, '('))
-                return FMT("%s: bad 'shape' value", what);
-            if (peek(&c) == ')') {
-                c.i++;
-            } else {
-                for (;;) {
-                    size_t d;
-                    int r = get_dim(&c, &d);
-                    if (r == -2)
-                        return FMT("%s: dimension above %u", what, HDNET_NPY_MAX_ELEMS);
-                    if (r)
-                        return FMT("%s: bad dimension in 'shape'", what);
-                    if (h->ndim == HDNET_NPY_MAXDIM)
-                        return hdnet__error(HDNET_ENOTSUP, "%s: more than %d dimensions", what,
-                                            HDNET_NPY_MAXDIM);
-                    h->shape[h->ndim++] = d;
-                    int p = peek(&c);
-                    if (p == ')') {
-                        c.i++;
-                        break;
-                    }
-                    if (p != ',')
-                        return FMT("%s: bad 'shape' value", what);
-                    c.i++;
-                    if (peek(&c) == ')') {
-                        c.i++;
-                        break;
-                    }
-                }
-            }
+            if ((rc = parse_shape(c, what, h)))
+                return rc;
         } else {
             return FMT("%s: unknown key '%s' in .npy header", what, key);
         }
-        int p = peek(&c);
+        int p = peek(c);
         if (p == ',') {
-            c.i++;
+            c->i++;
             continue;
         }
         if (p != '}')
             return FMT("%s: bad separator in .npy header", what);
     }
-    if (peek(&c) != -1)
+    if (peek(c) != -1)
         return FMT("%s: bytes after the .npy header dict", what);
     if (!have_descr || !have_order || !have_shape)
         return FMT("%s: .npy header lacks descr, fortran_order or shape", what);
+    return HDNET_OK;
+}
 
-    /* dtype */
+/* The dtype of descr into h->dtype, and whether its bytes need swapping. */
+static int parse_dtype(const char *descr, const char *what, hdnet__npy_hdr *h)
+{
     char order = descr[0];
     const char *code = descr + 1;
     if (order != '<' && order != '>' && order != '|' && order != '=') {
@@ -360,8 +375,12 @@ int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdn
         return FMT("%s: dtype '%s' needs a byte order", what, descr);
     int file_le = order == '<' || order == '|' || (order == '=' && hdnet__host_le());
     h->swap = es > 1 && file_le != hdnet__host_le();
+    return HDNET_OK;
+}
 
-    /* size */
+/* The element count: the data must fill the avail bytes after the header exactly. */
+static int check_size(const char *what, int fortran, size_t avail, hdnet__npy_hdr *h)
+{
     size_t n = 1;
     int nontrivial = 0;
     for (size_t i = 0; i < h->ndim; i++) {
@@ -376,9 +395,8 @@ int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdn
     }
     if (fortran && nontrivial > 1)
         return hdnet__error(HDNET_ENOTSUP, "%s: Fortran-order array (save it in C order)", what);
-    h->data_off = start + hlen;
-    size_t avail = len - h->data_off, bytes = 0;
-    int ovf = hdnet__mul(n, es, &bytes);
+    size_t bytes = 0;
+    int ovf = hdnet__mul(n, dtypes[h->dtype].size, &bytes);
     if (ovf || bytes != avail)
         return FMT("%s: shape needs %s%zu data bytes, %zu present", what, ovf ? "over " : "",
                    ovf ? SIZE_MAX : bytes, avail);
@@ -386,4 +404,19 @@ int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdn
         return hdnet__error(HDNET_ENOTSUP, "%s: more than %u elements", what, HDNET_NPY_MAX_ELEMS);
     h->numel = n;
     return HDNET_OK;
+}
+
+int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdnet__npy_hdr *h)
+{
+    size_t start = 0, hlen = 0;
+    int rc = parse_preamble(buf, len, what, &start, &hlen);
+    if (rc)
+        return rc;
+    cursor c = {(const char *)buf + start, 0, hlen - 1};
+    char descr[16];
+    int fortran = 0;
+    if ((rc = parse_dict(&c, what, descr, &fortran, h)) || (rc = parse_dtype(descr, what, h)))
+        return rc;
+    h->data_off = start + hlen;
+    return check_size(what, fortran, len - h->data_off, h);
 }
