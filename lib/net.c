@@ -405,24 +405,34 @@ static int threads_for(const hdnet_net *net, size_t n_trials)
     return t;
 }
 
-int hdnet_net_forward(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
-                      size_t inputs_len, const float *noise, size_t noise_len, hdnet_rng *rng,
-                      const float *a_init, size_t a_init_len, float *outputs, size_t outputs_len,
-                      float *rates, size_t rates_len)
+/* The arrays of a forward run: inputs, and a_init, outputs and rates when given. */
+static int check_run(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
+                     size_t inputs_len, const float *a_init, size_t a_init_len, const float *outputs,
+                     size_t outputs_len, const float *rates, size_t rates_len)
 {
     if (!net || !inputs)
         return hdnet__error(HDNET_EINVAL, "net or inputs is NULL");
     if (n_trials == 0 || n_steps == 0)
         return hdnet__error(HDNET_EINVAL, "n_trials and n_steps must be positive");
     int rc = check_len("inputs", inputs_len, n_trials, n_steps, net->ni);
-    if (!rc && noise)
-        rc = check_len("noise", noise_len, n_trials, n_steps, net->n);
     if (!rc && a_init)
         rc = check_len("a_init", a_init_len, n_trials, 1, net->n);
     if (!rc && outputs)
         rc = check_len("outputs", outputs_len, n_trials, n_steps, net->no);
     if (!rc && rates)
         rc = check_len("rates", rates_len, n_trials, n_steps, net->n);
+    return rc;
+}
+
+int hdnet_net_forward(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
+                      size_t inputs_len, const float *noise, size_t noise_len, hdnet_rng *rng,
+                      const float *a_init, size_t a_init_len, float *outputs, size_t outputs_len,
+                      float *rates, size_t rates_len)
+{
+    int rc = check_run(net, n_trials, n_steps, inputs, inputs_len, a_init, a_init_len, outputs, outputs_len,
+                       rates, rates_len);
+    if (!rc && noise)
+        rc = check_len("noise", noise_len, n_trials, n_steps, net->n);
     if (!rc && noise)
         rc = check_finite("noise", noise, noise_len);
     if (rc)
@@ -436,17 +446,8 @@ int hdnet_net_run(const hdnet_net *net, size_t n_trials, size_t n_steps, const f
                   const hdnet_perturb *p, float *outputs, size_t outputs_len, float *rates,
                   size_t rates_len, float *shadow, size_t shadow_len)
 {
-    if (!net || !inputs)
-        return hdnet__error(HDNET_EINVAL, "net or inputs is NULL");
-    if (n_trials == 0 || n_steps == 0)
-        return hdnet__error(HDNET_EINVAL, "n_trials and n_steps must be positive");
-    int rc = check_len("inputs", inputs_len, n_trials, n_steps, net->ni);
-    if (!rc && a_init)
-        rc = check_len("a_init", a_init_len, n_trials, 1, net->n);
-    if (!rc && outputs)
-        rc = check_len("outputs", outputs_len, n_trials, n_steps, net->no);
-    if (!rc && rates)
-        rc = check_len("rates", rates_len, n_trials, n_steps, net->n);
+    int rc = check_run(net, n_trials, n_steps, inputs, inputs_len, a_init, a_init_len, outputs, outputs_len,
+                       rates, rates_len);
     if (!rc && shadow)
         rc = check_len("shadow", shadow_len, n_trials, n_steps, net->n);
     if (rc)
