@@ -146,16 +146,16 @@ int hdnet_npy_save(const char *path, int dtype, const void *data, const size_t *
 {
     if (!path)
         return hdnet__error(HDNET_EINVAL, "path is NULL");
-    size_t numel;
-    int rc = hdnet__npy_check(dtype, data, shape, ndim, &numel);
+    size_t need;
+    int rc = hdnet_npy_save_mem(dtype, data, shape, ndim, NULL, 0, &need);
     if (rc)
         return rc;
-    size_t need = hdnet__npy_size(dtype, shape, ndim, numel);
     unsigned char *buf = malloc(need);
     if (!buf)
         return hdnet__error(HDNET_ENOMEM, "cannot allocate %zu bytes", need);
-    hdnet__npy_encode(dtype, data, shape, ndim, numel, buf);
-    rc = hdnet__write_file_atomic(path, buf, need);
+    rc = hdnet_npy_save_mem(dtype, data, shape, ndim, buf, need, &need);
+    if (!rc)
+        rc = hdnet__write_file_atomic(path, buf, need);
     free(buf);
     return rc;
 }
