@@ -42,6 +42,23 @@ void cli_bad_option(char **argv)
     cli_die("unknown option or missing value: %s (try --help)", argv[optind - 1]);
 }
 
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts, void (*usage)(FILE *))
+{
+    opterr = 0; /* one line of our own on bad options */
+    int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (c == 'h') {
+        usage(stdout);
+        exit(EXIT_SUCCESS);
+    }
+    if (c == 'V') {
+        cli_version();
+        exit(EXIT_SUCCESS);
+    }
+    if (c == '?' || c == ':')
+        cli_bad_option(argv);
+    return c;
+}
+
 void cli_version(void)
 {
     printf("%s (libhdnet %s)\n", cli_prog, hdnet_version_string());

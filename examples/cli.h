@@ -7,6 +7,7 @@
 
 #include <hdnet/hdnet.h>
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -31,6 +32,10 @@ CLI_NORETURN void cli_die(const char *fmt, ...) CLI_PRINTF(1, 2);
 void cli_check(const char *what, int status);
 /* A getopt_long error (opterr = 0): one line naming the argument. */
 CLI_NORETURN void cli_bad_option(char **argv);
+/* getopt_long with what every program does: --help ('h') prints usage(stdout) and
+ * --version ('V') the version, both exiting with status 0; an unknown option or a
+ * missing value exits with one line. Returns the next other option, or -1. */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts, void (*usage)(FILE *));
 /* --version: "PROG (libhdnet X.Y.Z)" on stdout. */
 void cli_version(void);
 /* Allocation that cannot fail (exits instead). */

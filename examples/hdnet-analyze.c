@@ -8,7 +8,6 @@
 #include "analyze_files.h"
 #include "cli.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +52,7 @@ static options parse(int argc, char **argv)
         {"help", no_argument, 0, 'h'},        {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     int c;
-    opterr = 0; /* one line of our own on bad options */
-    while ((c = getopt_long(argc, argv, "o:n:T:c:s:u:S:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "o:n:T:c:s:u:S:h", opts, usage)) != -1) {
         switch (c) {
         case 'o': o.out = optarg; break;
         case 'n': o.B = cli_uint("--trials", optarg, 1, 1000000); break;
@@ -68,8 +66,6 @@ static options parse(int argc, char **argv)
             o.sets[o.nsets++] = optarg;
             break;
         case 'P': o.plots = 0; break;
-        case 'h': usage(stdout); exit(EXIT_SUCCESS);
-        case 'V': cli_version(); exit(EXIT_SUCCESS);
         default: cli_bad_option(argv);
         }
     }

@@ -8,7 +8,6 @@
  * `hdnet-eval DIR/model.npz` reproduces its `normalized_error`. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -41,16 +40,13 @@ int main(int argc, char **argv)
         {"set", required_argument, NULL, 'e'},    {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
     int c;
-    opterr = 0; /* one line of our own on bad options */
-    while ((c = getopt_long(argc, argv, "n:t:s:j:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "n:t:s:j:h", opts, usage)) != -1) {
         switch (c) {
         case 'n': trials = cli_uint("--trials", optarg, 1, 10000000); break;
         case 't': steps = cli_uint("--steps", optarg, 1, 10000000); break;
         case 's': seed = cli_uint("--seed", optarg, 0, (uint64_t)1 << 53); break;
         case 'j': threads = cli_uint("--threads", optarg, 1, 256); break;
         case 'e': sets[nsets++] = optarg; break;
-        case 'h': usage(stdout); return EXIT_SUCCESS;
-        case 'V': cli_version(); return EXIT_SUCCESS;
         default: cli_bad_option(argv);
         }
     }

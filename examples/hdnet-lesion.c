@@ -10,7 +10,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,8 +339,7 @@ int main(int argc, char **argv)
         {"no-plots", no_argument, 0, 'P'},    {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},     {0, 0, 0, 0}};
     int c;
-    opterr = 0; /* one line of our own on bad options */
-    while ((c = getopt_long(argc, argv, "o:u:n:T:a:S:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "o:u:n:T:a:S:h", opts, usage)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'u': units = optarg; break;
@@ -350,8 +348,6 @@ int main(int argc, char **argv)
         case 'a': an_trials = cli_uint("--analysis-trials", optarg, 10, 100000); break;
         case 'S': cli_set(ap, NULL, CLI_SET_TASK, optarg); break;
         case 'P': plots = 0; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': cli_version(); return 0;
         default: cli_bad_option(argv);
         }
     }

@@ -8,14 +8,13 @@
  * model's ah0 and adds no noise. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char cli_prog[] = "hdnet-run";
 
-static const char usage[] =
+static const char usage_text[] =
     "usage: hdnet-run MODEL.npz INPUTS.npy --outputs OUT.npy [--rates RATES.npy]\n"
     "\n"
     "Run a network saved by libhdnet, without noise, from its initial state ah0.\n"
@@ -25,6 +24,11 @@ static const char usage[] =
     "  -r, --rates FILE     also write the rates [trial][time][N] (float32 .npy)\n"
     "  -h, --help           show this help\n"
     "      --version        program and library version\n";
+
+static void usage(FILE *f)
+{
+    fputs(usage_text, f);
+}
 
 /* Read the only array of an .npy file as float32 [trial][time][I]. */
 static float *read_inputs(const char *path, size_t n_in, size_t *trials, size_t *steps)
@@ -65,13 +69,10 @@ int main(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     const char *out_path = NULL, *rates_path = NULL;
     int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:r:h", longopts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "o:r:h", longopts, usage)) != -1) {
         switch (c) {
         case 'o': out_path = optarg; break;
         case 'r': rates_path = optarg; break;
-        case 'h': fputs(usage, stdout); return EXIT_SUCCESS;
-        case 'V': cli_version(); return EXIT_SUCCESS;
         default: cli_bad_option(argv);
         }
     }

@@ -11,7 +11,6 @@
 #include "cli.h"
 #include "train_run.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +82,7 @@ static options parse(int argc, char **argv)
         {"help", no_argument, 0, 'h'},            {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     int c;
-    opterr = 0; /* one line of our own on bad options */
-    while ((c = getopt_long(argc, argv, "o:k:u:r:j:n:T:S:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "o:k:u:r:j:n:T:S:h", opts, usage)) != -1) {
         switch (c) {
         case 'o': o.out = optarg; break;
         case 'k': o.K = cli_uint("--seeds", optarg, 1, MAXSEEDS); break;
@@ -102,8 +100,6 @@ static options parse(int argc, char **argv)
             break;
         case 'N': o.train = 0; break;
         case 'P': o.plots = 0; break;
-        case 'h': usage(stdout); exit(EXIT_SUCCESS);
-        case 'V': cli_version(); exit(EXIT_SUCCESS);
         default: cli_bad_option(argv);
         }
     }

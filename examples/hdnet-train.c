@@ -16,7 +16,6 @@
 #include "cli.h"
 #include "train_run.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,8 +86,7 @@ static options parse(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c;
-    opterr = 0; /* one line of our own on bad options */
-    while ((c = getopt_long(argc, argv, "o:r:u:s:j:qh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, "o:r:u:s:j:qh", opts, usage)) != -1) {
         switch (c) {
         case 'o': o.out = optarg; break;
         case 'r': o.recipe = optarg; break;
@@ -102,8 +100,6 @@ static options parse(int argc, char **argv)
         case 'R': o.report = (size_t)cli_uint("--report", optarg, 1, 1000000000); break;
         case 'E': o.state_every = (size_t)cli_uint("--state-every", optarg, 0, 1000000000); break;
         case 'Z': o.resume = optarg; break;
-        case 'h': usage(stdout); exit(EXIT_SUCCESS);
-        case 'V': cli_version(); exit(EXIT_SUCCESS);
         default: cli_bad_option(argv);
         }
     }
