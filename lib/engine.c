@@ -485,7 +485,7 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
     if (n_threads < 1 || n_threads > 256)
         return hdnet__error(HDNET_ERANGE, "threads=%d outside [1, 256]", n_threads);
     hdnet__kernels kern;
-    int rc = hdnet__kernel_select(net->kernel, &kern);
+    int rc = hdnet__kernel_select(net->kernel, net->n, &kern);
     if (rc)
         return rc;
     struct hdnet__engine *e = calloc(1, sizeof *e);
