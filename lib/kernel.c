@@ -287,7 +287,8 @@ static double trial_time(const hdnet__kernels *k, trial_ws *t)
 }
 
 /* The fastest set for n units: each candidate timed in ROUNDS interleaved
- * rounds (its minimum counts: the least disturbed by other load). A candidate
+ * rounds (its minimum counts: the least disturbed by other load; a set more
+ * than twice as slow as the fastest drops out after its first round). A candidate
  * displaces the current choice only if MARGIN faster, so that noise alone does
  * not swap sets: AVX2 (if the CPU has it) is the first choice, AVX-512 must
  * beat it, and the portable set must beat both. Portable rounds differently
@@ -311,11 +312,16 @@ static int measure_fastest(size_t n)
     trial_ws t;
     if (trial_init(&t, n) != HDNET_OK)
         return ks[0].kind; /* no memory for the trial: the first choice */
+    double fastest = INFINITY;
     for (int r = 0; r < ROUNDS; r++)
         for (int i = 0; i < nk; i++) {
+            if (best_t[i] > 2.0 * fastest)
+                continue; /* out of the running after one round: spare the time */
             const double s = trial_time(&ks[i], &t);
             if (s < best_t[i])
                 best_t[i] = s;
+            if (s < fastest)
+                fastest = s;
         }
     trial_free(&t);
     int pick = 0;
