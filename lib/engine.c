@@ -47,7 +47,6 @@
 
 typedef struct worker {
     struct hdnet__engine *e;
-    int index;
     float *a;      /* [NB][ld] pre-activation state */
     float *delta;  /* [NB][ld] Delta state of the backward pass */
     float *acc;    /* [(ni + 1 + no) * ld]: per-block float sums for W_in, b, W_out */
@@ -109,10 +108,8 @@ static void *xaligned(size_t n_floats)
     return p;
 }
 
-/* ---- the per-chunk work ---- */
+/* ---- the per-block work ---- */
 
-/* Prepare trials [b0, b0+bs): noise into H slots 1..T, f(a_init) into slot 0,
- * U into G slots 0..T-1, output noise into E (if drawn), a state. */
 /* Prepare trials [b0, b0+bs): initial state (a, and f(a) in H slot 0), G slot T
  * = 0, and the trials' noise streams. */
 static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t bs)
@@ -536,7 +533,6 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
     for (int i = 0; ok && i < n_threads; i++) {
         worker *w = &e->ws[i];
         w->e = e;
-        w->index = i;
         w->a = xaligned(NB * ld);
         w->delta = xaligned(NB * ld);
         w->acc = xaligned((e->ni + 1 + e->no) * ld);
