@@ -22,8 +22,8 @@
  * sets each have their own stream derived from HDNET_P_SEED.
  *
  * Thread-safety: one thread at a time per optimiser or trainer; the trainer
- * uses HDNET_P_THREADS worker threads internally (same seed and thread count
- * give bit-identical runs). */
+ * uses HDNET_P_THREADS worker threads internally (the same seed gives
+ * bit-identical runs for any thread count, with the same kernel set). */
 #ifndef HDNET_TRAIN_H
 #define HDNET_TRAIN_H
 
