@@ -28,5 +28,6 @@
 #include "io.h"
 #include "train.h"
 #include "analysis.h"
+#include "trust.h"
 
 #endif

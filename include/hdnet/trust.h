@@ -1,0 +1,274 @@
+/** @file
+ * libhdnet: verdicts that can fail — per-unit statistics with their uncertainty, a
+ * classification rule that uses it, matched null networks and the competence gate.
+ * docs/analyses.md describes every statistic, rule, null and bound.
+ *
+ * Workflow:
+ *   hdnet_tuning_collect(t, ...)                      the usual three passes
+ *   hdnet_boot_create(&b, t, params, n_blocks)        blocks of trials (trial i -> block i mod K)
+ *   hdnet_boot_collect(b, net, ...) or hdnet_boot_add(b, first_trial, ...)   one more pass
+ *   hdnet_boot_resample(b, n_boot, seed)              point estimates, SEs, intervals
+ *   hdnet_boot_unit_stat(), hdnet_boot_classify()     classes, class probabilities, count intervals
+ *
+ * Thread-safety: one thread at a time per mutable handle; const handles may be read
+ * concurrently; the free functions are reentrant. */
+#ifndef HDNET_TRUST_H
+#define HDNET_TRUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "export.h"
+#include "net.h"
+#include "analysis.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Trial-block bootstrap of the per-unit statistics                    */
+/* ------------------------------------------------------------------ */
+
+/** Opaque trial-block bootstrap of per-unit statistics; create with hdnet_boot_create(). */
+typedef struct hdnet_boot hdnet_boot;
+
+/* Statistics (hdnet_boot_unit_stat). */
+#define HDNET_BS_RANGE  0  /**< activity range max - min of the rate, t >= cue */
+#define HDNET_BS_S      1  /**< HD tuning strength nanmax(c) - nanmin(c) of the heading curve while turning (omega != 0) */
+#define HDNET_BS_SLOPE  2  /**< AV slope of the mean rate over all headings in the AV window (fit rules of HDNET_US_SLOPE) */
+#define HDNET_BS_A      3  /**< AV modulation |b| (hi - lo) / S */
+#define HDNET_BS_REL    4  /**< split-half reliability of c: Pearson r of even- against odd-block curves */
+#define HDNET_BS_COUNT  5  /**< number of statistics (not a valid id) */
+
+/* What of a statistic (hdnet_boot_unit_stat). */
+#define HDNET_BW_VALUE  0  /**< estimate on all trials */
+#define HDNET_BW_SE     1  /**< bootstrap standard error (SD over resamples); NaN for REL */
+#define HDNET_BW_LO     2  /**< 2.5 % percentile over resamples; NaN for REL */
+#define HDNET_BW_HI     3  /**< 97.5 % percentile over resamples; NaN for REL */
+#define HDNET_BW_COUNT  4  /**< number of ids (not a valid id) */
+
+/** Create a bootstrap over trial blocks that reuses the bins, AV window and preferred
+ *  headings of a finished accumulator (the resamples keep the preferred heading fixed).
+ *  @param[out] out       the new bootstrap, NULL on failure
+ *  @param[in]  t         accumulator with all passes done (read now, not kept)
+ *  @param[in]  params    the analysis parameters t was created with, or NULL for the defaults
+ *  @param[in]  n_blocks  K, blocks of trials (4 ... 1000); trial i belongs to block i mod K,
+ *                        so every block sees the same share of each part of the analysis set
+ *  @return HDNET_OK, HDNET_EINVAL (NULL out or t), HDNET_ERANGE (n_blocks outside 4 ... 1000),
+ *          HDNET_ESTATE (t not done, or its AV-window pass was skipped), HDNET_ENOMEM
+ *  Ownership: free with hdnet_boot_free(). Memory is O(K x N x (heading bins + window bins)).
+ *  Thread-safety: reentrant; t and params are only read. */
+HDNET_API HDNET_NODISCARD int hdnet_boot_create(hdnet_boot **out, const hdnet_tuning *t,
+                                                const hdnet_aparams *params, size_t n_blocks);
+
+/** Free a bootstrap; NULL is accepted.
+ *  @param[in] b  bootstrap to free, or NULL */
+HDNET_API void hdnet_boot_free(hdnet_boot *b);
+
+/** Add the rates of trials first_trial ... first_trial + n_trials - 1 (the same samples
+ *  the accumulator saw; any order, each trial once). A failed call changes nothing.
+ *  @param[in,out] b        the bootstrap (before hdnet_boot_resample())
+ *  @param[in] first_trial  index of the first trial in the analysis set
+ *  @param[in] n_trials     trials in this call
+ *  @param[in] n_steps      steps per trial
+ *  @param[in] cue          cue steps, as hdnet_tuning_add()
+ *  @param[in] heading      [n_trials][n_steps] true heading, radians
+ *  @param[in] heading_len  length of heading, >= n_trials*n_steps
+ *  @param[in] av           [n_trials][n_steps] angular velocity, rad/step
+ *  @param[in] av_len       length of av, >= n_trials*n_steps
+ *  @param[in] rates        [n_trials][n_steps][N] rates
+ *  @param[in] rates_len    length of rates, >= n_trials*n_steps*N
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (a length too small, size
+ *          overflow), HDNET_ERANGE (cue > n_steps, non-finite value), HDNET_ESTATE (resampled)
+ *  Thread-safety: one thread at a time per bootstrap. */
+HDNET_API HDNET_NODISCARD int hdnet_boot_add(hdnet_boot *b, size_t first_trial, size_t n_trials,
+                                             size_t n_steps, size_t cue, const double *heading,
+                                             size_t heading_len, const double *av, size_t av_len,
+                                             const float *rates, size_t rates_len);
+
+/** Run a network noise-free over all trials, chunk trials at a time, and add its rates.
+ *  @param[in,out] b        the bootstrap
+ *  @param[in] net          the network (only read; N units, 3 inputs, 2 outputs)
+ *  @param[in] n_trials     trials (> 0)
+ *  @param[in] n_steps      steps per trial (> 0)
+ *  @param[in] cue          cue steps
+ *  @param[in] inputs       [n_trials][n_steps][3] network inputs
+ *  @param[in] inputs_len   length of inputs, >= n_trials*n_steps*3
+ *  @param[in] heading      [n_trials][n_steps] true heading, radians
+ *  @param[in] heading_len  length of heading
+ *  @param[in] av           [n_trials][n_steps] angular velocity, rad/step
+ *  @param[in] av_len       length of av
+ *  @param[in] chunk        trials per network call (> 0)
+ *  @return as hdnet_boot_add(), plus HDNET_EINVAL (zero chunk, trials or steps), HDNET_ESHAPE
+ *          (network dimensions), the network's codes, HDNET_ENOMEM
+ *  Thread-safety: one thread at a time per bootstrap; net is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_boot_collect(hdnet_boot *b, const hdnet_net *net, size_t n_trials,
+                                                 size_t n_steps, size_t cue, const float *inputs,
+                                                 size_t inputs_len, const double *heading, size_t heading_len,
+                                                 const double *av, size_t av_len, size_t chunk);
+
+/** Compute the estimates on all trials and n_boot resamples of the K blocks (drawn with
+ *  replacement from the library generator seeded with seed).
+ *  @param[in,out] b  the bootstrap, every block non-empty
+ *  @param[in] n_boot resamples (20 ... 100000)
+ *  @param[in] seed   seed of the resampling
+ *  @return HDNET_OK, HDNET_EINVAL (b NULL), HDNET_ERANGE (n_boot outside bounds),
+ *          HDNET_ESTATE (a block without samples, or already resampled), HDNET_ENOMEM
+ *  Thread-safety: one thread at a time per bootstrap. */
+HDNET_API HDNET_NODISCARD int hdnet_boot_resample(hdnet_boot *b, size_t n_boot, uint64_t seed);
+
+/** Copy a per-unit statistic or its uncertainty.
+ *  @param[in]  b        the bootstrap, resampled
+ *  @param[in]  stat     HDNET_BS_*
+ *  @param[in]  what     HDNET_BW_*
+ *  @param[out] out      [N] values
+ *  @param[in]  out_len  length of out, >= N
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument, unknown id), HDNET_ESHAPE (out_len < N),
+ *          HDNET_ESTATE (not resampled)
+ *  Thread-safety: b is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_boot_unit_stat(const hdnet_boot *b, int stat, int what, double *out,
+                                                   size_t out_len);
+
+/* ------------------------------------------------------------------ */
+/* The interval rule                                                   */
+/* ------------------------------------------------------------------ */
+
+#define HDNET_RULE_INTERVAL 2  /**< the rule of hdnet_classify_interval() (docs/analyses.md) */
+
+/* Thresholds of the interval rule (hdnet_interval_rule_defaults()). */
+#define HDNET_IR_RANGE_MIN  0  /**< inactive: activity range below (0.01) */
+#define HDNET_IR_S_MIN      1  /**< inactive: S below (0.03) */
+#define HDNET_IR_REL_MIN    2  /**< heading-tuned: split-half reliability at least (0.8) */
+#define HDNET_IR_Z_SIG      3  /**< shifter: |b| / SE(b) at least (3) */
+#define HDNET_IR_A_LARGE    4  /**< shifter: A at least (0.4) */
+#define HDNET_IR_A_SMALL    5  /**< compass: A + z_ci SE(A) below (0.4) */
+#define HDNET_IR_Z_CI       6  /**< compass: multiplier of SE(A) (1.96, a 95 % bound) */
+#define HDNET_IR_COUNT      7  /**< number of thresholds */
+
+/** The default thresholds of the interval rule.
+ *  @param[out] rule      [rule_len] HDNET_IR_* values
+ *  @param[in]  rule_len  length of rule, >= HDNET_IR_COUNT
+ *  @return HDNET_OK, HDNET_EINVAL (rule NULL), HDNET_ESHAPE (rule_len too small)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_interval_rule_defaults(double *rule, size_t rule_len);
+
+/** Classify units from statistics and their standard errors: inactive when the range
+ *  or S is below its floor; a shifter (by the sign of b) when |b|/SE(b) >= z_sig and
+ *  A >= a_large; compass when heading-tuned (reliability >= rel_min) and
+ *  A + z_ci SE(A) < a_small; otherwise weak. NaN statistics never satisfy a test.
+ *  @param[in]  rule      [HDNET_IR_COUNT] thresholds, or NULL for the defaults
+ *  @param[in]  n         number of units (> 0)
+ *  @param[in]  range     [n] activity range
+ *  @param[in]  s         [n] HD tuning strength S
+ *  @param[in]  rel       [n] split-half reliability of the heading curve
+ *  @param[in]  slope     [n] AV slope b
+ *  @param[in]  slope_se  [n] standard error of b
+ *  @param[in]  a         [n] AV modulation A
+ *  @param[in]  a_se      [n] standard error of A
+ *  @param[out] cls       [n] HDNET_CLASS_*
+ *  @return HDNET_OK, HDNET_EINVAL (NULL array, n = 0), HDNET_ERANGE (a NaN or negative threshold)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_classify_interval(const double *rule, size_t n, const double *range,
+                                                      const double *s, const double *rel, const double *slope,
+                                                      const double *slope_se, const double *a,
+                                                      const double *a_se, int *cls);
+
+/* Columns of the class counts (hdnet_boot_classify). */
+#define HDNET_CC_VALUE 0  /**< count on all trials */
+#define HDNET_CC_LO    1  /**< 2.5 % percentile of the count over resamples */
+#define HDNET_CC_HI    2  /**< 97.5 % percentile of the count over resamples */
+#define HDNET_CC_COLS  3  /**< columns per class */
+
+/** Classify the units of a resampled bootstrap with the interval rule: classes on all
+ *  trials, the probability of each class (the fraction of resamples in which the rule,
+ *  applied to the resampled estimates with the same standard errors, gives that class),
+ *  and class counts with 95 % percentile intervals.
+ *  @param[in]  b          the bootstrap, resampled
+ *  @param[in]  rule       [HDNET_IR_COUNT] thresholds, or NULL for the defaults
+ *  @param[out] cls        [N] HDNET_CLASS_*
+ *  @param[in]  cls_len    length of cls, >= N
+ *  @param[out] prob       [N][HDNET_NCLASSES] class probabilities, or NULL
+ *  @param[in]  prob_len   length of prob (ignored when NULL), >= N*HDNET_NCLASSES
+ *  @param[out] counts     [HDNET_NCLASSES][HDNET_CC_COLS] counts, or NULL
+ *  @param[in]  counts_len length of counts (ignored when NULL), >= HDNET_NCLASSES*HDNET_CC_COLS
+ *  @return HDNET_OK, HDNET_EINVAL (NULL b or cls), HDNET_ESHAPE (a length too small),
+ *          HDNET_ERANGE (bad threshold), HDNET_ESTATE (not resampled), HDNET_ENOMEM
+ *  Thread-safety: b is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_boot_classify(const hdnet_boot *b, const double *rule, int *cls,
+                                                  size_t cls_len, double *prob, size_t prob_len,
+                                                  double *counts, size_t counts_len);
+
+/* ------------------------------------------------------------------ */
+/* Matched nulls and the competence gate                               */
+/* ------------------------------------------------------------------ */
+
+/** Copy a network and permute its off-diagonal recurrent weights at random: the
+ *  diagonal and the multiset of off-diagonal weights are kept, the wiring is destroyed.
+ *  Every other block is copied unchanged.
+ *  @param[in]  net   the network (only read)
+ *  @param[in]  seed  seed of the permutation (library generator)
+ *  @param[out] out   the new network, NULL on failure
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ENOMEM
+ *  Ownership: free with hdnet_net_free().
+ *  Thread-safety: reentrant; net is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_net_permute_recurrent(const hdnet_net *net, uint64_t seed, hdnet_net **out);
+
+#define HDNET_NULL_QUANTILE 0.95  /**< default: the trained value must lie beyond this quantile */
+#define HDNET_NULL_MIN      20    /**< fewest null values a verdict accepts */
+
+#define HDNET_TAIL_ABOVE 1   /**< the finding is a large value: PASS when above the null's upper quantile */
+#define HDNET_TAIL_BELOW -1  /**< the finding is a small value: PASS when below the null's lower quantile */
+
+/* Verdicts. */
+#define HDNET_VERDICT_PASS           0  /**< beyond the null, criterion met */
+#define HDNET_VERDICT_FAIL           1  /**< criterion not met, or not beyond the null */
+#define HDNET_VERDICT_WARN           2  /**< met, with a stated reservation */
+#define HDNET_VERDICT_INFO           3  /**< reported without a criterion */
+#define HDNET_VERDICT_NOT_APPLICABLE 4  /**< presupposes a working integrator the network is not */
+
+/** Compare a value with the values of a statistic on null networks (nulls NaN are
+ *  skipped; an infinite null value counts). The bounds are the (1-q) and q percentiles
+ *  (linear interpolation) of the finite nulls.
+ *  @param[in]  value     the statistic on the trained network
+ *  @param[in]  nulls     [n_nulls] the statistic on null networks
+ *  @param[in]  n_nulls   number of null values
+ *  @param[in]  q         quantile, 0.5 < q < 1 (e.g. HDNET_NULL_QUANTILE)
+ *  @param[in]  tail      HDNET_TAIL_ABOVE or HDNET_TAIL_BELOW
+ *  @param[out] beyond    1 when value is beyond the bound on its tail, else 0 (also 0 for a NaN value)
+ *  @param[out] null_low  the (1-q) percentile, or NULL
+ *  @param[out] null_high the q percentile, or NULL
+ *  @return HDNET_OK, HDNET_EINVAL (NULL nulls or beyond, unknown tail), HDNET_ERANGE (q outside
+ *          (0.5, 1)), HDNET_ESHAPE (fewer than HDNET_NULL_MIN non-NaN null values), HDNET_ENOMEM
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_null_compare(double value, const double *nulls, size_t n_nulls, double q,
+                                                 int tail, int *beyond, double *null_low, double *null_high);
+
+#define HDNET_GATE_NE_MAX 0.1  /**< default bound of the competence gate: normalized error on the analysis trials */
+
+/** The competence gate: whether a network with normalized error ne (on the analysis
+ *  trials) can be analysed as an integrator.
+ *  @param[in]  ne          normalized error (NaN counts as failing)
+ *  @param[in]  bound       largest acceptable NE (> 0, e.g. HDNET_GATE_NE_MAX)
+ *  @param[out] competent   1 when ne <= bound, else 0
+ *  @return HDNET_OK, HDNET_EINVAL (competent NULL), HDNET_ERANGE (bound not > 0 or NaN)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_gate(double ne, double bound, int *competent);
+
+/** The verdict of a criterion after the gate.
+ *  @param[in] verdict        HDNET_VERDICT_* of the criterion
+ *  @param[in] needs_integrator 1 when the criterion presupposes a working integrator
+ *  @param[in] competent      the gate's answer
+ *  @return HDNET_VERDICT_NOT_APPLICABLE when needs_integrator and not competent, else verdict
+ *  Thread-safety: reentrant. */
+HDNET_API int hdnet_gate_verdict(int verdict, int needs_integrator, int competent);
+
+/** Name of a verdict.
+ *  @param[in] verdict  HDNET_VERDICT_*
+ *  @return "PASS", "FAIL", "WARN", "INFO", "NOT_APPLICABLE", or NULL if unknown
+ *  Thread-safety: safe from any thread. */
+HDNET_API const char *hdnet_verdict_name(int verdict);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
