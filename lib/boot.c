@@ -510,12 +510,13 @@ int hdnet_boot_classify(const hdnet_boot *b, const double *rule, int *cls, size_
         for (int c = 0; c < HDNET_NCLASSES; c++)
             cnt[r * HDNET_NCLASSES + (size_t)c] = 0;
         for (size_t u = 0; u < N && !rc; u++) {
-            pr[u * HDNET_NCLASSES + (size_t)rc_cls[u]] += 1.0 / (double)R;
+            pr[u * HDNET_NCLASSES + (size_t)rc_cls[u]] += 1;
             cnt[r * HDNET_NCLASSES + (size_t)rc_cls[u]] += 1;
         }
     }
     if (!rc && prob)
-        memcpy(prob, pr, N * HDNET_NCLASSES * sizeof *pr);
+        for (size_t i = 0; i < N * HDNET_NCLASSES; i++)
+            prob[i] = pr[i] / (double)R;
     if (!rc && counts)
         for (int c = 0; c < HDNET_NCLASSES; c++) {
             double v = 0;
