@@ -1,0 +1,189 @@
+"""Verdicts that can fail (trust.h): per-unit statistics with bootstrap uncertainty, the
+interval rule, weight-permuted null networks, the null comparison and the competence gate.
+docs/analyses.md describes every statistic, rule and bound."""
+import collections
+import ctypes
+
+import numpy as np
+
+from . import _lib
+from ._lib import api, c_int, c_size, c_double, c_void_p, c_char_p, STATUS, P, c_float_p, c_double_p
+from .analysis import CLASSES, _params, _id
+
+api.add("hdnet_boot_create", STATUS, P(c_void_p), c_void_p, c_void_p, c_size)
+api.add("hdnet_boot_free", None, c_void_p)
+api.add("hdnet_boot_add", STATUS, c_void_p, c_size, c_size, c_size, c_size, c_double_p, c_size, c_double_p,
+        c_size, c_float_p, c_size)
+api.add("hdnet_boot_collect", STATUS, c_void_p, c_void_p, c_size, c_size, c_size, c_float_p, c_size,
+        c_double_p, c_size, c_double_p, c_size, c_size)
+api.add("hdnet_boot_resample", STATUS, c_void_p, c_size, ctypes.c_uint64)
+api.add("hdnet_boot_unit_stat", STATUS, c_void_p, c_int, c_int, c_double_p, c_size)
+api.add("hdnet_interval_rule_defaults", STATUS, c_double_p, c_size)
+api.add("hdnet_classify_interval", STATUS, c_double_p, c_size, c_double_p, c_double_p, c_double_p, c_double_p,
+        c_double_p, c_double_p, c_double_p, P(c_int))
+api.add("hdnet_boot_classify", STATUS, c_void_p, c_double_p, P(c_int), c_size, c_double_p, c_size, c_double_p,
+        c_size)
+api.add("hdnet_net_permute_recurrent", STATUS, c_void_p, ctypes.c_uint64, P(c_void_p))
+api.add("hdnet_null_compare", STATUS, c_double, c_double_p, c_size, c_double, c_int, P(c_int), P(c_double),
+        P(c_double))
+api.add("hdnet_gate", STATUS, c_double, c_double, P(c_int))
+api.add("hdnet_gate_verdict", c_int, c_int, c_int, c_int)
+api.add("hdnet_verdict_name", c_char_p, c_int)
+
+# Statistics (HDNET_BS_*) and columns (HDNET_BW_*), in id order.
+BOOT_STATS = ("range", "S", "slope", "A", "rel")
+BOOT_COLUMNS = ("value", "se", "lo", "hi")
+# Thresholds of the interval rule (HDNET_IR_*), in id order.
+RULE_THRESHOLDS = ("range_min", "s_min", "rel_min", "z_sig", "a_large", "a_small", "z_ci")
+VERDICTS = ("PASS", "FAIL", "WARN", "INFO", "NOT_APPLICABLE")
+NULL_QUANTILE = 0.95
+NULL_MIN = 20
+GATE_NE_MAX = 0.1
+
+IntervalClasses = collections.namedtuple("IntervalClasses", "classes prob counts")
+IntervalClasses.__doc__ = ("Result of Bootstrap.classify(): classes int array (index into CLASSES), prob "
+                           "[N, 5] class probabilities over resamples, counts {class: (count, lo, hi)} with "
+                           "95 % percentile intervals.")
+NullComparison = collections.namedtuple("NullComparison", "beyond null_low null_high")
+
+
+def interval_rule_defaults():
+    """Dict {threshold: default} of the interval rule."""
+    out = _lib.out_f64(len(RULE_THRESHOLDS))
+    api.hdnet_interval_rule_defaults(*_lib.dptr(out))
+    return dict(zip(RULE_THRESHOLDS, out.tolist()))
+
+
+def _rule(rule):
+    """None, or a [HDNET_IR_COUNT] array from a (partial) dict of thresholds."""
+    if rule is None:
+        return None
+    full = interval_rule_defaults()
+    for k, v in dict(rule).items():
+        if k not in full:
+            raise KeyError("unknown threshold %r (one of %s)" % (k, ", ".join(RULE_THRESHOLDS)))
+        full[k] = float(v)
+    return np.array([full[k] for k in RULE_THRESHOLDS], dtype=np.float64)
+
+
+def _rule_ptr(rule):
+    return None if rule is None else rule.ctypes.data_as(c_double_p)
+
+
+def classify_interval(range_, s, rel, slope, slope_se, a, a_se, rule=None):
+    """The interval rule on [N] statistics and their standard errors: class ids [N]."""
+    arrs = [_lib.as_f64(x, (None,), name) for x, name in
+            ((range_, "range"), (s, "s"), (rel, "rel"), (slope, "slope"), (slope_se, "slope_se"), (a, "a"),
+             (a_se, "a_se"))]
+    n = arrs[0].size
+    for x, name in zip(arrs, ("range", "s", "rel", "slope", "slope_se", "a", "a_se")):
+        if x.size != n:
+            raise ValueError("%s: expected %d values, got %d" % (name, n, x.size))
+    r = _rule(rule)
+    cls = np.empty(n, dtype=np.intc)
+    api.hdnet_classify_interval(_rule_ptr(r), n, *[x.ctypes.data_as(c_double_p) for x in arrs],
+                                cls.ctypes.data_as(P(c_int)))
+    return cls.astype(np.int64)
+
+
+class Bootstrap(_lib.Handle):
+    """Trial-block bootstrap of the per-unit statistics (hdnet_boot) of a finished Tuning.
+
+    ``Bootstrap(tuning, params, n_blocks=20).collect(net, trials).resample(200, seed=1)``,
+    then ``stat("A", "se")`` and ``classify()``. Trial i belongs to block i mod n_blocks.
+    """
+
+    _free = api.hdnet_boot_free
+
+    def __init__(self, tuning, params=None, n_blocks=20):
+        params = _params(params)
+        h = c_void_p()
+        api.hdnet_boot_create(ctypes.byref(h), tuning, params, _lib.count(n_blocks, "n_blocks"))
+        super().__init__(h)
+        self.n_units = tuning.n_units
+
+    def add(self, first_trial, heading, av, rates, cue):
+        """Add trials first_trial ...: heading, av [trials, steps] (radians, rad/step), rates [trials, steps, N]."""
+        th = _lib.as_f64(heading, (None, None), "heading")
+        n, T = th.shape
+        w = _lib.as_f64(av, (n, T), "av")
+        r = _lib.as_f32(rates, (n, T, self.n_units), "rates")
+        api.hdnet_boot_add(self, _lib.count(first_trial, "first_trial"), n, T, _lib.count(cue, "cue"),
+                           *_lib.dptr(th), *_lib.dptr(w), *_lib.fptr(r))
+        return self
+
+    def collect(self, net, trials, cue=None, chunk=100):
+        """Run net noise-free on trials (a Trials tuple) and add its rates."""
+        x = _lib.as_f32(trials.inputs, (None, None, net.inputs), "inputs")
+        n, T = x.shape[:2]
+        th = _lib.as_f64(trials.heading, (n, T), "heading")
+        w = _lib.as_f64(trials.av, (n, T), "av")
+        if cue is None:
+            cue = net.config["cue"]
+        api.hdnet_boot_collect(self, net, n, T, _lib.count(cue, "cue"), *_lib.fptr(x), *_lib.dptr(th),
+                               *_lib.dptr(w), _lib.count(chunk, "chunk", 1))
+        return self
+
+    def resample(self, n_boot=200, seed=1):
+        """Estimates on all trials and on n_boot resamples of the blocks."""
+        api.hdnet_boot_resample(self, _lib.count(n_boot, "n_boot"), _lib.seed_value(seed))
+        return self
+
+    def stat(self, name, what="value"):
+        """[N] values of a statistic (BOOT_STATS) in a column (BOOT_COLUMNS)."""
+        out = _lib.out_f64(self.n_units)
+        api.hdnet_boot_unit_stat(self, _id(name, BOOT_STATS, "statistic"), _id(what, BOOT_COLUMNS, "column"),
+                                 *_lib.dptr(out))
+        return out
+
+    def classify(self, rule=None):
+        """The interval rule: IntervalClasses(classes, prob, counts)."""
+        r = _rule(rule)
+        cls = np.empty(self.n_units, dtype=np.intc)
+        prob = _lib.out_f64((self.n_units, len(CLASSES)))
+        counts = _lib.out_f64((len(CLASSES), 3))
+        api.hdnet_boot_classify(self, _rule_ptr(r), cls.ctypes.data_as(P(c_int)), cls.size, *_lib.dptr(prob),
+                                *_lib.dptr(counts))
+        return IntervalClasses(cls.astype(np.int64), prob,
+                               {c: tuple(counts[i].tolist()) for i, c in enumerate(CLASSES)})
+
+
+def permute_recurrent(net, seed):
+    """A copy of net with its off-diagonal recurrent weights randomly permuted (a null network)."""
+    from .net import Net
+    h = c_void_p()
+    api.hdnet_net_permute_recurrent(net, _lib.seed_value(seed), ctypes.byref(h))
+    return Net(_handle=h)
+
+
+def null_compare(value, nulls, q=NULL_QUANTILE, tail="above"):
+    """Whether value lies beyond the q (tail "above") or 1-q ("below") percentile of the nulls."""
+    x = _lib.as_f64(nulls, (None,), "nulls")
+    beyond, lo, hi = c_int(), c_double(), c_double()
+    t = {"above": 1, "below": -1}.get(tail)
+    if t is None:
+        raise KeyError("tail must be 'above' or 'below'")
+    api.hdnet_null_compare(float(value), *_lib.dptr(x), float(q), t, ctypes.byref(beyond), ctypes.byref(lo),
+                           ctypes.byref(hi))
+    return NullComparison(bool(beyond.value), lo.value, hi.value)
+
+
+def gate(ne, bound=GATE_NE_MAX):
+    """True when a network with normalized error ne can be analysed as an integrator."""
+    ok = c_int()
+    api.hdnet_gate(float(ne), float(bound), ctypes.byref(ok))
+    return bool(ok.value)
+
+
+def gate_verdict(verdict, needs_integrator, competent):
+    """The verdict name after the gate ("NOT_APPLICABLE" when needs_integrator and not competent)."""
+    v = _id(verdict, VERDICTS, "verdict")
+    return verdict_name(api.hdnet_gate_verdict(v, int(bool(needs_integrator)), int(bool(competent))))
+
+
+def verdict_name(verdict):
+    """Name of a verdict id (VERDICTS)."""
+    name = api.hdnet_verdict_name(int(verdict))
+    if name is None:
+        raise KeyError("unknown verdict %r" % (verdict,))
+    return name.decode()
