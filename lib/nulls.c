@@ -1,6 +1,5 @@
 /* Matched nulls and the competence gate (docs/analyses.md, "Nulls" and "The gate"). */
 #include "internal.h"
-#include "analysis_priv.h"
 #include "hdnet/trust.h"
 
 #include <math.h>
@@ -61,6 +60,28 @@ int hdnet_net_permute_recurrent(const hdnet_net *net, uint64_t seed, hdnet_net *
     return HDNET_OK;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Linear-interpolation percentile of x[0..n) sorted, defined with infinite values too
+ * (between an infinite and another value: the nearer rank). */
+static double percentile_sorted(const double *x, size_t n, double q)
+{
+    double pos = q * (double)(n - 1);
+    size_t i = (size_t)floor(pos);
+    if (i >= n - 1)
+        return x[n - 1];
+    double f = pos - (double)i;
+    if (x[i] == x[i + 1] || f == 0)
+        return x[i];
+    if (!isfinite(x[i]) || !isfinite(x[i + 1]))
+        return f < 0.5 ? x[i] : x[i + 1];
+    return x[i] + f * (x[i + 1] - x[i]);
+}
+
 int hdnet_null_compare(double value, const double *nulls, size_t n_nulls, double q, int tail, int *beyond,
                        double *null_low, double *null_high)
 {
@@ -73,15 +94,16 @@ int hdnet_null_compare(double value, const double *nulls, size_t n_nulls, double
     double *x = malloc((n_nulls ? n_nulls : 1) * sizeof *x);
     if (!x)
         return hdnet__error(HDNET_ENOMEM, "hdnet_null_compare: out of memory");
+    if (n_nulls < HDNET_NULL_MIN) {
+        free(x);
+        return hdnet__error(HDNET_ESHAPE, "hdnet_null_compare: %zu null values, need %d", n_nulls, HDNET_NULL_MIN);
+    }
+    /* a null network without the finding (NaN: e.g. no compass units) lies on the far side */
     size_t m = 0;
     for (size_t i = 0; i < n_nulls; i++)
-        if (!isnan(nulls[i]))
-            x[m++] = nulls[i];
-    if (m < HDNET_NULL_MIN) {
-        free(x);
-        return hdnet__error(HDNET_ESHAPE, "hdnet_null_compare: %zu null values, need %d", m, HDNET_NULL_MIN);
-    }
-    double lo = hdnet__percentile(x, m, 1 - q), hi = hdnet__percentile(x, m, q);
+        x[m++] = isnan(nulls[i]) ? (tail == HDNET_TAIL_ABOVE ? -INFINITY : INFINITY) : nulls[i];
+    qsort(x, m, sizeof *x, cmp_double);
+    double lo = percentile_sorted(x, m, 1 - q), hi = percentile_sorted(x, m, q);
     free(x);
     *beyond = tail == HDNET_TAIL_ABOVE ? value > hi : value < lo;
     if (null_low)

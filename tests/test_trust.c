@@ -359,15 +359,18 @@ START_TEST(null_compare)
     ck_assert_int_eq(beyond, 1);
     ck_assert_ok(hdnet_null_compare(NAN, nulls, 25, 0.95, HDNET_TAIL_BELOW, &beyond, NULL, NULL));
     ck_assert_int_eq(beyond, 0);
-    nulls[3] = NAN;
-    nulls[4] = NAN;
-    ck_assert_ok(hdnet_null_compare(30, nulls, 25, 0.95, HDNET_TAIL_ABOVE, &beyond, NULL, NULL));
-    nulls[5] = NAN; /* 22 values left */
-    nulls[6] = NAN;
-    nulls[7] = NAN; /* 20 */
-    ck_assert_ok(hdnet_null_compare(30, nulls, 25, 0.95, HDNET_TAIL_ABOVE, &beyond, NULL, NULL));
-    nulls[8] = NAN; /* 19: too few */
-    ck_assert_status(hdnet_null_compare(30, nulls, 25, 0.95, HDNET_TAIL_ABOVE, &beyond, NULL, NULL), HDNET_ESHAPE);
+    /* NaN nulls lack the finding: they sit below for tail above, above for tail below */
+    for (int i = 0; i < 20; i++)
+        nulls[i] = NAN;
+    ck_assert_ok(hdnet_null_compare(3, nulls, 25, 0.95, HDNET_TAIL_ABOVE, &beyond, &lo, &hi));
+    ck_assert_int_eq(beyond, 0); /* 5 finite values 20 ... 24 lie above 3 */
+    ck_assert_ok(hdnet_null_compare(25, nulls, 25, 0.95, HDNET_TAIL_ABOVE, &beyond, &lo, &hi));
+    ck_assert_int_eq(beyond, 1);
+    ck_assert(isinf(lo) && lo < 0);
+    ck_assert_ok(hdnet_null_compare(21, nulls, 25, 0.95, HDNET_TAIL_BELOW, &beyond, &lo, &hi));
+    ck_assert_int_eq(beyond, 1); /* the 5 % percentile of 20 ... 24 and twenty +infinity is 21.2 */
+    ck_assert(isinf(hi) && hi > 0);
+    ck_assert_status(hdnet_null_compare(30, nulls, 19, 0.95, HDNET_TAIL_ABOVE, &beyond, NULL, NULL), HDNET_ESHAPE);
     ck_assert_status(hdnet_null_compare(30, nulls, 25, 0.5, HDNET_TAIL_ABOVE, &beyond, NULL, NULL), HDNET_ERANGE);
     ck_assert_status(hdnet_null_compare(30, nulls, 25, 0.95, 0, &beyond, NULL, NULL), HDNET_EINVAL);
     ck_assert_status(hdnet_null_compare(30, NULL, 25, 0.95, HDNET_TAIL_ABOVE, &beyond, NULL, NULL), HDNET_EINVAL);

@@ -226,9 +226,10 @@ HDNET_API HDNET_NODISCARD int hdnet_net_permute_recurrent(const hdnet_net *net, 
 #define HDNET_VERDICT_INFO           3  /**< reported without a criterion */
 #define HDNET_VERDICT_NOT_APPLICABLE 4  /**< presupposes a working integrator the network is not */
 
-/** Compare a value with the values of a statistic on null networks (nulls NaN are
- *  skipped; an infinite null value counts). The bounds are the (1-q) and q percentiles
- *  (linear interpolation) of the finite nulls.
+/** Compare a value with the values of a statistic on null networks. A NaN null value
+ *  (a null network without the finding, e.g. without compass units) counts as lying on
+ *  the far side: -infinity for HDNET_TAIL_ABOVE, +infinity for HDNET_TAIL_BELOW. The bounds
+ *  are the (1-q) and q percentiles (linear interpolation) of the null values.
  *  @param[in]  value     the statistic on the trained network
  *  @param[in]  nulls     [n_nulls] the statistic on null networks
  *  @param[in]  n_nulls   number of null values
@@ -238,7 +239,7 @@ HDNET_API HDNET_NODISCARD int hdnet_net_permute_recurrent(const hdnet_net *net, 
  *  @param[out] null_low  the (1-q) percentile, or NULL
  *  @param[out] null_high the q percentile, or NULL
  *  @return HDNET_OK, HDNET_EINVAL (NULL nulls or beyond, unknown tail), HDNET_ERANGE (q outside
- *          (0.5, 1)), HDNET_ESHAPE (fewer than HDNET_NULL_MIN non-NaN null values), HDNET_ENOMEM
+ *          (0.5, 1)), HDNET_ESHAPE (fewer than HDNET_NULL_MIN null values), HDNET_ENOMEM
  *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_null_compare(double value, const double *nulls, size_t n_nulls, double q,
                                                  int tail, int *beyond, double *null_low, double *null_high);
