@@ -269,6 +269,120 @@ HDNET_API int hdnet_gate_verdict(int verdict, int needs_integrator, int competen
  *  Thread-safety: safe from any thread. */
 HDNET_API const char *hdnet_verdict_name(int verdict);
 
+
+/* ------------------------------------------------------------------ */
+/* Findings: the statistics of the functional and structural criteria  */
+/* ------------------------------------------------------------------ */
+
+/* Findings (hdnet_findings); classes by the interval rule, preferred headings HDNET_US_PHI. */
+#define HDNET_F_NE             0  /**< normalized error on the analysis trials (as given) */
+#define HDNET_F_COMPASS        1  /**< compass units */
+#define HDNET_F_CCW            2  /**< CCW shifters */
+#define HDNET_F_CW             3  /**< CW shifters */
+#define HDNET_F_WEAK           4  /**< weak units */
+#define HDNET_F_INACTIVE       5  /**< inactive units */
+#define HDNET_F_TYPED_MIN      6  /**< min(compass, CCW, CW): every cell type present (R3) */
+#define HDNET_F_SEPARATION     7  /**< median A of shifters / median A of compass units (R4) */
+#define HDNET_F_TILE_GAP       8  /**< largest gap of the compass directions / its bound min(90, 360 (ln n + 3)/n) (R5) */
+#define HDNET_F_RING_NEAR      9  /**< mean compass->compass weight with |r| <= 30 deg */
+#define HDNET_F_RING_FAR      10  /**< mean compass->compass weight with |r| >= 120 deg */
+#define HDNET_F_RING_CONTRAST 11  /**< RING_NEAR - RING_FAR (R6) */
+#define HDNET_F_OFFSET_CCW    12  /**< offset of the CCW->compass profile, deg */
+#define HDNET_F_OFFSET_CW     13  /**< offset of the CW->compass profile, deg */
+#define HDNET_F_OFFSET_SPLIT  14  /**< OFFSET_CCW - OFFSET_CW (R7) */
+#define HDNET_F_LAG_CCW       15  /**< CCW->compass: mean weight leading (r in [10, 90]) - trailing (r in [-90, -10]) */
+#define HDNET_F_LAG_CW        16  /**< CW->compass: mean weight leading (r in [-90, -10]) - trailing (r in [10, 90]) */
+#define HDNET_F_LAG_MIN       17  /**< min(LAG_CCW, LAG_CW) (R8) */
+#define HDNET_F_MIRROR        18  /**< Pearson r of the CCW->compass profile with the mirrored CW->compass profile (R9) */
+#define HDNET_F_TUNED_FRAC    19  /**< fraction of the non-inactive units with S >= 0.1 (R14) */
+#define HDNET_F_MEDIAN_S      20  /**< median S over all units (R14) */
+#define HDNET_F_COUNT         21  /**< number of findings (not a valid id) */
+
+/** The findings of a network from its finished analyses.
+ *  @param[in]  t        accumulator with all passes done (preferred headings)
+ *  @param[in]  b        its bootstrap, resampled (classes by the interval rule, S, A)
+ *  @param[in]  net      the network analysed (W_rec)
+ *  @param[in]  params   analysis parameters (profile window), or NULL for the defaults
+ *  @param[in]  ne       the network's normalized error on the analysis trials (copied to HDNET_F_NE)
+ *  @param[out] out      [out_len] HDNET_F_* values; NaN where a class needed is empty
+ *  @param[in]  out_len  length of out, >= HDNET_F_COUNT
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (out_len too small, units differ),
+ *          HDNET_ESTATE (t not done or b not resampled), HDNET_ENOMEM
+ *  Thread-safety: reentrant; every argument is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_findings(const hdnet_tuning *t, const hdnet_boot *b, const hdnet_net *net,
+                                             const hdnet_aparams *params, double ne, double *out, size_t out_len);
+
+/** Run the whole analysis of a network on a set of trials and return its findings:
+ *  normalized error, hdnet_tuning_collect(), a bootstrap of n_blocks blocks resampled
+ *  n_boot times, hdnet_findings().
+ *  @param[in]  net          the network (only read)
+ *  @param[in]  params       analysis parameters, or NULL for the defaults
+ *  @param[in]  n_trials     trials (>= n_blocks)
+ *  @param[in]  n_steps      steps per trial
+ *  @param[in]  cue          cue steps
+ *  @param[in]  inputs       [n_trials][n_steps][3] inputs
+ *  @param[in]  inputs_len   length of inputs
+ *  @param[in]  targets      [n_trials][n_steps][2] targets
+ *  @param[in]  targets_len  length of targets
+ *  @param[in]  mask         [n_trials][n_steps][2] target mask
+ *  @param[in]  mask_len     length of mask
+ *  @param[in]  heading      [n_trials][n_steps] true heading, radians
+ *  @param[in]  heading_len  length of heading
+ *  @param[in]  av           [n_trials][n_steps] angular velocity, rad/step
+ *  @param[in]  av_len       length of av
+ *  @param[in]  n_blocks     bootstrap blocks (hdnet_boot_create())
+ *  @param[in]  n_boot       resamples (hdnet_boot_resample())
+ *  @param[in]  seed         seed of the resampling
+ *  @param[out] out          [out_len] HDNET_F_* values
+ *  @param[in]  out_len      length of out, >= HDNET_F_COUNT
+ *  @return HDNET_OK or the first error of the steps above; a network whose AV-window pass is
+ *          skipped (no non-zero AV) gives HDNET_ENOTSUP
+ *  Thread-safety: reentrant; every argument is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_findings_run(const hdnet_net *net, const hdnet_aparams *params, size_t n_trials,
+                                                 size_t n_steps, size_t cue, const float *inputs, size_t inputs_len,
+                                                 const float *targets, size_t targets_len, const float *mask,
+                                                 size_t mask_len, const double *heading, size_t heading_len,
+                                                 const double *av, size_t av_len, size_t n_blocks, size_t n_boot,
+                                                 uint64_t seed, double *out, size_t out_len);
+
+/** Short name of a finding.
+ *  @param[in] id  HDNET_F_*
+ *  @return a static string ("ne", "compass", ..., "median_s"), or NULL for an unknown id
+ *  Thread-safety: safe from any thread. */
+HDNET_API const char *hdnet_finding_name(int id);
+
+/** The tail of a finding on which the trained network must lie beyond its nulls.
+ *  @param[in] id  HDNET_F_*
+ *  @return HDNET_TAIL_ABOVE or HDNET_TAIL_BELOW (TILE_GAP, NE, WEAK, INACTIVE, MEDIAN_S are
+ *          below), 0 for an unknown id
+ *  Thread-safety: safe from any thread. */
+HDNET_API int hdnet_finding_tail(int id);
+
+/** A statistic of a network, for hdnet_null_values(): writes n_values values.
+ *  @param[in]  net       the network
+ *  @param[in]  ctx       the caller's context
+ *  @param[out] values    [n_values] the statistics
+ *  @param[in]  n_values  number of values
+ *  @return HDNET_OK or an HDNET_E* status (the runner stops and returns it) */
+typedef int (*hdnet_net_stat_fn)(const hdnet_net *net, void *ctx, double *values, size_t n_values);
+
+/** Compute statistics on n_perm weight-permuted copies of a network
+ *  (hdnet_net_permute_recurrent() with seeds seed, seed + 1, ...).
+ *  @param[in]  net       the trained network (only read)
+ *  @param[in]  n_perm    number of null networks (>= HDNET_NULL_MIN)
+ *  @param[in]  seed      seed of the first permutation
+ *  @param[in]  fn        the statistic
+ *  @param[in]  ctx       passed to fn
+ *  @param[out] out       [n_perm][n_values] the statistics of the null networks
+ *  @param[in]  out_len   length of out, >= n_perm*n_values
+ *  @param[in]  n_values  values per network (> 0)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument, n_values 0), HDNET_ERANGE (n_perm < HDNET_NULL_MIN),
+ *          HDNET_ESHAPE (out_len too small), HDNET_ENOMEM, or fn's status
+ *  Thread-safety: reentrant if fn is. */
+HDNET_API HDNET_NODISCARD int hdnet_null_values(const hdnet_net *net, size_t n_perm, uint64_t seed,
+                                                hdnet_net_stat_fn fn, void *ctx, double *out, size_t out_len,
+                                                size_t n_values);
+
 #ifdef __cplusplus
 }
 #endif
