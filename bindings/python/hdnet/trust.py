@@ -29,6 +29,15 @@ api.add("hdnet_null_compare", STATUS, c_double, c_double_p, c_size, c_double, c_
 api.add("hdnet_gate", STATUS, c_double, c_double, P(c_int))
 api.add("hdnet_gate_verdict", c_int, c_int, c_int, c_int)
 api.add("hdnet_verdict_name", c_char_p, c_int)
+api.add("hdnet_findings", STATUS, c_void_p, c_void_p, c_void_p, c_void_p, c_double, c_double_p, c_size)
+api.add("hdnet_findings_run", STATUS, c_void_p, c_void_p, c_size, c_size, c_size, c_float_p, c_size, c_float_p,
+        c_size, c_float_p, c_size, c_double_p, c_size, c_double_p, c_size, c_size, c_size, ctypes.c_uint64,
+        c_double_p, c_size)
+api.add("hdnet_finding_name", c_char_p, c_int)
+api.add("hdnet_finding_tail", c_int, c_int)
+NET_STAT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_double_p, c_size)
+api.add("hdnet_null_values", STATUS, c_void_p, c_size, ctypes.c_uint64, NET_STAT_FN, c_void_p, c_double_p, c_size,
+        c_size)
 
 # Statistics (HDNET_BS_*) and columns (HDNET_BW_*), in id order.
 BOOT_STATS = ("range", "S", "slope", "A", "rel")
@@ -44,6 +53,9 @@ IntervalClasses = collections.namedtuple("IntervalClasses", "classes prob counts
 IntervalClasses.__doc__ = ("Result of Bootstrap.classify(): classes int array (index into CLASSES), prob "
                            "[N, 5] class probabilities over resamples, counts {class: (count, lo, hi)} with "
                            "95 % percentile intervals.")
+FINDINGS = ("ne", "compass", "shifter_ccw", "shifter_cw", "weak", "inactive", "typed_min", "separation",
+            "tile_gap", "ring_near", "ring_far", "ring_contrast", "offset_ccw", "offset_cw", "offset_split",
+            "lag_ccw", "lag_cw", "lag_min", "mirror", "tuned_frac", "median_s")
 NullComparison = collections.namedtuple("NullComparison", "beyond null_low null_high")
 
 
@@ -187,3 +199,67 @@ def verdict_name(verdict):
     if name is None:
         raise KeyError("unknown verdict %r" % (verdict,))
     return name.decode()
+
+
+def finding_tail(name):
+    """"above" or "below": the side on which a finding must lie beyond its nulls."""
+    t = api.hdnet_finding_tail(_id(name, FINDINGS, "finding"))
+    if t == 0:
+        raise KeyError("unknown finding %r" % (name,))
+    return "above" if t > 0 else "below"
+
+
+def findings(tuning, boot, net, ne, params=None):
+    """Dict {finding: value} of a network from its finished Tuning and resampled Bootstrap."""
+    out = _lib.out_f64(len(FINDINGS))
+    api.hdnet_findings(tuning, boot, net, _params(params), float(ne), *_lib.dptr(out))
+    return dict(zip(FINDINGS, out.tolist()))
+
+
+def findings_run(net, trials, params=None, n_blocks=20, n_boot=200, seed=1, cue=None):
+    """The whole analysis of net on trials (a Trials tuple): dict {finding: value}."""
+    x = _lib.as_f32(trials.inputs, (None, None, net.inputs), "inputs")
+    n, T = x.shape[:2]
+    y = _lib.as_f32(trials.targets, (n, T, 2), "targets")
+    m = _lib.as_f32(trials.mask, (n, T, 2), "mask")
+    th = _lib.as_f64(trials.heading, (n, T), "heading")
+    w = _lib.as_f64(trials.av, (n, T), "av")
+    if cue is None:
+        cue = net.config["cue"]
+    out = _lib.out_f64(len(FINDINGS))
+    api.hdnet_findings_run(net, _params(params), n, T, _lib.count(cue, "cue"), *_lib.fptr(x), *_lib.fptr(y),
+                           *_lib.fptr(m), *_lib.dptr(th), *_lib.dptr(w), _lib.count(n_blocks, "n_blocks"),
+                           _lib.count(n_boot, "n_boot"), _lib.seed_value(seed), *_lib.dptr(out))
+    return dict(zip(FINDINGS, out.tolist()))
+
+
+def null_values(net, fn, n_values, n_perm=NULL_MIN, seed=1000):
+    """[n_perm, n_values] array of fn(null_net) over weight-permuted copies of net.
+
+    fn takes a Net (an owned copy of the null network) and returns n_values numbers."""
+    from .net import Net
+    out = _lib.out_f64((_lib.count(n_perm, "n_perm"), _lib.count(n_values, "n_values", 1)))
+    errors = []
+
+    def call(h, ctx, values, n):
+        try:
+            copy = c_void_p()
+            api.hdnet_net_clone(c_void_p(h), ctypes.byref(copy))
+            v = np.asarray(fn(Net(_handle=copy)), dtype=np.float64).ravel()
+            if v.size != n:
+                raise ValueError("fn returned %d values, expected %d" % (v.size, n))
+            for i in range(n):
+                values[i] = v[i]
+            return 0
+        except Exception as e:  # reported after the C call returns
+            errors.append(e)
+            return _lib.ECANCELED
+
+    cb = NET_STAT_FN(call)
+    try:
+        api.hdnet_null_values(net, out.shape[0], _lib.seed_value(seed), cb, None, *_lib.dptr(out), out.shape[1])
+    except _lib.HdnetError:
+        if errors:
+            raise errors[0] from None
+        raise
+    return out

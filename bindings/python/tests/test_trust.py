@@ -78,6 +78,34 @@ class TestTrust(unittest.TestCase):
         self.assertEqual(T.gate_verdict("FAIL", False, False), "FAIL")
         self.assertEqual(T.verdict_name(4), "NOT_APPLICABLE")
 
+    def test_findings_and_nulls(self):
+        ne = hdnet.normalized_error(self.net.run(self.trials.inputs).outputs, self.trials.targets, self.trials.mask)
+        f = T.findings(self.t, self.b, self.net, ne)
+        self.assertEqual(set(f), set(T.FINDINGS))
+        self.assertEqual(f["ne"], ne)
+        self.assertEqual(sum(f[c] for c in hdnet.CLASSES), 12)
+        self.assertEqual(T.finding_tail("tile_gap"), "below")
+        self.assertEqual(T.finding_tail("ring_contrast"), "above")
+        run = T.findings_run(self.net, self.trials, n_blocks=8, n_boot=20, seed=3)
+        self.assertAlmostEqual(run["ne"], ne, places=6)
+        seen = []
+
+        def fn(null):
+            w = null.params["W_rec"]
+            seen.append(w)
+            return [w.sum(), np.trace(w)]
+
+        v = T.null_values(self.net, fn, 2, n_perm=20, seed=5)
+        self.assertEqual(v.shape, (20, 2))
+        w = self.net.params["W_rec"]
+        np.testing.assert_allclose(v[:, 0], w.sum(), rtol=1e-5)  # a permutation keeps the sum
+        np.testing.assert_array_equal(v[:, 1], np.trace(w))
+        self.assertFalse(np.array_equal(seen[0], seen[1]))
+        with self.assertRaises(ValueError):
+            T.null_values(self.net, lambda n: [1.0], 2)
+        with self.assertRaises(hdnet.HdnetError):
+            T.null_values(self.net, fn, 2, n_perm=19)
+
 
 if __name__ == "__main__":
     unittest.main()
