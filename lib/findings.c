@@ -10,7 +10,7 @@
 
 static const char *const finding_names[HDNET_F_COUNT] = {
     "ne", "compass", "shifter_ccw", "shifter_cw", "weak", "inactive", "typed_min", "separation", "tile_gap",
-    "ring_near", "ring_far", "ring_contrast", "offset_ccw", "offset_cw", "offset_split", "lag_ccw", "lag_cw",
+    "ring_near", "ring_far", "ring_contrast", "offset_ccw", "offset_cw", "offset_asym", "lag_ccw", "lag_cw",
     "lag_min", "mirror", "tuned_frac", "median_s"};
 
 const char *hdnet_finding_name(int id)
@@ -25,7 +25,6 @@ int hdnet_finding_tail(int id)
     case HDNET_F_WEAK:
     case HDNET_F_INACTIVE:
     case HDNET_F_TILE_GAP:
-    case HDNET_F_MEDIAN_S:
         return HDNET_TAIL_BELOW;
     default:
         return id >= 0 && id < HDNET_F_COUNT ? HDNET_TAIL_ABOVE : 0;
@@ -42,6 +41,22 @@ static double class_median(const double *x, const int *cls, size_t n, int c, dou
             buf[m++] = x[u];
     }
     return hdnet__percentile(buf, m, 0.5);
+}
+
+/* Displacement of the excitation of a profile: sum_k max(mean_k, 0) sin(r_k) / sum_k max(mean_k, 0),
+ * in [-1, 1]; > 0 when the excitation lies on the CCW side (r > 0). NaN when no bin is positive. */
+static double excitation_side(const double *table)
+{
+    const size_t nb = HDNET_PROFILE_BINS;
+    double num = 0, den = 0;
+    for (size_t k = 0; k < nb; k++) {
+        double m = table[HDNET_PR_MEAN * nb + k];
+        if (m > 0) {
+            num += m * sin(table[HDNET_PR_CENTRE * nb + k] * 3.14159265358979323846 / 180.0);
+            den += m;
+        }
+    }
+    return den > 0 ? num / den : NAN;
 }
 
 /* Pearson r of profile a(r) with profile b(-r) over the bins where both are defined. */
@@ -112,7 +127,7 @@ static double pairs_mean(const double *pairs, size_t np, double lo, double hi, i
 static int wiring_findings(const hdnet_aparams *p, work *k, size_t n, double *out)
 {
     size_t np;
-    double tab_ccw[HDNET_PR_ROWS * HDNET_PROFILE_BINS];
+    double tab_ccw[HDNET_PR_ROWS * HDNET_PROFILE_BINS], side[2];
     int rc = class_profile(p, k, n, HDNET_CLASS_COMPASS, HDNET_CLASS_COMPASS, &np);
     if (rc)
         return rc;
@@ -130,10 +145,11 @@ static int wiring_findings(const hdnet_aparams *p, work *k, size_t n, double *ou
         double pos = pairs_mean(k->pairs, np, 10, 90, 0), neg = pairs_mean(k->pairs, np, -90, -10, 0);
         out[dir ? HDNET_F_OFFSET_CW : HDNET_F_OFFSET_CCW] = delta;
         out[dir ? HDNET_F_LAG_CW : HDNET_F_LAG_CCW] = dir ? neg - pos : pos - neg;
+        side[dir] = excitation_side(k->table);
         if (!dir)
             memcpy(tab_ccw, k->table, sizeof tab_ccw);
     }
-    out[HDNET_F_OFFSET_SPLIT] = out[HDNET_F_OFFSET_CCW] - out[HDNET_F_OFFSET_CW];
+    out[HDNET_F_OFFSET_ASYM] = side[0] - side[1];
     out[HDNET_F_LAG_MIN] = fmin(out[HDNET_F_LAG_CCW], out[HDNET_F_LAG_CW]);
     if (isnan(out[HDNET_F_LAG_CCW]) || isnan(out[HDNET_F_LAG_CW]))
         out[HDNET_F_LAG_MIN] = NAN;

@@ -399,6 +399,102 @@ START_TEST(gate)
 }
 END_TEST
 
+/* The analysis set of the programs (docs/analyses.md, section 1) for a network: n trials of
+ * 1000 steps. */
+typedef struct {
+    size_t B, T, cue;
+    float *x, *y, *m;
+    double *th, *av;
+} aset;
+
+static void aset_make(aset *d, const hdnet_net *net, size_t B)
+{
+    hdnet_config *cfg;
+    ck_assert_ok(hdnet_net_get_config(net, &cfg));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_STEPS, 1000));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_STRETCH_RULE, HDNET_STRETCH_FIRST_K));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_STRETCH_K, 200));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_STRETCH_LOW, 1));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_TASK_RNG, HDNET_RNG_LIBRARY));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_BATCH_MODE, HDNET_BATCH_FRESH));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_INPUT_NOISE, 0));
+    int64_t cue;
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_CUE, &cue));
+    d->B = B;
+    d->T = 1000;
+    d->cue = (size_t)cue;
+    size_t S = B * d->T;
+    d->x = malloc(S * 3 * sizeof *d->x);
+    d->y = malloc(S * 2 * sizeof *d->y);
+    d->m = malloc(S * 2 * sizeof *d->m);
+    d->th = malloc(S * sizeof *d->th);
+    d->av = malloc(S * sizeof *d->av);
+    ck_assert(d->x && d->y && d->m && d->th && d->av);
+    hdnet_task *task;
+    ck_assert_ok(hdnet_task_create(&task, cfg, 99999999));
+    ck_assert_ok(hdnet_task_generate(task, B, d->x, S * 3, d->y, S * 2, d->m, S * 2, d->th, S, d->av, S));
+    hdnet_task_free(task);
+    hdnet_config_free(cfg);
+}
+
+static void aset_free(aset *d)
+{
+    free(d->x);
+    free(d->y);
+    free(d->m);
+    free(d->th);
+    free(d->av);
+}
+
+/* Interval-rule class counts [class][value, lo, hi] of a network on B analysis trials. */
+static void class_counts(const hdnet_net *net, size_t B, double *counts)
+{
+    aset d;
+    aset_make(&d, net, B);
+    size_t N, S = B * d.T;
+    ck_assert_ok(hdnet_net_dims(net, &N, NULL, NULL));
+    hdnet_tuning *t;
+    hdnet_boot *b;
+    ck_assert_ok(hdnet_tuning_create(&t, N, NULL));
+    ck_assert_ok(hdnet_tuning_collect(t, net, B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 100));
+    ck_assert_ok(hdnet_boot_create(&b, t, NULL, 20));
+    ck_assert_ok(hdnet_boot_collect(b, net, B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 100));
+    ck_assert_ok(hdnet_boot_resample(b, 200, 1));
+    int *cls = malloc(N * sizeof *cls);
+    ck_assert_ptr_nonnull(cls);
+    ck_assert_ok(hdnet_boot_classify(b, NULL, cls, N, NULL, 0, counts, HDNET_NCLASSES * HDNET_CC_COLS));
+    free(cls);
+    hdnet_boot_free(b);
+    hdnet_tuning_free(t);
+    aset_free(&d);
+}
+
+/* The default-trained network of seed 1 (tests/data/paper_s1.npz): the interval-rule counts
+ * on 500 and on 2000 analysis trials differ by at most 2 per class and their 95 % intervals
+ * overlap (docs/analyses.md, "Measurements"; the adaptive rule's compass count moved by 4). */
+START_TEST(counts_converge)
+{
+    hdnet_net *net;
+    ck_assert_ok(hdnet_net_load(&net, tu_data_path("paper_s1.npz")));
+    double c500[HDNET_NCLASSES * HDNET_CC_COLS], c2000[HDNET_NCLASSES * HDNET_CC_COLS];
+    class_counts(net, 500, c500);
+    class_counts(net, 2000, c2000);
+    for (int c = 0; c < HDNET_NCLASSES; c++) {
+        const double *a = c500 + c * HDNET_CC_COLS, *b = c2000 + c * HDNET_CC_COLS;
+        ck_assert_msg(fabs(a[HDNET_CC_VALUE] - b[HDNET_CC_VALUE]) <= 2, "%s: %g at 500 trials, %g at 2000",
+                      hdnet_class_name(c), a[HDNET_CC_VALUE], b[HDNET_CC_VALUE]);
+        ck_assert_msg(a[HDNET_CC_LO] <= b[HDNET_CC_HI] && b[HDNET_CC_LO] <= a[HDNET_CC_HI],
+                      "%s: [%g, %g] at 500 trials, [%g, %g] at 2000", hdnet_class_name(c), a[HDNET_CC_LO],
+                      a[HDNET_CC_HI], b[HDNET_CC_LO], b[HDNET_CC_HI]);
+    }
+    /* the network has every cell type: the test is not passed by empty classes */
+    ck_assert(c2000[HDNET_CLASS_COMPASS * HDNET_CC_COLS] >= 10);
+    ck_assert(c2000[HDNET_CLASS_SHIFTER_CCW * HDNET_CC_COLS] >= 10);
+    ck_assert(c2000[HDNET_CLASS_SHIFTER_CW * HDNET_CC_COLS] >= 10);
+    hdnet_net_free(net);
+}
+END_TEST
+
 Suite *hdnet_suite_trust(void)
 {
     Suite *s = suite_create("trust");
@@ -412,5 +508,10 @@ Suite *hdnet_suite_trust(void)
     tcase_add_test(tc, null_compare);
     tcase_add_test(tc, gate);
     suite_add_tcase(s, tc);
+    TCase *slow = tcase_create("slow");
+    tcase_set_tags(slow, "slow"); /* 2500 analysis trials of a 100-unit network: seconds at -O2 */
+    tcase_set_timeout(slow, 600);
+    tcase_add_test(slow, counts_converge);
+    suite_add_tcase(s, slow);
     return s;
 }

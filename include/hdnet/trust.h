@@ -289,7 +289,7 @@ HDNET_API const char *hdnet_verdict_name(int verdict);
 #define HDNET_F_RING_CONTRAST 11  /**< RING_NEAR - RING_FAR (R6) */
 #define HDNET_F_OFFSET_CCW    12  /**< offset of the CCW->compass profile, deg */
 #define HDNET_F_OFFSET_CW     13  /**< offset of the CW->compass profile, deg */
-#define HDNET_F_OFFSET_SPLIT  14  /**< OFFSET_CCW - OFFSET_CW (R7) */
+#define HDNET_F_OFFSET_ASYM   14  /**< side of the excitation, CCW->compass minus CW->compass: side = sum max(mean, 0) sin(r) / sum max(mean, 0) over the profile (R7) */
 #define HDNET_F_LAG_CCW       15  /**< CCW->compass: mean weight leading (r in [10, 90]) - trailing (r in [-90, -10]) */
 #define HDNET_F_LAG_CW        16  /**< CW->compass: mean weight leading (r in [-90, -10]) - trailing (r in [10, 90]) */
 #define HDNET_F_LAG_MIN       17  /**< min(LAG_CCW, LAG_CW) (R8) */
@@ -353,8 +353,8 @@ HDNET_API const char *hdnet_finding_name(int id);
 
 /** The tail of a finding on which the trained network must lie beyond its nulls.
  *  @param[in] id  HDNET_F_*
- *  @return HDNET_TAIL_ABOVE or HDNET_TAIL_BELOW (TILE_GAP, NE, WEAK, INACTIVE, MEDIAN_S are
- *          below), 0 for an unknown id
+ *  @return HDNET_TAIL_ABOVE or HDNET_TAIL_BELOW (NE, WEAK, INACTIVE and TILE_GAP are below),
+ *          0 for an unknown id
  *  Thread-safety: safe from any thread. */
 HDNET_API int hdnet_finding_tail(int id);
 

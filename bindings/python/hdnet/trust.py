@@ -54,7 +54,7 @@ IntervalClasses.__doc__ = ("Result of Bootstrap.classify(): classes int array (i
                            "[N, 5] class probabilities over resamples, counts {class: (count, lo, hi)} with "
                            "95 % percentile intervals.")
 FINDINGS = ("ne", "compass", "shifter_ccw", "shifter_cw", "weak", "inactive", "typed_min", "separation",
-            "tile_gap", "ring_near", "ring_far", "ring_contrast", "offset_ccw", "offset_cw", "offset_split",
+            "tile_gap", "ring_near", "ring_far", "ring_contrast", "offset_ccw", "offset_cw", "offset_asym",
             "lag_ccw", "lag_cw", "lag_min", "mirror", "tuned_frac", "median_s")
 NullComparison = collections.namedtuple("NullComparison", "beyond null_low null_high")
 
