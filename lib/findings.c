@@ -11,7 +11,7 @@
 static const char *const finding_names[HDNET_F_COUNT] = {
     "ne", "compass", "shifter_ccw", "shifter_cw", "weak", "inactive", "typed_min", "separation", "tile_gap",
     "ring_near", "ring_far", "ring_contrast", "offset_ccw", "offset_cw", "offset_asym", "lag_ccw", "lag_cw",
-    "lag_min", "mirror", "tuned_frac", "median_s"};
+    "lag_min", "mirror", "tuned_frac", "median_s", "tile_p", "tuned_all"};
 
 const char *hdnet_finding_name(int id)
 {
@@ -179,8 +179,15 @@ static void class_findings(work *k, size_t n, double *out)
             k->buf[m++] = k->phi[u];
     double ti[HDNET_TILE_COUNT];
     if (hdnet_tiling_stats(k->buf, m, ti, HDNET_TILE_COUNT) == HDNET_OK)
+    {
         out[HDNET_F_TILE_GAP] = ti[HDNET_TILE_GMAX] / ti[HDNET_TILE_GBOUND];
+        out[HDNET_F_TILE_P] = ti[HDNET_TILE_KUIPER_P];
+    }
     out[HDNET_F_TUNED_FRAC] = kept ? (double)tuned / (double)kept : NAN;
+    size_t tuned_all = 0;
+    for (size_t u = 0; u < n; u++)
+        tuned_all += k->s[u] >= 0.1;
+    out[HDNET_F_TUNED_ALL] = (double)tuned_all / (double)n;
     memcpy(k->buf, k->s, n * sizeof *k->buf);
     out[HDNET_F_MEDIAN_S] = hdnet__percentile(k->buf, n, 0.5);
 }

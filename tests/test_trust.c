@@ -399,6 +399,83 @@ START_TEST(gate)
 }
 END_TEST
 
+/* Findings of a network that has everything: 100 units, 30 compass, 28 and 27 shifters. */
+static void good_findings(double *f)
+{
+    for (int i = 0; i < HDNET_F_COUNT; i++)
+        f[i] = NAN;
+    f[HDNET_F_NE] = 0.007;
+    f[HDNET_F_COMPASS] = 30;
+    f[HDNET_F_CCW] = 28;
+    f[HDNET_F_CW] = 27;
+    f[HDNET_F_WEAK] = 3;
+    f[HDNET_F_INACTIVE] = 12;
+    f[HDNET_F_TYPED_MIN] = 27;
+    f[HDNET_F_SEPARATION] = 5;
+    f[HDNET_F_TILE_GAP] = 0.5;
+    f[HDNET_F_TILE_P] = 0.6;
+    f[HDNET_F_RING_NEAR] = 0.1;
+    f[HDNET_F_RING_FAR] = -0.05;
+    f[HDNET_F_RING_CONTRAST] = 0.15;
+    f[HDNET_F_OFFSET_CCW] = 30;
+    f[HDNET_F_OFFSET_CW] = -30;
+    f[HDNET_F_OFFSET_ASYM] = 0.8;
+    f[HDNET_F_LAG_CCW] = 0.05;
+    f[HDNET_F_LAG_CW] = 0.06;
+    f[HDNET_F_LAG_MIN] = 0.05;
+    f[HDNET_F_MIRROR] = 0.7;
+    f[HDNET_F_TUNED_FRAC] = 0.95;
+    f[HDNET_F_MEDIAN_S] = 0.4;
+    f[HDNET_F_TUNED_ALL] = 0.85;
+}
+
+START_TEST(verdicts)
+{
+    enum { NN = 20 };
+    double f[HDNET_F_COUNT], nulls[NN * HDNET_F_COUNT], un[HDNET_F_COUNT], tab[HDNET_TR_COUNT * HDNET_TT_COLS];
+    good_findings(f);
+    /* null networks: dead (all inactive, no classes: NaN statistics) */
+    for (int i = 0; i < NN; i++) {
+        for (int j = 0; j < HDNET_F_COUNT; j++)
+            nulls[i * HDNET_F_COUNT + j] = NAN;
+        nulls[i * HDNET_F_COUNT + HDNET_F_NE] = 1.0;
+        nulls[i * HDNET_F_COUNT + HDNET_F_INACTIVE] = 100;
+        nulls[i * HDNET_F_COUNT + HDNET_F_TYPED_MIN] = 0;
+        nulls[i * HDNET_F_COUNT + HDNET_F_TUNED_FRAC] = 0;
+    }
+    for (int j = 0; j < HDNET_F_COUNT; j++)
+        un[j] = nulls[j];
+    un[HDNET_F_TUNED_ALL] = 0.02;
+    un[HDNET_F_MEDIAN_S] = 0.01;
+    ck_assert_ok(hdnet_trust_verdicts(f, NULL, nulls, NN, nulls, NN, un, 0.95, 0.1, 100, tab, sizeof tab / sizeof *tab));
+    for (int r = 0; r < HDNET_TR_COUNT; r++)
+        ck_assert_msg(tab[r * HDNET_TT_COLS + HDNET_TT_VERDICT] == HDNET_VERDICT_PASS, "%s", hdnet_trust_criterion_id(r));
+    /* the same network that cannot do the task: nothing applies */
+    f[HDNET_F_NE] = 0.78;
+    ck_assert_ok(hdnet_trust_verdicts(f, NULL, nulls, NN, nulls, NN, un, 0.95, 0.1, 100, tab, sizeof tab / sizeof *tab));
+    for (int r = 0; r < HDNET_TR_COUNT; r++) {
+        ck_assert(tab[r * HDNET_TT_COLS + HDNET_TT_VERDICT] == HDNET_VERDICT_NOT_APPLICABLE);
+        ck_assert(tab[r * HDNET_TT_COLS + HDNET_TT_MET] == 1); /* the bounds alone would have passed */
+    }
+    f[HDNET_F_NE] = 0.007;
+    /* nulls that show the same findings: nothing passes although every bound holds */
+    for (int i = 0; i < NN; i++)
+        good_findings(nulls + i * HDNET_F_COUNT);
+    ck_assert_ok(hdnet_trust_verdicts(f, NULL, nulls, NN, nulls, NN, NULL, 0.95, 0.1, 100, tab, sizeof tab / sizeof *tab));
+    for (int r = 0; r < HDNET_TR_COUNT; r++) {
+        ck_assert(tab[r * HDNET_TT_COLS + HDNET_TT_VERDICT] == HDNET_VERDICT_FAIL);
+        ck_assert(tab[r * HDNET_TT_COLS + HDNET_TT_BEYOND] == 0);
+        ck_assert(isnan(tab[r * HDNET_TT_COLS + HDNET_TT_UNTRAINED]));
+    }
+    ck_assert_str_eq(hdnet_trust_criterion_id(HDNET_TR_R14), "R14");
+    ck_assert_ptr_null(hdnet_trust_criterion_id(HDNET_TR_COUNT));
+    ck_assert_status(hdnet_trust_verdicts(f, NULL, nulls, NN - 1, nulls, NN, NULL, 0.95, 0.1, 100, tab, 72), HDNET_ESHAPE);
+    ck_assert_status(hdnet_trust_verdicts(f, NULL, nulls, NN, nulls, NN, NULL, 0.95, 0.1, 100, tab, 71), HDNET_ESHAPE);
+    ck_assert_status(hdnet_trust_verdicts(f, NULL, nulls, NN, nulls, NN, NULL, 0.95, 0.1, 0, tab, 72), HDNET_EINVAL);
+    ck_assert_status(hdnet_trust_verdicts(f, NULL, nulls, NN, nulls, NN, NULL, 0.95, 0, 100, tab, 72), HDNET_ERANGE);
+}
+END_TEST
+
 /* The analysis set of the programs (docs/analyses.md, section 1) for a network: n trials of
  * 1000 steps. */
 typedef struct {
@@ -507,6 +584,7 @@ Suite *hdnet_suite_trust(void)
     tcase_add_test(tc, permute_recurrent);
     tcase_add_test(tc, null_compare);
     tcase_add_test(tc, gate);
+    tcase_add_test(tc, verdicts);
     suite_add_tcase(s, tc);
     TCase *slow = tcase_create("slow");
     tcase_set_tags(slow, "slow"); /* 2500 analysis trials of a 100-unit network: seconds at -O2 */

@@ -296,7 +296,9 @@ HDNET_API const char *hdnet_verdict_name(int verdict);
 #define HDNET_F_MIRROR        18  /**< Pearson r of the CCW->compass profile with the mirrored CW->compass profile (R9) */
 #define HDNET_F_TUNED_FRAC    19  /**< fraction of the non-inactive units with S >= 0.1 (R14) */
 #define HDNET_F_MEDIAN_S      20  /**< median S over all units (R14) */
-#define HDNET_F_COUNT         21  /**< number of findings (not a valid id) */
+#define HDNET_F_TILE_P        21  /**< Kuiper p of the compass directions' uniformity (R5) */
+#define HDNET_F_TUNED_ALL     22  /**< fraction of all units with S >= 0.1 (R14, untrained side) */
+#define HDNET_F_COUNT         23  /**< number of findings (not a valid id) */
 
 /** The findings of a network from its finished analyses.
  *  @param[in]  t        accumulator with all passes done (preferred headings)
@@ -382,6 +384,66 @@ typedef int (*hdnet_net_stat_fn)(const hdnet_net *net, void *ctx, double *values
 HDNET_API HDNET_NODISCARD int hdnet_null_values(const hdnet_net *net, size_t n_perm, uint64_t seed,
                                                 hdnet_net_stat_fn fn, void *ctx, double *out, size_t out_len,
                                                 size_t n_values);
+
+/* ------------------------------------------------------------------ */
+/* Verdicts of the functional and structural criteria against nulls    */
+/* ------------------------------------------------------------------ */
+
+/* Criteria (rows of hdnet_trust_verdicts). */
+#define HDNET_TR_R3   0  /**< class counts; null statistic HDNET_F_TYPED_MIN */
+#define HDNET_TR_R4   1  /**< functional separation; HDNET_F_SEPARATION */
+#define HDNET_TR_R5   2  /**< tiling of the compass directions; HDNET_F_TILE_GAP (lower tail) */
+#define HDNET_TR_R6   3  /**< ring connectivity; HDNET_F_RING_CONTRAST */
+#define HDNET_TR_R7   4  /**< shifter offset; HDNET_F_OFFSET_ASYM */
+#define HDNET_TR_R8   5  /**< lagging inhibition; HDNET_F_LAG_MIN */
+#define HDNET_TR_R9   6  /**< mirror symmetry; HDNET_F_MIRROR */
+#define HDNET_TR_R14  7  /**< untrained against trained; HDNET_F_TUNED_FRAC */
+#define HDNET_TR_COUNT 8 /**< number of criteria */
+
+/* Columns of a row. */
+#define HDNET_TT_VALUE      0  /**< the statistic compared with the nulls, on the trained network */
+#define HDNET_TT_NULL_LOW   1  /**< (1-q) percentile of the permuted nulls (wiring nulls for R6-R9) */
+#define HDNET_TT_NULL_HIGH  2  /**< q percentile of the same nulls */
+#define HDNET_TT_CI_LOW     3  /**< 2.5 % bound of the value's bootstrap interval, NaN when none */
+#define HDNET_TT_CI_HIGH    4  /**< 97.5 % bound, NaN when none */
+#define HDNET_TT_UNTRAINED  5  /**< the statistic on the untrained network, NaN when not given */
+#define HDNET_TT_MET        6  /**< 1 when the criterion's bounds hold on the trained network, else 0 */
+#define HDNET_TT_BEYOND     7  /**< 1 when the value lies beyond every null and the untrained value, else 0 */
+#define HDNET_TT_VERDICT    8  /**< HDNET_VERDICT_PASS, _FAIL or _NOT_APPLICABLE */
+#define HDNET_TT_COLS       9  /**< columns per row */
+
+/** Verdicts of R3-R9 and R14 from the findings of a trained network and of its nulls.
+ *  A criterion passes when its bounds hold (docs/analyses.md, section 8) and its statistic
+ *  lies beyond the q quantile of every null set and beyond the untrained network's value.
+ *  The network nulls (permuted networks re-analysed) serve every criterion; the wiring
+ *  nulls (the trained classes and headings with permuted weights) serve R6-R9 too. When the
+ *  trained NE exceeds gate_bound every verdict is HDNET_VERDICT_NOT_APPLICABLE.
+ *  @param[in]  trained      [HDNET_F_COUNT] findings of the trained network
+ *  @param[in]  counts       [HDNET_NCLASSES][HDNET_CC_COLS] its class counts with intervals, or NULL
+ *  @param[in]  net_nulls    [n_net][HDNET_F_COUNT] findings of re-analysed permuted networks
+ *  @param[in]  n_net        rows of net_nulls (>= HDNET_NULL_MIN)
+ *  @param[in]  wiring_nulls [n_wiring][HDNET_F_COUNT] findings with permuted weights only
+ *  @param[in]  n_wiring     rows of wiring_nulls (>= HDNET_NULL_MIN)
+ *  @param[in]  untrained    [HDNET_F_COUNT] findings of the untrained network, or NULL
+ *  @param[in]  q            null quantile, 0.5 < q < 1 (HDNET_NULL_QUANTILE)
+ *  @param[in]  gate_bound   NE bound of the competence gate (HDNET_GATE_NE_MAX)
+ *  @param[in]  n_units      units of the network (R3's bounds are fractions of it)
+ *  @param[out] table        [HDNET_TR_COUNT][HDNET_TT_COLS]
+ *  @param[in]  table_len    length of table, >= HDNET_TR_COUNT*HDNET_TT_COLS
+ *  @return HDNET_OK, HDNET_EINVAL (NULL trained, nulls or table; n_units 0), HDNET_ESHAPE (too few
+ *          nulls, table too small), HDNET_ERANGE (q or gate_bound out of range), HDNET_ENOMEM
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_trust_verdicts(const double *trained, const double *counts,
+                                                   const double *net_nulls, size_t n_net,
+                                                   const double *wiring_nulls, size_t n_wiring,
+                                                   const double *untrained, double q, double gate_bound,
+                                                   size_t n_units, double *table, size_t table_len);
+
+/** Id of a criterion row.
+ *  @param[in] row  HDNET_TR_*
+ *  @return "R3", ..., "R14", or NULL for an unknown row
+ *  Thread-safety: safe from any thread. */
+HDNET_API const char *hdnet_trust_criterion_id(int row);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,9 @@ api.add("hdnet_findings_run", STATUS, c_void_p, c_void_p, c_size, c_size, c_size
         c_size, c_float_p, c_size, c_double_p, c_size, c_double_p, c_size, c_size, c_size, ctypes.c_uint64,
         c_double_p, c_size)
 api.add("hdnet_finding_name", c_char_p, c_int)
+api.add("hdnet_trust_verdicts", STATUS, c_double_p, c_double_p, c_double_p, c_size, c_double_p, c_size, c_double_p,
+        c_double, c_double, c_size, c_double_p, c_size)
+api.add("hdnet_trust_criterion_id", c_char_p, c_int)
 api.add("hdnet_finding_tail", c_int, c_int)
 NET_STAT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_double_p, c_size)
 api.add("hdnet_null_values", STATUS, c_void_p, c_size, ctypes.c_uint64, NET_STAT_FN, c_void_p, c_double_p, c_size,
@@ -55,7 +58,7 @@ IntervalClasses.__doc__ = ("Result of Bootstrap.classify(): classes int array (i
                            "95 % percentile intervals.")
 FINDINGS = ("ne", "compass", "shifter_ccw", "shifter_cw", "weak", "inactive", "typed_min", "separation",
             "tile_gap", "ring_near", "ring_far", "ring_contrast", "offset_ccw", "offset_cw", "offset_asym",
-            "lag_ccw", "lag_cw", "lag_min", "mirror", "tuned_frac", "median_s")
+            "lag_ccw", "lag_cw", "lag_min", "mirror", "tuned_frac", "median_s", "tile_p", "tuned_all")
 NullComparison = collections.namedtuple("NullComparison", "beyond null_low null_high")
 
 
@@ -262,4 +265,37 @@ def null_values(net, fn, n_values, n_perm=NULL_MIN, seed=1000):
         if errors:
             raise errors[0] from None
         raise
+    return out
+
+
+CRITERIA = ("R3", "R4", "R5", "R6", "R7", "R8", "R9", "R14")
+VERDICT_COLUMNS = ("value", "null_low", "null_high", "ci_low", "ci_high", "untrained", "met", "beyond", "verdict")
+
+
+def _findings_array(f, what):
+    if isinstance(f, dict):
+        f = [f[k] for k in FINDINGS]
+    return _lib.as_f64(f, (len(FINDINGS),), what)
+
+
+def verdicts(trained, net_nulls, wiring_nulls, untrained=None, counts=None, n_units=100, q=NULL_QUANTILE,
+             gate_bound=GATE_NE_MAX):
+    """Verdicts of R3-R9 and R14: {criterion: dict of VERDICT_COLUMNS, verdict as a name}.
+
+    trained, untrained: findings (dict or [F] array); net_nulls, wiring_nulls: [n, F] arrays;
+    counts: the Bootstrap.classify() counts dict, or None."""
+    f = _findings_array(trained, "trained")
+    u = None if untrained is None else _findings_array(untrained, "untrained")
+    nn = _lib.as_f64(net_nulls, (None, len(FINDINGS)), "net_nulls")
+    wn = _lib.as_f64(wiring_nulls, (None, len(FINDINGS)), "wiring_nulls")
+    c = None if counts is None else _lib.as_f64([counts[k] for k in CLASSES], (len(CLASSES), 3), "counts")
+    table = _lib.out_f64((len(CRITERIA), len(VERDICT_COLUMNS)))
+    api.hdnet_trust_verdicts(_lib.dptr(f)[0], None if c is None else _lib.dptr(c)[0], _lib.dptr(nn)[0],
+                             nn.shape[0], _lib.dptr(wn)[0], wn.shape[0], None if u is None else _lib.dptr(u)[0],
+                             float(q), float(gate_bound), _lib.count(n_units, "n_units", 1), *_lib.dptr(table))
+    out = {}
+    for i in range(len(CRITERIA)):
+        row = dict(zip(VERDICT_COLUMNS, table[i].tolist()))
+        row["verdict"] = verdict_name(int(row["verdict"]))
+        out[api.hdnet_trust_criterion_id(i).decode()] = row
     return out

@@ -106,6 +106,21 @@ class TestTrust(unittest.TestCase):
         with self.assertRaises(hdnet.HdnetError):
             T.null_values(self.net, fn, 2, n_perm=19)
 
+    def test_verdicts(self):
+        good = dict.fromkeys(T.FINDINGS, float("nan"))
+        good.update(ne=0.007, compass=30, shifter_ccw=28, shifter_cw=27, weak=3, inactive=12, typed_min=27,
+                    separation=5, tile_gap=0.5, tile_p=0.6, ring_near=0.1, ring_far=-0.05, ring_contrast=0.15,
+                    offset_ccw=30, offset_cw=-30, offset_asym=0.8, lag_ccw=0.05, lag_cw=0.06, lag_min=0.05,
+                    mirror=0.7, tuned_frac=0.95, median_s=0.4, tuned_all=0.85)
+        same = np.tile([good[k] for k in T.FINDINGS], (20, 1))
+        v = T.verdicts(good, same, same)
+        self.assertEqual(set(v), set(T.CRITERIA))
+        self.assertTrue(all(r["verdict"] == "FAIL" and r["met"] == 1 for r in v.values()))
+        v = T.verdicts(dict(good, ne=0.8), same, same)
+        self.assertTrue(all(r["verdict"] == "NOT_APPLICABLE" for r in v.values()))
+        with self.assertRaises(hdnet.HdnetError):
+            T.verdicts(good, same[:19], same)
+
 
 if __name__ == "__main__":
     unittest.main()
