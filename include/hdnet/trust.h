@@ -224,7 +224,8 @@ HDNET_API HDNET_NODISCARD int hdnet_net_permute_recurrent(const hdnet_net *net, 
 #define HDNET_VERDICT_FAIL           1  /**< criterion not met, or not beyond the null */
 #define HDNET_VERDICT_WARN           2  /**< met, with a stated reservation */
 #define HDNET_VERDICT_INFO           3  /**< reported without a criterion */
-#define HDNET_VERDICT_NOT_APPLICABLE 4  /**< presupposes a working integrator the network is not */
+#define HDNET_VERDICT_NOT_RUN        4  /**< the check needs an input that was not given */
+#define HDNET_VERDICT_NOT_APPLICABLE 5  /**< presupposes a working integrator the network is not */
 
 /** Compare a value with the values of a statistic on null networks. A NaN null value
  *  (a null network without the finding, e.g. without compass units) counts as lying on
@@ -265,7 +266,7 @@ HDNET_API int hdnet_gate_verdict(int verdict, int needs_integrator, int competen
 
 /** Name of a verdict.
  *  @param[in] verdict  HDNET_VERDICT_*
- *  @return "PASS", "FAIL", "WARN", "INFO", "NOT_APPLICABLE", or NULL if unknown
+ *  @return "PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE", or NULL if unknown
  *  Thread-safety: safe from any thread. */
 HDNET_API const char *hdnet_verdict_name(int verdict);
 

@@ -47,7 +47,7 @@ BOOT_STATS = ("range", "S", "slope", "A", "rel")
 BOOT_COLUMNS = ("value", "se", "lo", "hi")
 # Thresholds of the interval rule (HDNET_IR_*), in id order.
 RULE_THRESHOLDS = ("range_min", "s_min", "rel_min", "z_sig", "a_large", "a_small", "z_ci")
-VERDICTS = ("PASS", "FAIL", "WARN", "INFO", "NOT_APPLICABLE")
+VERDICTS = ("PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE")
 NULL_QUANTILE = 0.95
 NULL_MIN = 20
 GATE_NE_MAX = 0.1

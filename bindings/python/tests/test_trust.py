@@ -76,7 +76,7 @@ class TestTrust(unittest.TestCase):
         self.assertFalse(T.gate(0.78))
         self.assertEqual(T.gate_verdict("PASS", True, False), "NOT_APPLICABLE")
         self.assertEqual(T.gate_verdict("FAIL", False, False), "FAIL")
-        self.assertEqual(T.verdict_name(4), "NOT_APPLICABLE")
+        self.assertEqual(T.verdict_name(5), "NOT_APPLICABLE")
 
     def test_findings_and_nulls(self):
         ne = hdnet.normalized_error(self.net.run(self.trials.inputs).outputs, self.trials.targets, self.trials.mask)
