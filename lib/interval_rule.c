@@ -11,7 +11,7 @@ static const double rule_defaults[HDNET_IR_COUNT] = {
     [HDNET_IR_REL_MIN] = 0.8,    /* two halves of the trials give the same heading curve */
     [HDNET_IR_Z_SIG] = 3,        /* the slope is at least 3 standard errors from 0 */
     [HDNET_IR_A_LARGE] = 0.4,    /* at speed 1 the reference compass bound |b| <= 0.0175 is A ~ 0.41 */
-    [HDNET_IR_A_SMALL] = 0.4,
+    [HDNET_IR_A_SMALL] = 0.3,    /* the reference bound |b| <= 0.0175 over a 17.2 deg/step window at S = 1 */
     [HDNET_IR_Z_CI] = 1.96,      /* a two-sided 95 % bound */
 };
 

@@ -141,7 +141,7 @@ HDNET_API HDNET_NODISCARD int hdnet_boot_unit_stat(const hdnet_boot *b, int stat
 #define HDNET_IR_REL_MIN    2  /**< heading-tuned: split-half reliability at least (0.8) */
 #define HDNET_IR_Z_SIG      3  /**< shifter: |b| / SE(b) at least (3) */
 #define HDNET_IR_A_LARGE    4  /**< shifter: A at least (0.4) */
-#define HDNET_IR_A_SMALL    5  /**< compass: A + z_ci SE(A) below (0.4) */
+#define HDNET_IR_A_SMALL    5  /**< compass: A + z_ci SE(A) below (0.3) */
 #define HDNET_IR_Z_CI       6  /**< compass: multiplier of SE(A) (1.96, a 95 % bound) */
 #define HDNET_IR_COUNT      7  /**< number of thresholds */
 
