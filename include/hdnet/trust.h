@@ -215,6 +215,7 @@ HDNET_API HDNET_NODISCARD int hdnet_net_permute_recurrent(const hdnet_net *net, 
 
 #define HDNET_NULL_QUANTILE 0.95  /**< default: the trained value must lie beyond this quantile */
 #define HDNET_NULL_MIN      20    /**< fewest null values a verdict accepts */
+#define HDNET_NULL_TRIALS   500   /**< analysis trials on which the null networks are analysed by default */
 
 #define HDNET_TAIL_ABOVE 1   /**< the finding is a large value: PASS when above the null's upper quantile */
 #define HDNET_TAIL_BELOW -1  /**< the finding is a small value: PASS when below the null's lower quantile */
