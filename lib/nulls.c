@@ -127,9 +127,3 @@ int hdnet_gate_verdict(int verdict, int needs_integrator, int competent)
 {
     return needs_integrator && !competent ? HDNET_VERDICT_NOT_APPLICABLE : verdict;
 }
-
-const char *hdnet_verdict_name(int verdict)
-{
-    static const char *const names[] = {"PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE"};
-    return verdict >= 0 && verdict <= HDNET_VERDICT_NOT_APPLICABLE ? names[verdict] : NULL;
-}

@@ -29,5 +29,6 @@
 #include "train.h"
 #include "analysis.h"
 #include "trust.h"
+#include "claims.h"
 
 #endif

@@ -220,13 +220,7 @@ HDNET_API HDNET_NODISCARD int hdnet_net_permute_recurrent(const hdnet_net *net, 
 #define HDNET_TAIL_ABOVE 1   /**< the finding is a large value: PASS when above the null's upper quantile */
 #define HDNET_TAIL_BELOW -1  /**< the finding is a small value: PASS when below the null's lower quantile */
 
-/* Verdicts. */
-#define HDNET_VERDICT_PASS           0  /**< beyond the null, criterion met */
-#define HDNET_VERDICT_FAIL           1  /**< criterion not met, or not beyond the null */
-#define HDNET_VERDICT_WARN           2  /**< met, with a stated reservation */
-#define HDNET_VERDICT_INFO           3  /**< reported without a criterion */
-#define HDNET_VERDICT_NOT_RUN        4  /**< the check needs an input that was not given */
-#define HDNET_VERDICT_NOT_APPLICABLE 5  /**< presupposes a working integrator the network is not */
+/* Verdicts are the HDNET_VERDICT_* of claims.h. */
 
 /** Compare a value with the values of a statistic on null networks. A NaN null value
  *  (a null network without the finding, e.g. without compass units) counts as lying on
@@ -265,11 +259,6 @@ HDNET_API HDNET_NODISCARD int hdnet_gate(double ne, double bound, int *competent
  *  Thread-safety: reentrant. */
 HDNET_API int hdnet_gate_verdict(int verdict, int needs_integrator, int competent);
 
-/** Name of a verdict.
- *  @param[in] verdict  HDNET_VERDICT_*
- *  @return "PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE", or NULL if unknown
- *  Thread-safety: safe from any thread. */
-HDNET_API const char *hdnet_verdict_name(int verdict);
 
 
 /* ------------------------------------------------------------------ */

@@ -28,7 +28,6 @@ api.add("hdnet_null_compare", STATUS, c_double, c_double_p, c_size, c_double, c_
         P(c_double))
 api.add("hdnet_gate", STATUS, c_double, c_double, P(c_int))
 api.add("hdnet_gate_verdict", c_int, c_int, c_int, c_int)
-api.add("hdnet_verdict_name", c_char_p, c_int)
 api.add("hdnet_findings", STATUS, c_void_p, c_void_p, c_void_p, c_void_p, c_double, c_double_p, c_size)
 api.add("hdnet_findings_run", STATUS, c_void_p, c_void_p, c_size, c_size, c_size, c_float_p, c_size, c_float_p,
         c_size, c_float_p, c_size, c_double_p, c_size, c_double_p, c_size, c_size, c_size, ctypes.c_uint64,
