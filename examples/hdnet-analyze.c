@@ -141,6 +141,8 @@ int main(int argc, char **argv)
     cli_check("weights", hdnet_net_copy_block(net, HDNET_W_REC, w, N * N));
     cli_write_units(&u, o.out);
     analyze_write_confusion(o.out, &u);
+    if (!skipped && o.B >= 20) /* the bootstrap needs 20 blocks of trials */
+        analyze_write_interval_units(o.out, s, N);
     analyze_write_tuning(o.out, t, &u, !skipped);
     analyze_write_maps(o.out, t, 0, order);
     analyze_write_inputs(o.out, s, t);
