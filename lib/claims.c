@@ -501,6 +501,11 @@ static int gate_row(const hdnet_study *s, claim_row *r)
     return rc;
 }
 
+/* Names of the statistics the trust rows compare with their nulls (HDNET_TR_* order). */
+static const char *const trust_statistic[HDNET_TR_COUNT] = {
+    "min(compass, CCW, CW)", "separation", "tile gap / bound", "ring contrast", "excitation side CCW - CW",
+    "min(leading - trailing)", "mirror r", "tuned fraction"};
+
 /* The trust table's row of a check id, or -1. */
 static int trust_row(const char *id)
 {
@@ -534,12 +539,8 @@ static int apply_trust(const hdnet_study *s, claim_row *rows, size_t n)
             const double *row = tab + t * HDNET_TT_COLS;
             size_t len = strlen(r->measured);
             snprintf(r->measured + len, sizeof r->measured - len,
-                     "; %s %.4g, permuted nulls 5-95%% [%.4g, %.4g], untrained %.4g: %s", hdnet_finding_name(
-                     t == HDNET_TR_R3 ? HDNET_F_TYPED_MIN : t == HDNET_TR_R4 ? HDNET_F_SEPARATION
-                     : t == HDNET_TR_R5 ? HDNET_F_TILE_GAP : t == HDNET_TR_R6 ? HDNET_F_RING_CONTRAST
-                     : t == HDNET_TR_R7 ? HDNET_F_OFFSET_ASYM : t == HDNET_TR_R8 ? HDNET_F_LAG_MIN
-                     : t == HDNET_TR_R9 ? HDNET_F_MIRROR : HDNET_F_TUNED_FRAC), row[HDNET_TT_VALUE],
-                     row[HDNET_TT_NULL_LOW], row[HDNET_TT_NULL_HIGH], row[HDNET_TT_UNTRAINED],
+                     "; %s %.4g, permuted nulls 5-95%% [%.4g, %.4g], untrained %.4g: %s", trust_statistic[t],
+                     row[HDNET_TT_VALUE], row[HDNET_TT_NULL_LOW], row[HDNET_TT_NULL_HIGH], row[HDNET_TT_UNTRAINED],
                      row[HDNET_TT_BEYOND] ? "beyond the nulls" : "NOT beyond the nulls");
             r->value = row[HDNET_TT_VALUE];
             r->null_lo = row[HDNET_TT_NULL_LOW];

@@ -47,8 +47,8 @@ typedef struct hdnet_boot hdnet_boot;
 #define HDNET_BW_HI     3  /**< 97.5 % percentile over resamples; NaN for REL */
 #define HDNET_BW_COUNT  4  /**< number of ids (not a valid id) */
 
-/** Create a bootstrap over trial blocks that reuses the bins, AV window and preferred
- *  headings of a finished accumulator (the resamples keep the preferred heading fixed).
+/** Create a bootstrap over trial blocks that reuses the heading bins and the AV window of
+ *  a finished accumulator.
  *  @param[out] out       the new bootstrap, NULL on failure
  *  @param[in]  t         accumulator with all passes done (read now, not kept)
  *  @param[in]  params    the analysis parameters t was created with, or NULL for the defaults
@@ -132,8 +132,6 @@ HDNET_API HDNET_NODISCARD int hdnet_boot_unit_stat(const hdnet_boot *b, int stat
 /* ------------------------------------------------------------------ */
 /* The interval rule                                                   */
 /* ------------------------------------------------------------------ */
-
-#define HDNET_RULE_INTERVAL 2  /**< the rule of hdnet_classify_interval() (docs/analyses.md) */
 
 /* Thresholds of the interval rule (hdnet_interval_rule_defaults()). */
 #define HDNET_IR_RANGE_MIN  0  /**< inactive: activity range below (0.01) */
