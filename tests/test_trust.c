@@ -332,7 +332,9 @@ START_TEST(permute_recurrent)
     ck_assert_ok(hdnet_net_permute_recurrent(net, 12, &q));
     ck_assert_ok(hdnet_net_copy_block(q, HDNET_W_REC, wq, 144));
     ck_assert(memcmp(wp, wq, sizeof wp) != 0);
-    ck_assert_status(hdnet_net_permute_recurrent(NULL, 1, &q), HDNET_EINVAL);
+    hdnet_net *bad = p;
+    ck_assert_status(hdnet_net_permute_recurrent(NULL, 1, &bad), HDNET_EINVAL);
+    ck_assert_ptr_null(bad); /* set to NULL on failure */
     ck_assert_status(hdnet_net_permute_recurrent(net, 1, NULL), HDNET_EINVAL);
     free(x);
     free(y);
