@@ -354,10 +354,35 @@ void cli_write_units(const cli_units *u, const char *dir)
     cli_fclose(f, "units.csv");
 }
 
+/* A number for CSV and JSON: empty / null when undefined. */
+static void put_number(FILE *f, double v, const char *undefined)
+{
+    if (isfinite(v))
+        fprintf(f, "%.6g", v);
+    else
+        fputs(undefined, f);
+}
+
+/* A JSON string (the claim texts hold no control characters). */
+static void put_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 void cli_write_claims(const hdnet_claims *c, const char *dir)
 {
+    static const char *const num_names[HDNET_CLAIM_NUMBERS] = {"value", "null_low", "null_high", "ci_low",
+                                                               "ci_high"};
     FILE *csv = cli_fopen(dir, "criteria.csv"), *txt = cli_fopen(dir, "criteria.txt");
-    fprintf(csv, "id,claim,measured,criterion,status\n");
+    FILE *json = cli_fopen(dir, "criteria.json");
+    fprintf(csv, "id,claim,measured,criterion,status,value,null_low,null_high,ci_low,ci_high\n");
+    fprintf(json, "{\"library_version\": \"%s\", \"criteria\": [", hdnet_version_string());
     for (size_t i = 0; i < hdnet_claims_count(c); i++) {
         const char *id = hdnet_claims_text(c, i, HDNET_CLAIM_ID), *claim = hdnet_claims_text(c, i, HDNET_CLAIM_CLAIM);
         const char *ms = hdnet_claims_text(c, i, HDNET_CLAIM_MEASURED);
@@ -365,9 +390,30 @@ void cli_write_claims(const hdnet_claims *c, const char *dir)
         const char *st = hdnet_verdict_name(hdnet_claims_verdict(c, i));
         printf("%s %s: measured %s; criterion %s; %s\n", id, claim, ms, crit, st);
         fprintf(txt, "%s %s: measured %s; criterion %s; %s\n", id, claim, ms, crit, st);
-        fprintf(csv, "%s,\"%s\",\"%s\",\"%s\",%s\n", id, claim, ms, crit, st);
+        fprintf(csv, "%s,\"%s\",\"%s\",\"%s\",%s", id, claim, ms, crit, st);
+        fprintf(json, "%s\n  {\"id\": ", i ? "," : "");
+        put_json_string(json, id);
+        fputs(", \"claim\": ", json);
+        put_json_string(json, claim);
+        fputs(", \"status\": ", json);
+        put_json_string(json, st);
+        for (int k = 0; k < HDNET_CLAIM_NUMBERS; k++) {
+            double v = hdnet_claims_number(c, i, k);
+            fputc(',', csv);
+            put_number(csv, v, "");
+            fprintf(json, ", \"%s\": ", num_names[k]);
+            put_number(json, v, "null");
+        }
+        fputc('\n', csv);
+        fputs(", \"measured\": ", json);
+        put_json_string(json, ms);
+        fputs(", \"criterion\": ", json);
+        put_json_string(json, crit);
+        fputc('}', json);
     }
+    fputs("\n]}\n", json);
     fflush(stdout);
+    cli_fclose(json, "criteria.json");
     cli_fclose(txt, "criteria.txt");
     cli_fclose(csv, "criteria.csv");
 }

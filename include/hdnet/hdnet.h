@@ -29,6 +29,7 @@
 #include "train.h"
 #include "analysis.h"
 #include "attractor.h"
+#include "trust.h"
 #include "claims.h"
 
 #endif

@@ -37,6 +37,7 @@ from .train import (Trainer, Optimizer, Progress, train, evaluate, checkpoint_sc
 from . import analysis
 from .analysis import AnalysisParams, Tuning, Classification, Profile, CLASSES
 from . import attractor
+from . import trust
 from . import claims as _claims_module
 from .claims import Study, Claims, Claim, claims, analysis_config, ANALYSIS_SEED
 
@@ -58,5 +59,6 @@ __all__ = [
     "Trainer", "Optimizer", "Progress", "train", "evaluate", "checkpoint_schedule", "clip_grad_norm",
     "stream_rng", "stream_seed", "STREAMS", "analysis", "AnalysisParams", "Tuning", "Classification", "Profile", "CLASSES",
     "attractor",
+    "trust",
     "Study", "Claims", "Claim", "claims", "analysis_config", "ANALYSIS_SEED",
 ]
