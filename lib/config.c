@@ -248,6 +248,9 @@ static int check_value(const param_def *p, double v)
         return hdnet__error(HDNET_ERANGE, "%s=%.17g outside [%g, %g]", p->name, v, p->lo, p->hi);
     if (p->kind != KIND_REAL && v != floor(v))
         return hdnet__error(HDNET_ERANGE, "%s=%.17g is not an integer", p->name, v);
+    /* an open-ended bound may be infinite on its own side only */
+    if ((p->id == HDNET_P_AV_MIN && v == INF) || (p->id == HDNET_P_AV_MAX && v == -INF))
+        return hdnet__error(HDNET_ERANGE, "%s=%g excludes every angular velocity", p->name, v);
     return HDNET_OK;
 }
 
@@ -267,7 +270,12 @@ int hdnet_config_set_double(hdnet_config *cfg, int param, double value)
 
 int hdnet_config_set_int(hdnet_config *cfg, int param, int64_t value)
 {
-    return hdnet_config_set_double(cfg, param, (double)value);
+    /* values are stored as doubles: refuse what a double would round */
+    double v = (double)value;
+    if (v >= 9223372036854775808.0 || (int64_t)v != value)
+        return hdnet__error(HDNET_ERANGE, "%lld cannot be stored exactly (above 2^53)",
+                            (long long)value);
+    return hdnet_config_set_double(cfg, param, v);
 }
 
 int hdnet_config_get_double(const hdnet_config *cfg, int param, double *value)
@@ -305,17 +313,31 @@ double hdnet__cfg(const hdnet_config *cfg, int param)
     return p ? cfg->value[p - params] : NAN;
 }
 
-/* Parse a whole string as a double ("inf", "-inf" allowed); 0 on success. */
+/* Parse a whole string as a double ("inf", "-inf" allowed; no leading blanks);
+ * 0 on success, 1 for an integer written out that a double cannot hold exactly. */
 static int parse_number(const char *s, double *v)
 {
     char *end;
+    if (*s == ' ' || *s == '\t')
+        return -1;
     errno = 0;
     *v = strtod(s, &end);
     if (end == s)
         return -1;
+    const char *last = end;
     while (*end == ' ' || *end == '\t')
         end++;
-    return *end ? -1 : 0;
+    if (*end)
+        return -1;
+    /* "9007199254740993" would silently become 2^53 */
+    size_t digits = strspn(s + (*s == '-' || *s == '+'), "0123456789");
+    if (s + (*s == '-' || *s == '+') + digits == last && fabs(*v) >= 9007199254740992.0) {
+        errno = 0;
+        long long exact = strtoll(s, NULL, 10);
+        if (errno == ERANGE || fabs(*v) >= 9223372036854775808.0 || (long long)*v != exact)
+            return 1;
+    }
+    return 0;
 }
 
 int hdnet_config_set(hdnet_config *cfg, const char *name, const char *value)
@@ -331,7 +353,10 @@ int hdnet_config_set(hdnet_config *cfg, const char *name, const char *value)
             if (strcmp(p->values[i], value) == 0)
                 return hdnet_config_set_double(cfg, p->id, i);
     }
-    if (parse_number(value, &v))
+    int bad = parse_number(value, &v);
+    if (bad > 0)
+        return hdnet__error(HDNET_ERANGE, "%s=%s cannot be stored exactly (above 2^53)", name, value);
+    if (bad)
         return hdnet__error(HDNET_EINVAL, "%s: cannot parse '%s'", name, value);
     return hdnet_config_set_double(cfg, p->id, v);
 }
