@@ -3,6 +3,7 @@
  * names, stale temporary files, control bytes and invalid UTF-8 in messages,
  * integers a double cannot hold. See docs/reliability.md. */
 #include "testutil.h"
+#include "sysmem_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -381,6 +382,48 @@ START_TEST(escape_text)
 }
 END_TEST
 
+/* ---- memory limits ---- */
+
+static void put(const char *root, const char *rel, const char *text)
+{
+    char p[600], cmd[700];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", p);
+    ck_assert_int_eq(system(cmd), 0);
+    FILE *f = fopen(p, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A fake /proc and /sys: the least headroom of MemAvailable and each cgroup
+ * level wins (v2: a 300 MB limit one level up; v1: limit less usage). */
+START_TEST(memory_headroom)
+{
+    char *dir = tmpdir(), proc[300], sys[300];
+    snprintf(proc, sizeof proc, "%s/proc", dir);
+    snprintf(sys, sizeof sys, "%s/sys", dir);
+    put(proc, "meminfo", "MemTotal: 8000000 kB\nMemAvailable: 4000000 kB\n");
+    ck_assert_uint_eq(hdnet__memory_available_at(proc, sys), 4000000ull * 1024);
+    put(proc, "self/cgroup", "0::/user/job\n");
+    put(sys, "fs/cgroup/user/job/memory.max", "max\n");
+    put(sys, "fs/cgroup/user/job/memory.current", "5000000\n");
+    put(sys, "fs/cgroup/user/memory.max", "300000000\n");
+    put(sys, "fs/cgroup/user/memory.current", "100000000\n");
+    ck_assert_uint_eq(hdnet__memory_available_at(proc, sys), 200000000ull);
+    put(proc, "self/cgroup", "4:memory:/box\n0::/\n");
+    put(sys, "fs/cgroup/memory/box/memory.limit_in_bytes", "1000000\n");
+    put(sys, "fs/cgroup/memory/box/memory.usage_in_bytes", "250000\n");
+    ck_assert_uint_eq(hdnet__memory_available_at(proc, sys), 750000ull);
+    uint64_t real;
+    ck_assert_ok(hdnet_memory_available(&real));
+    ck_assert(real > 0);
+    ck_assert_status(hdnet_memory_available(NULL), HDNET_EINVAL);
+    rm_tree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *hdnet_suite_hostile(void)
 {
     Suite *s = suite_create("hostile");
@@ -395,6 +438,7 @@ Suite *hdnet_suite_hostile(void)
     tcase_add_test(tc, save_to_fifo);
     tcase_add_test(tc, load_fifo_refused);
     tcase_add_test(tc, stale_temps_removed);
+    tcase_add_test(tc, memory_headroom);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     tc = tcase_create("messages");

@@ -327,6 +327,19 @@ HDNET_API HDNET_NODISCARD int hdnet_net_load_npz(hdnet_net **out, const hdnet_np
  *  Thread-safety: reentrant. */
 HDNET_API HDNET_NODISCARD int hdnet_remove_stale_temps(const char *dir, size_t *removed);
 
+/* ---- memory ---- */
+
+/** Bytes this process may still allocate before the system refuses or kills
+ *  it: the least of MemAvailable (/proc/meminfo), the headroom under the limits
+ *  of its memory cgroups (v2 memory.max, v1 memory.limit_in_bytes; every
+ *  ancestor, less the usage) and the address-space limit (ulimit -v) less what is
+ *  mapped. Programs compare it with the estimated need of a large run and stop
+ *  with a clear message instead of being killed by the OOM killer.
+ *  @param[out] bytes  the estimate; UINT64_MAX when nothing is known to limit
+ *  @return HDNET_OK, HDNET_EINVAL (bytes NULL)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_memory_available(uint64_t *bytes);
+
 #ifdef __cplusplus
 }
 #endif

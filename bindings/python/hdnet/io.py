@@ -30,6 +30,7 @@ api.add("hdnet_npz_name", STATUS, c_void_p, c_size, P(c_char_p))
 api.add("hdnet_npz_info", STATUS, c_void_p, c_char_p, P(c_int), P(c_size), c_size, P(c_size))
 api.add("hdnet_npz_read", STATUS, c_void_p, c_char_p, c_int, c_void_p, c_size)
 api.add("hdnet_remove_stale_temps", STATUS, c_char_p, P(c_size))
+api.add("hdnet_memory_available", STATUS, P(ctypes.c_uint64))
 
 # HDNET_DTYPE_* <-> NumPy
 _DTYPES = [np.dtype("<f4"), np.dtype("<f8"), np.dtype("<i8"), np.dtype("<i4"), np.dtype("u1")]
@@ -191,6 +192,14 @@ def remove_stale_temps(directory):
     processes that no longer exist left in directory; returns how many."""
     n = c_size()
     api.hdnet_remove_stale_temps(_path(directory), ctypes.byref(n))
+    return n.value
+
+
+def memory_available():
+    """Bytes this process may still allocate (least of MemAvailable, the memory cgroup
+    headroom and the address-space limit); 2**64 - 1 when nothing is known to limit."""
+    n = ctypes.c_uint64()
+    api.hdnet_memory_available(ctypes.byref(n))
     return n.value
 
 

@@ -253,6 +253,16 @@ class TestBytes(unittest.TestCase):
             self.assertEqual(sorted(os.listdir(d)), ["m.npz", "m.npz.tmp%d.0" % os.getpid()])
 
 
+class TestMemory(unittest.TestCase):
+    def test_memory_available(self):
+        n = hdnet.memory_available()
+        with open("/proc/meminfo") as f:
+            avail = [int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:")]
+        self.assertGreater(n, 0)
+        if avail:  # never more than the kernel says is available (allowing for a changing value)
+            self.assertLessEqual(n, 2 * avail[0])
+
+
 class TestNonFinite(unittest.TestCase):
     def test_nan_gradient_leaves_parameters(self):
         cfg = hdnet.Config(units=8, steps=20, cue=4)
