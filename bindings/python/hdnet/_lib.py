@@ -424,8 +424,11 @@ class Handle:
         if not getattr(self, "_h", None):
             return
         with hold(writes=(self,)):
-            with _lifetimes:
-                self._pending, self._h = self._h, None
+            self._mark_closed()
+
+    def _mark_closed(self):
+        with _lifetimes:
+            self._pending, self._h = self._h, None
         self._release()
 
     def _release(self):
@@ -443,8 +446,11 @@ class Handle:
         type(self)._free(h)
 
     def __del__(self):
+        # Unreachable: no call can be running on this object (a call holds a
+        # reference), so no guard is needed; a shared guard may be busy.
         try:
-            self.close()
+            if getattr(self, "_h", None):
+                self._mark_closed()
         except Exception:
             pass
 

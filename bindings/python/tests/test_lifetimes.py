@@ -3,6 +3,7 @@ training, integers that C would wrap, NUL bytes and non-finite gradients.
 
 Run under AddressSanitizer by `make check-python-asan`: before these guards, several
 of these cases read freed memory or crashed."""
+import gc
 import os
 import signal
 import tempfile
@@ -91,10 +92,13 @@ class TestLifetimes(unittest.TestCase):
             return True  # stop
 
         t = hdnet.Trainer(cfg, net, progress=cb)
+        opt = t.optimizer
         th = threading.Thread(target=t.run)
         th.start()
         try:
             self.assertTrue(inside.wait(30))
+            del opt  # collected while its trainer runs: releases the trainer all the same
+            gc.collect()
             with self.assertRaisesRegex(RuntimeError, "in use by another thread"):
                 t.run()
             with self.assertRaisesRegex(RuntimeError, "in use by another thread"):
@@ -111,6 +115,8 @@ class TestLifetimes(unittest.TestCase):
         self.assertFalse(net.closed)
         net.close()  # free now that nothing runs
         t.close()
+        self.assertIsNone(t._pending)
+        self.assertIsNone(net._pending)
 
     def test_close_while_another_thread_runs_forward(self):
         cfg = hdnet.Config(units=64, steps=2000)
