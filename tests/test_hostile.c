@@ -236,15 +236,13 @@ START_TEST(save_to_fifo)
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
-    if (pid == 0) { /* reader: copy the FIFO to a file */
+    if (pid == 0) { /* reader: cat the FIFO into a file (exec: no test state in the child) */
         alarm(20);
-        int in = open(fifo, O_RDONLY), out = open(got, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        char b[4096];
-        ssize_t n;
-        while (in >= 0 && out >= 0 && (n = read(in, b, sizeof b)) > 0)
-            if (write(out, b, (size_t)n) != n)
-                _exit(2);
-        _exit(in >= 0 && out >= 0 ? 0 : 1);
+        int out = open(got, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (out < 0 || dup2(out, 1) < 0)
+            _exit(1);
+        execlp("cat", "cat", fifo, (char *)NULL);
+        _exit(127);
     }
     save_small(fifo, 4);
     struct stat st;
