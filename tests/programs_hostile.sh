@@ -24,7 +24,11 @@ expect_error() { # program args... : non-zero exit, one line on stderr, no contr
 json_ok() { # file: valid JSON whose numbers are numbers
     "$py" -c 'import json, sys
 m = json.load(open(sys.argv[1], encoding="utf-8"))
-assert isinstance(m["seed"], int) and isinstance(m["updates"], int), "numbers stored as strings"
+c = m["config"]
+assert isinstance(c["seed"], int) and isinstance(c["units"], int) and isinstance(c["tau"], (int, float)), \
+    "numbers stored as strings"
+assert isinstance(c["activation"], str) and isinstance(m["seeds"]["master"], int)
+assert m["status"] != "failed" or m["error"], "a failed run without its error"
 assert m["status"] in ("running", "finished", "interrupted", "failed"), m["status"]
 print(m["status"])' "$1" || fail "$1 is not valid JSON with numbers: $(cat "$1")"
 }
@@ -97,7 +101,7 @@ ok
 "$ex/hdnet-train" $long --out "$tmp/c" > /dev/null 2>&1 &
 pid=$!
 wait_for "$tmp/c/train_log.csv" '^10,'
-rm -rf "$tmp/c"
+while [ -e "$tmp/c" ]; do rm -rf "$tmp/c" 2> /dev/null || true; done  # files appear while it runs
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -ne 143 ] || fail "a run whose directory was deleted exits $rc"
@@ -124,6 +128,48 @@ ln -s piped.npy "$tmp/link.npy"
 "$ex/hdnet-run" "$tmp/b/model.npz" "$tmp/in.npy" --outputs "$tmp/link.npy" > /dev/null || fail "hdnet-run to a link"
 [ -L "$tmp/link.npy" ] || fail "the symbolic link was replaced"
 ok
+
+# ---- hdnet-lesion --units: every row checked (16 units in $tmp/b/model.npz) ----
+units() { # rows... : a units.csv with the header hdnet-analyze writes
+    echo "unit,class,preferred_hd_deg,hd_strength"
+    for r in "$@"; do echo "$r"; done
+}
+rows=""
+for u in $(seq 0 15); do rows="$rows $u,compass,$((u * 20)),0.5"; done
+units $rows 0 > "$tmp/short.csv"                                   # a row with only the unit
+units $rows $rows > "$tmp/double.csv"                              # twice as many rows as units
+units $(echo $rows | cut -d' ' -f1-15) "15,compass,1,0.5$(head -c 9000 /dev/zero | tr '\0' ' ')" \
+    > "$tmp/long.csv"                                               # a row over the line buffer
+units $(echo $rows | cut -d' ' -f1-15) "15,compass,garbage,0.5" > "$tmp/garbage.csv"
+units $(echo $rows | cut -d' ' -f1-15) "15,nosuchclass,10,0.5" > "$tmp/class.csv"
+for f in short double long garbage class; do
+    expect_error "$ex/hdnet-lesion" "$tmp/b/model.npz" --out "$tmp/lesion" --units "$tmp/$f.csv" --no-plots
+done
+mkfifo "$tmp/units.fifo"
+rc=0
+timeout 20 "$ex/hdnet-lesion" "$tmp/b/model.npz" --out "$tmp/lesion" --units "$tmp/units.fifo" > /dev/null 2>&1 || rc=$?
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "hdnet-lesion --units FIFO: exit $rc"
+ok
+
+# ---- hdnet-speed: bad speeds and settings refused up front, nothing done is an error ----
+expect_error "$ex/hdnet-speed" --out "$tmp/sp" --speeds inf,1
+expect_error "$ex/hdnet-speed" --out "$tmp/sp" --speeds 1,1
+expect_error "$ex/hdnet-speed" --out "$tmp/sp" --speeds 0.1,0.10000001
+expect_error "$ex/hdnet-speed" --out "$tmp/sp" --speeds ' 1,2'
+expect_error "$ex/hdnet-speed" --out "$tmp/sp" --recipe bogus
+expect_error "$ex/hdnet-speed" --out "$tmp/sp" --train-set bogus=1
+[ ! -e "$tmp/sp" ] || fail "hdnet-speed created its directory for a refused command line"
+if "$ex/hdnet-speed" --out "$tmp/sp" --no-train --no-plots > /dev/null 2>&1; then
+    fail "hdnet-speed --no-train without networks exits 0"
+fi
+ok
+
+# ---- hdnet-analyze: --untrained checked before the analysis ----
+"$ex/hdnet-train" --quick --updates 2 --set units=8 --set selection_trials=16 --out "$tmp/u8" > /dev/null \
+    || fail "8-unit run"
+expect_error "$ex/hdnet-analyze" "$tmp/b/model.npz" --out "$tmp/an" --untrained "$tmp/missing.npz"
+expect_error "$ex/hdnet-analyze" "$tmp/b/model.npz" --out "$tmp/an" --untrained "$tmp/u8/ckpt_0.npz"
+[ ! -e "$tmp/an" ] || fail "hdnet-analyze wrote output before refusing --untrained"
 
 # ---- memory: a run larger than the address space allowed stops with a message naming the option ----
 if (ulimit -v 400000 && "$ex/hdnet-eval" "$tmp/b/model.npz" --trials 5000000 > /dev/null 2> "$tmp/err"); then
