@@ -176,9 +176,10 @@ static void claim_dir(const char *dir, int force)
         if (!is_run_file(e->d_name))
             continue;
         if (!force) {
+            char name[256];
+            snprintf(name, sizeof name, "%s", e->d_name); /* closedir frees the entry */
             closedir(d);
-            cli_die("%s holds a run (%s); continue it with --resume %s, or replace it with --force", dir, e->d_name,
-                    dir);
+            cli_die("%s holds a run (%s); continue it with --resume %s, or replace it with --force", dir, name, dir);
         }
         char *p = cli_path(dir, e->d_name);
         if (unlink(p) != 0)
