@@ -24,6 +24,17 @@ void cli_on_die(void (*fn)(const char *message))
     on_die = fn;
 }
 
+void cli_warn(const char *fmt, ...)
+{
+    char raw[2048], msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    hdnet_escape_text(msg, sizeof msg, raw);
+    fprintf(stderr, "%s: %s\n", cli_prog, msg);
+}
+
 void cli_die(const char *fmt, ...)
 {
     /* one line, whatever bytes file names, options or file contents bring */
@@ -271,7 +282,7 @@ void cli_remove_stale_temps(const char *dir)
     size_t n = 0;
     cli_check("stale temporary files", hdnet_remove_stale_temps(dir, &n));
     if (n)
-        printf("%s: removed %zu temporary file(s) of dead processes from %s\n", cli_prog, n, dir);
+        cli_warn("removed %zu temporary file(s) of dead processes from %s", n, dir);
 }
 
 void cli_check_memory(double need, const char *option)
@@ -312,8 +323,10 @@ int cli_plot(const char *argv0, const char *script, const char *data_dir)
     char *ex = cli_malloc(strlen(data_dir) + 8);
     sprintf(ex, "dir='%s'", data_dir);
     int bad = 1;
-    if (access(sp, R_OK) != 0) {
-        fprintf(stderr, "%s: plot script %s not found; figures skipped\n", cli_prog, sp);
+    if (strpbrk(data_dir, "'\\\n")) { /* it is quoted inside a gnuplot command */
+        cli_warn("directory name %s has a quote, backslash or newline; figures skipped", data_dir);
+    } else if (access(sp, R_OK) != 0) {
+        cli_warn("plot script %s not found; figures skipped", sp);
     } else {
         char *argv[] = {"gnuplot", "-e", ex, sp, NULL};
         posix_spawn_file_actions_t fa;
@@ -325,8 +338,7 @@ int cli_plot(const char *argv0, const char *script, const char *data_dir)
         if (src != 0)
             fprintf(stderr, "%s: gnuplot not available; data written, figures skipped\n", cli_prog);
         else if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-            fprintf(stderr, "%s: gnuplot failed on %s (see %s); data written, figures skipped\n", cli_prog, script,
-                    logp);
+            cli_warn("gnuplot failed on %s (see %s); data written, figures skipped", script, logp);
         else
             bad = 0;
     }

@@ -29,6 +29,8 @@ extern const char cli_prog[];
 /* "PROG: message" on stderr and exit(EXIT_FAILURE). Control bytes and invalid UTF-8
  * in the message are escaped (hdnet_escape_text), so it is one safe line. */
 CLI_NORETURN void cli_die(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* "PROG: message" on stderr, escaped as by cli_die(), without exiting. */
+void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* Call fn(message) once before cli_die() exits (e.g. to record a failed run); NULL: none. */
 void cli_on_die(void (*fn)(const char *message));
 /* Exit with "PROG: what: <status text> (<library detail>)" unless status is HDNET_OK. */

@@ -164,7 +164,9 @@ int main(int argc, char **argv)
             bad |= cli_plot(argv[0], "maps_untrained.gp", o.out);
         printf("%s\n", bad ? "figures: skipped (see messages above)" : "figures: written (PNG and SVG)");
     }
-    printf("wrote %s/units.csv and the other data files\n", o.out);
+    char *safe = cli_safe(o.out);
+    printf("wrote %s/units.csv and the other data files\n", safe);
+    free(safe);
     hdnet_claims_free(claims);
     cli_units_free(&u);
     free(order);

@@ -267,7 +267,7 @@ int main(int argc, char **argv)
             snprintf(model, sizeof model, "%s/model.npz", dir);
             if (access(model, R_OK) != 0) {
                 if (!o.train) {
-                    fprintf(stderr, "%s: %s missing, skipped (--no-train)\n", cli_prog, model);
+                    cli_warn("%s missing, skipped (--no-train)", model);
                     continue;
                 }
                 int rc = train(&o, dir, o.speeds[si], k + 1);
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
             hdnet_net *net;
             int rc = hdnet_net_load(&net, model);
             if (rc) {
-                fprintf(stderr, "%s: cannot load %s: %s; skipped\n", cli_prog, model, hdnet_errmsg());
+                cli_warn("cannot load %s: %s; skipped", model, hdnet_errmsg());
                 continue;
             }
             analyse(&o, net, dir, o.speeds[si], k + 1, csv, counts[si][k]);

@@ -189,7 +189,7 @@ static void claim_dir(const char *dir, int force)
     }
     closedir(d);
     if (found)
-        printf("%s: --force: deleted the %zu file(s) of the previous run in %s\n", cli_prog, found, dir);
+        cli_warn("--force: deleted the %zu file(s) of the previous run in %s", found, dir);
 }
 
 int main(int argc, char **argv)

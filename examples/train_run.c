@@ -43,8 +43,7 @@ static void save_state(run_state *st)
     fflush(st->ckpt);
     int rc = hdnet_trainer_save_state(st->tr, st->state_path);
     if (rc && !st->state_failed) {
-        fprintf(stderr, "%s: cannot save %s: %s (%s)\n", cli_prog, st->state_path, hdnet_strerror(rc),
-                hdnet_errmsg());
+        cli_warn("cannot save %s: %s (%s)", st->state_path, hdnet_strerror(rc), hdnet_errmsg());
         st->state_failed = 1;
     }
 }
@@ -196,7 +195,7 @@ static void write_meta(const char *dir, const hdnet_config *cfg, const meta_info
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        fprintf(stderr, "%s: cannot write %s\n", cli_prog, tmp);
+        cli_warn("cannot write %s", tmp);
         return;
     }
     fputs("{\n  \"program\": ", f);
@@ -233,7 +232,7 @@ static void write_meta(const char *dir, const hdnet_config *cfg, const meta_info
     json_config(f, cfg);
     fputs("\n}\n", f);
     if (fclose(f) != 0 || rename(tmp, path) != 0)
-        fprintf(stderr, "%s: cannot write %s\n", cli_prog, path);
+        cli_warn("cannot write %s", path);
 }
 
 static FILE *open_out(const char *dir, const char *name, const char *header)
@@ -358,7 +357,9 @@ static meta_info run_info(const hdnet_config *cfg, const train_options *o, int64
     printf("%s: recipe %s%s, %lld updates of %lld trials x %lld steps, seed %llu, %lld thread(s), library %s\n",
            cli_prog, o->recipe, o->quick ? " (quick)" : "", (long long)*updates, (long long)B, (long long)T,
            (unsigned long long)mi.seed, (long long)K, hdnet_version_string());
-    printf("%s: resolved configuration and seeds in %s/meta.json\n", cli_prog, o->dir);
+    char *safe = cli_safe(o->dir);
+    printf("%s: resolved configuration and seeds in %s/meta.json\n", cli_prog, safe);
+    free(safe);
     return mi;
 }
 
