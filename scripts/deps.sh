@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages libhdnet needs to build, test and plot.
 # As root: installs the missing ones with apt-get. Otherwise: prints the command and fails.
-PKGS="build-essential pkg-config libopenblas-dev check gnuplot-nox python3-numpy"
+PKGS="build-essential pkg-config libopenblas-dev liblapacke-dev check gnuplot-nox python3-numpy"
 # Optional: python3-matplotlib (Python example), doxygen (make docs), clang libclang-rt-14-dev (make fuzz).
 missing=""
 for p in $PKGS; do
