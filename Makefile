@@ -153,11 +153,13 @@ check: deps all tests/check_hdnet check-headers abi-check
 	$(Q)cd tests && ./check_hdnet
 	$(Q)sh tests/programs.sh
 	$(Q)sh tests/pipeline_golden.sh
+	$(Q)sh tests/programs_hostile.sh
 
 # the example programs as a user runs them (also part of check)
 check-programs: examples
 	$(Q)sh tests/programs.sh
 	$(Q)sh tests/pipeline_golden.sh
+	$(Q)sh tests/programs_hostile.sh
 
 check-fast: all tests/check_hdnet
 	$(Q)cd tests && CK_EXCLUDE_TAGS=slow ./check_hdnet

@@ -95,6 +95,20 @@ int main(int argc, char **argv)
 {
     options o = parse(argc, argv);
     hdnet_net *net = load(o.model), *net0 = o.untrained ? load(o.untrained) : NULL;
+    size_t N, I, O;
+    cli_check(o.model, hdnet_net_dims(net, &N, &I, &O));
+    if (net0) { /* checked now, not after the analysis */
+        size_t N0, I0, O0;
+        cli_check(o.untrained, hdnet_net_dims(net0, &N0, &I0, &O0));
+        if (N0 != N || I0 != I || O0 != O)
+            cli_die("--untrained %s has %zu units, %zu inputs, %zu outputs; %s has %zu, %zu, %zu: not the same "
+                    "network", o.untrained, N0, I0, O0, o.model, N, I, O);
+    }
+    /* the analysis set (inputs, targets, heading and av of every trial) and the rates
+     * of one chunk of trials per network */
+    cli_check_memory((double)o.B * (double)o.T * (4.0 * (double)(I + 2 * O) + 16.0) +
+                         4.0 * (double)o.chunk * (double)o.T * (double)N * (net0 ? 4.0 : 2.0),
+                     "--trials or --steps");
     hdnet_aparams *ap;
     hdnet_config *set;
     cli_check("parameters", hdnet_aparams_create(&ap));
@@ -102,6 +116,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < o.nsets; i++)
         cli_set(ap, set, CLI_SET_TASK, o.sets[i]);
     cli_mkdirs(o.out);
+    cli_lock_dir(o.out); /* one writer per output directory */
 
     hdnet_study *s;
     double t0 = cli_now(), speed, cue, ne, skipped, units;
@@ -131,7 +146,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: sigma_AV is undefined (no turning in the analysis set): AV analyses skipped\n", cli_prog);
 
     const hdnet_tuning *t = hdnet_study_tuning(s, 0);
-    size_t N = (size_t)units, np;
+    size_t np;
+    if ((size_t)units != N)
+        cli_die("the analysis reports %.0f units, the network has %zu", units, N);
     cli_units u;
     cli_units_get(&u, t, ap);
     size_t *order = cli_malloc(N * sizeof *order);
@@ -167,7 +184,9 @@ int main(int argc, char **argv)
             bad |= cli_plot(argv[0], "maps_untrained.gp", o.out);
         printf("%s\n", bad ? "figures: skipped (see messages above)" : "figures: written (PNG and SVG)");
     }
-    printf("wrote %s/units.csv and the other data files\n", o.out);
+    char *safe = cli_safe(o.out);
+    printf("wrote %s/units.csv and the other data files\n", safe);
+    free(safe);
     hdnet_claims_free(claims);
     cli_units_free(&u);
     free(order);

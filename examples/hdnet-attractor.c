@@ -560,6 +560,7 @@ int main(int argc, char **argv)
     if (o.steps <= (size_t)cue + 1)
         cli_die("--steps must exceed the cue (%zu steps)", (size_t)cue);
     cli_mkdirs(o.out);
+    cli_lock_dir(o.out); /* one writer per output directory */
     study s = {&o, net, N, (size_t)cue, cli_fopen(o.out, "attractor.txt")};
     char cpu[256];
     cpu_model(cpu, sizeof cpu);

@@ -5,7 +5,7 @@
 # hdnet-run on a hand-written .npy, and hdnet-train --resume after SIGKILL
 # ending byte-identical to an uninterrupted run. Run from the top directory.
 set -eu
-ex=examples
+ex=${HDNET_EXAMPLES:-examples}  # the sanitizer build: make check-programs-asan
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "programs: FAIL: $*"; exit 1; }

@@ -72,12 +72,13 @@ def analysis_config(net, steps=ANALYSIS_STEPS):
 class _TuningView(Tuning):
     """A Tuning owned by a Study (not freed by Python; keeps the study alive)."""
 
-    _free = staticmethod(lambda h: None)
-
     def __init__(self, ptr, owner, n_units):  # pylint: disable=super-init-not-called
-        self._h = c_void_p(ptr)
+        _lib.Handle.__init__(self, c_void_p(ptr), depends_on=(owner,), guard=owner._guard)
         self._owner = owner
         self.n_units = n_units
+
+    def _free_handle(self, h):
+        pass  # freed with its study
 
 
 class Study(_lib.Handle):
@@ -93,8 +94,10 @@ class Study(_lib.Handle):
     def __init__(self, net, untrained=None, set=None, trials=ANALYSIS_TRIALS, seed=ANALYSIS_SEED, params=None,
                  chunk=50):  # pylint: disable=redefined-builtin
         h = c_void_p()
-        api.hdnet_study_run(ctypes.byref(h), net, untrained, set, _lib.count(trials, "trials", 1),
-                            _lib.seed_value(seed), _params(params), _lib.count(chunk, "chunk", 1))
+        params = _params(params)
+        with _lib.hold(reads=(net, untrained, set, params)):
+            api.hdnet_study_run(ctypes.byref(h), net, untrained, set, _lib.count(trials, "trials", 1),
+                                _lib.seed_value(seed), params, _lib.count(chunk, "chunk", 1))
         super().__init__(h)
         self.units = int(self.scalar("units"))
 
@@ -182,8 +185,10 @@ class Claims(_lib.Handle):
 
     def add_study(self, study):
         """Append R1-R9, R15, R14 and R14i of a Study."""
-        api.hdnet_claims_add_study(self, study)
+        with _lib.hold(reads=(study,), writes=(self,)):
+            api.hdnet_claims_add_study(self, study)
 
+    @_lib.writes
     def add_lesion(self, summary):
         """Append R10, R11, R11m and R12 from a lesion summary: a dict keyed by LESION_SUMMARY
         (every key) or an array in that order."""
@@ -195,6 +200,7 @@ class Claims(_lib.Handle):
         v = _lib.as_f64(summary, (len(LESION_SUMMARY),), "summary")
         api.hdnet_claims_add_lesion(self, *_lib.dptr(v))
 
+    @_lib.writes
     def add_speed(self, rule, speeds, compass, shifters, n_seeds):
         """Append R13 (rule "adaptive"), R13i ("reference") or R13s ("scaled"): the median compass
         and shifter fractions at each speed, slow to fast."""
@@ -205,9 +211,11 @@ class Claims(_lib.Handle):
         api.hdnet_claims_add_speed(self, r, s.size, _lib.dptr(s)[0], _lib.dptr(c)[0], _lib.dptr(h)[0],
                                    _lib.count(n_seeds, "n_seeds"))
 
+    @_lib.reads
     def __len__(self):
         return int(api.hdnet_claims_count(self))
 
+    @_lib.reads
     def row(self, i):
         """Row i as a Claim."""
         if not 0 <= i < len(self):
@@ -226,7 +234,9 @@ class Claims(_lib.Handle):
 def claims(net, untrained=None, params=None):
     """The claim table of a network in one call (the default analysis set): a list of Claim."""
     h = c_void_p()
-    api.hdnet_claims_compute(ctypes.byref(h), net, untrained, _params(params))
+    params = _params(params)
+    with _lib.hold(reads=(net, untrained, params)):
+        api.hdnet_claims_compute(ctypes.byref(h), net, untrained, params)
     with Claims(_handle=h) as c:
         return c.rows()
 
