@@ -53,7 +53,8 @@ static void usage(FILE *f)
             "      --count              plan: print only the number of runs\n"
             "      --no-plots           collect: data only\n"
             "  -h, --help               this text\n"
-            "Runs are resumed from their state.npz after an interruption; finished runs are skipped.\n");
+            "Runs are resumed from their state.npz after an interruption; finished runs are skipped.\n"
+            "MPI: %s\n", sweep_mpi_built() ? "built in" : "not built (make MPI=1)");
 }
 
 static void die(const char *msg, const char *arg) __attribute__((noreturn));

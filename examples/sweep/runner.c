@@ -261,6 +261,12 @@ static int train_and_analyse(const sweep_plan *p, size_t i, const sweep_run_opts
         goto out;
     }
     const size_t first = hdnet_trainer_next_pass(r.tr);
+    if (first > 0 && !o->quiet) {
+        char name[32];
+        sweep_run_name(i, name, sizeof name);
+        printf("%s: resuming at update %zu of %zu\n", name, first, c.total);
+        fflush(stdout);
+    }
     if ((rc = hdnet_trainer_set_progress(r.tr, on_progress, &c, 1))) {
         LIB_FAIL("progress");
         goto out;
