@@ -73,11 +73,12 @@ START_TEST(plan_index_order)
     ck_assert_uint_eq(p->n_points, 6);
     ck_assert_uint_eq(p->n_runs, 18);
     ck_assert_str_eq(p->out, "dir/a.out");
-    /* first axis slowest, seed fastest: run 13 = point 4 (orthogonal, 1), seed 7 */
+    /* seed slowest, then the first axis: run 10 = seed 7 (second), point 4 (orthogonal, 1) */
     const char *v[2];
     uint64_t seed;
     size_t point;
-    sweep_plan_settings(p, 13, v, &seed, &point);
+    sweep_plan_settings(p, 10, v, &seed, &point);
+    ck_assert_uint_eq(sweep_plan_run(p, 4, 1), 10);
     ck_assert_str_eq(v[0], "orthogonal");
     ck_assert_str_eq(v[1], "1");
     ck_assert_uint_eq(seed, 7);
@@ -94,7 +95,7 @@ START_TEST(plan_index_order)
     /* the run's config carries the axis values, the seed, the base lines and one thread */
     hdnet_config *cfg;
     hdnet_aparams *ap;
-    ck_assert_int_eq(sweep_plan_config(p, 13, &cfg, &ap, err), 0);
+    ck_assert_int_eq(sweep_plan_config(p, 10, &cfg, &ap, err), 0);
     int64_t k;
     double d;
     ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_INIT, &k));
@@ -131,7 +132,7 @@ START_TEST(plan_deterministic)
     ck_assert_str_eq(l1, l2);
     ck_assert_str_eq(l1, l3);
     ck_assert_str_ne(l1, l4); /* the axis order is the index order */
-    ck_assert_ptr_nonnull(strstr(l1, "\n1 r00001 recipe=paper units=50 seed=2\n"));
+    ck_assert_ptr_nonnull(strstr(l1, "\n1 r00001 recipe=paper units=100 seed=1\n"));
     ck_assert_ptr_nonnull(strstr(l1, "\n11 r00011 recipe=reference units=100 seed=3\n"));
     /* a recipe axis applies the recipe first, base lines after it */
     hdnet_config *cfg;
@@ -358,7 +359,7 @@ START_TEST(failure_recorded_and_others_run)
     snprintf(path, sizeof path, "%s/table.csv", p->out);
     char *table = sweep_read_file(path, NULL, err);
     ck_assert_ptr_nonnull(table);
-    ck_assert_ptr_nonnull(strstr(table, "\n1,r00001,0,pytorch,2,failed,cannot resume from state.npz"));
+    ck_assert_ptr_nonnull(strstr(table, "\n1,r00001,1,orthogonal,1,failed,cannot resume from state.npz"));
     free(table);
     sweep_plan_free(p);
     remove_tmp();
@@ -417,6 +418,19 @@ START_TEST(other_plan_refused)
     char err[SWEEP_ERR], file[128];
     ck_assert_int_eq(sweep_prepare_out(p, err), 0);
     ck_assert_int_eq(sweep_prepare_out(p, err), 0);
+    /* more seeds: accepted, the first runs keep their indices */
+    static const char more[] = "# tiny\n"
+                               "units = 8\ntrials = 8\nbatch_final = 0\nsteps = 50\ncurriculum_steps = 0\n"
+                               "updates = 20\nwarmup = 2\nselection_trials = 20\n"
+                               "vary init = pytorch, orthogonal\n"
+                               "seeds = 1..3\n"
+                               "sweep.test_trials = 20\nsweep.analysis_trials = 20\nsweep.analysis_steps = 60\n"
+                               "sweep.state_every = 5\n";
+    sweep_plan *m = plan_in(more, "same");
+    ck_assert_uint_eq(m->n_runs, 6);
+    ck_assert_msg(sweep_prepare_out(m, err) == 0, "%s", err);
+    ck_assert_int_eq(sweep_prepare_out(p, err), -1); /* fewer seeds than recorded: refused */
+    sweep_plan_free(m);
     static const char other[] = "units = 9\nseeds = 1..2\n";
     snprintf(file, sizeof file, "%s/same.sweep", tmpdir);
     ck_assert_int_eq(sweep_plan_parse(&q, other, strlen(other), file, err), 0);

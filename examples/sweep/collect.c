@@ -287,7 +287,7 @@ static spread spread_of(const sweep_plan *p, const table *t, size_t pt, const ch
     spread s;
     memset(&s, 0, sizeof s);
     for (size_t j = 0; j < p->n_seeds; j++) {
-        size_t i = pt * p->n_seeds + j;
+        size_t i = sweep_plan_run(p, pt, j);
         double v;
         if (strcmp(t->status[i], "done") == 0 && as_number(sweep_record_get(&t->rec[i], col), &v) && !isnan(v))
             buf[s.n++] = v;
@@ -307,7 +307,7 @@ static rate rate_of(const sweep_plan *p, const table *t, size_t pt, const char *
     rate r;
     memset(&r, 0, sizeof r);
     for (size_t j = 0; j < p->n_seeds; j++) {
-        size_t i = pt * p->n_seeds + j;
+        size_t i = sweep_plan_run(p, pt, j);
         const char *v = strcmp(t->status[i], "done") == 0 ? sweep_record_get(&t->rec[i], col) : NULL;
         if (!v)
             continue;
@@ -350,7 +350,7 @@ static int numeric_axis(const sweep_plan *p)
 
 static void point_label(const sweep_plan *p, size_t pt, const char **values, char *buf, size_t cap)
 {
-    sweep_plan_settings(p, pt * p->n_seeds, values, NULL, NULL);
+    sweep_plan_settings(p, sweep_plan_run(p, pt, 0), values, NULL, NULL);
     size_t at = 0;
     buf[0] = '\0';
     for (size_t k = 0; k < p->n_axes && at < cap; k++)
@@ -387,10 +387,10 @@ static int write_summary(const sweep_plan *p, const table *t, char *err)
     for (size_t pt = 0; pt < p->n_points; pt++) {
         size_t done = 0, failed = 0;
         for (size_t j = 0; j < p->n_seeds; j++) {
-            done += strcmp(t->status[pt * p->n_seeds + j], "done") == 0;
-            failed += strcmp(t->status[pt * p->n_seeds + j], "failed") == 0;
+            done += strcmp(t->status[sweep_plan_run(p, pt, j)], "done") == 0;
+            failed += strcmp(t->status[sweep_plan_run(p, pt, j)], "failed") == 0;
         }
-        sweep_plan_settings(p, pt * p->n_seeds, values, NULL, NULL);
+        sweep_plan_settings(p, sweep_plan_run(p, pt, 0), values, NULL, NULL);
         fprintf(js, "%s\n  {\"point\": %zu, \"settings\": {", pt ? "," : "", pt);
         for (size_t k = 0; k < p->n_axes; k++) {
             fputs(k ? ", " : "", js);
@@ -531,6 +531,72 @@ out:
     return rc ? -1 : 0;
 }
 
+/* summary.md: findings and values as rows, grid points as columns. */
+static int write_markdown(const sweep_plan *p, const table *t, char *err)
+{
+    const char **values = calloc(p->n_axes + 1, sizeof *values);
+    double *buf = malloc((p->n_seeds + 1) * sizeof *buf);
+    char tmd[4300];
+    FILE *md = values && buf ? open_out(p, "summary.md", tmd, sizeof tmd, err) : NULL;
+    if (!md) {
+        free(values);
+        free(buf);
+        return values && buf ? -1 : sweep_fail(err, "out of memory");
+    }
+    size_t done = 0, failed = 0;
+    for (size_t i = 0; i < p->n_runs; i++) {
+        done += strcmp(t->status[i], "done") == 0;
+        failed += strcmp(t->status[i], "failed") == 0;
+    }
+    fprintf(md, "%zu runs (%zu grid point(s) x %zu seed(s)): %zu done, %zu failed.\n\n", p->n_runs, p->n_points,
+            p->n_seeds, done, failed);
+    for (int kind = 0; kind < 2; kind++) {
+        size_t rows = 0;
+        for (size_t c = 0; c < t->n_cols; c++)
+            rows += kind ? is_value_col(p, t, t->cols[c]) != 0 : is_verdict(t->cols[c]) != 0;
+        if (!rows)
+            continue;
+        fputs(kind ? "| value: median (min - max) |" : "| finding: passed / judged = rate [95 % Wilson interval] |", md);
+        for (size_t pt = 0; pt < p->n_points; pt++) {
+            char label[512];
+            point_label(p, pt, values, label, sizeof label);
+            fprintf(md, " %s |", label);
+        }
+        fputs("\n|---|", md);
+        for (size_t pt = 0; pt < p->n_points; pt++)
+            fputs("---|", md);
+        fputc('\n', md);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const char *col = t->cols[c];
+            if (kind ? !is_value_col(p, t, col) : !is_verdict(col))
+                continue;
+            fprintf(md, "| %s |", col);
+            for (size_t pt = 0; pt < p->n_points; pt++) {
+                if (kind) {
+                    spread sp = spread_of(p, t, pt, col, buf);
+                    if (sp.n)
+                        fprintf(md, " %.4g (%.4g - %.4g) |", sp.median, sp.min, sp.max);
+                    else
+                        fputs(" - |", md);
+                } else {
+                    rate r = rate_of(p, t, pt, col);
+                    size_t n = r.pass + r.fail;
+                    if (n)
+                        fprintf(md, " %zu/%zu = %.2f [%.2f, %.2f] |", r.pass, n, (double)r.pass / (double)n, r.lo,
+                                r.hi);
+                    else
+                        fputs(" - |", md);
+                }
+            }
+            fputc('\n', md);
+        }
+        fputc('\n', md);
+    }
+    free(values);
+    free(buf);
+    return close_out(md, tmd, err);
+}
+
 int sweep_collect(const sweep_plan *p, size_t *n_done, size_t *n_failed, char *err)
 {
     table t;
@@ -539,6 +605,8 @@ int sweep_collect(const sweep_plan *p, size_t *n_done, size_t *n_failed, char *e
         rc = write_table(p, &t, err);
     if (!rc)
         rc = write_summary(p, &t, err);
+    if (!rc)
+        rc = write_markdown(p, &t, err);
     free_table(p, &t);
     return rc;
 }

@@ -434,9 +434,9 @@ void sweep_plan_free(sweep_plan *p)
 
 void sweep_plan_settings(const sweep_plan *p, size_t i, const char **values, uint64_t *seed, size_t *point)
 {
-    size_t pt = i / p->n_seeds;
+    size_t pt = i % p->n_points;
     if (seed)
-        *seed = p->seeds[i % p->n_seeds];
+        *seed = p->seeds[i / p->n_points];
     if (point)
         *point = pt;
     for (size_t k = p->n_axes; k-- > 0;) {
@@ -444,6 +444,11 @@ void sweep_plan_settings(const sweep_plan *p, size_t i, const char **values, uin
             values[k] = p->axes[k].values[pt % p->axes[k].n];
         pt /= p->axes[k].n;
     }
+}
+
+size_t sweep_plan_run(const sweep_plan *p, size_t point, size_t seed_index)
+{
+    return seed_index * p->n_points + point;
 }
 
 int sweep_plan_config(const sweep_plan *p, size_t i, hdnet_config **cfg, hdnet_aparams **ap, char *err)

@@ -61,9 +61,11 @@ int sweep_prepare_out(const sweep_plan *p, char *err)
         if (!rc && !old)
             rc = -1;
     }
-    if (!rc && (old_len != len || memcmp(old, text, len) != 0))
+    if (!rc && (old_len > len || memcmp(old, text, old_len) != 0))
         rc = sweep_fail(err, "%s holds the runs of another plan (%s differs); give another sweep.out or --out",
                         p->out, path);
+    if (!rc && old_len < len) /* more seeds: the old runs keep their indices */
+        rc = sweep_write_atomic(path, text, len, err);
     free(old);
     free(text);
     return rc;

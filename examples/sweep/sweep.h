@@ -9,9 +9,10 @@
  *   sweep.KEY = VALUE       an option of the sweep (out, test_trials, ...)
  * Analysis parameters (compass_slope_max = ...) apply to every run's analysis.
  *
- * Runs are numbered 0 .. n-1 in mixed radix over the axes in file order (the
- * first axis slowest) with the seed fastest, so the plan depends on the file
- * alone. Each run lives in OUT/runs/rNNNNN: trained in rNNNNN.tmp (resumable
+ * Runs are numbered 0 .. n-1 in mixed radix: the seed slowest, then the axes
+ * in file order (the first axis slowest), so the plan depends on the file
+ * alone, and seeds appended to the seeds line add runs after the existing ones
+ * without renumbering them. Each run lives in OUT/runs/rNNNNN: trained in rNNNNN.tmp (resumable
  * from its state.npz), renamed when complete; a failed run leaves
  * rNNNNN.failed with its error. A lock file rNNNNN.lock (fcntl lock, released
  * by the kernel when its process dies) makes sure that no two processes run
@@ -79,6 +80,9 @@ void sweep_plan_free(sweep_plan *p);
 
 /* The axis values and the seed of run i (values[k] for axis k), and its grid point. */
 void sweep_plan_settings(const sweep_plan *p, size_t i, const char **values, uint64_t *seed, size_t *point);
+
+/* Index of the run of grid point `point` with the seed_index-th seed. */
+size_t sweep_plan_run(const sweep_plan *p, size_t point, size_t seed_index);
 
 /* The run's config (recipe, base lines, axis values, seed; threads = 1 unless
  * the file sets it) and its analysis parameters. */
@@ -173,7 +177,8 @@ void sweep_run_path(const sweep_plan *p, size_t i, const char *kind, char *buf, 
 int sweep_run_record_failure(const sweep_plan *p, size_t i, const char *error, char *err);
 
 /* Make OUT and OUT/runs and check OUT/plan.txt (written on first use) against
- * the plan: a directory holding another plan's runs is refused. */
+ * the plan: a directory holding another plan's runs is refused; a plan that
+ * only appends runs (more seeds) is accepted and plan.txt updated. */
 int sweep_prepare_out(const sweep_plan *p, char *err);
 
 /* ------------------------------------------------------------------ */
@@ -223,7 +228,7 @@ int sweep_farm_mpi(const sweep_plan *p, const sweep_run_opts *o, int *argc, char
 /* Collecting (collect.c) and statistics (stats.c)                     */
 /* ------------------------------------------------------------------ */
 
-/* Write OUT/table.csv, table.json, summary.csv, summary.json and the plot data
+/* Write OUT/table.csv, table.json, summary.csv, summary.json, summary.md and the plot data
  * (OUT/plot_*.dat, plot_vars.gp). *n_done, *n_failed: runs found. */
 int sweep_collect(const sweep_plan *p, size_t *n_done, size_t *n_failed, char *err);
 
