@@ -8,9 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PROGRESS_EVERY_S 2.0 /* progress.txt refresh for the status view */
+
+/* CPU seconds of this process (all its threads): the cost of a run on a shared machine. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return NAN;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 void sweep_run_path(const sweep_plan *p, size_t i, const char *kind, char *buf, size_t cap)
 {
@@ -223,7 +233,7 @@ static int train_and_analyse(const sweep_plan *p, size_t i, const sweep_run_opts
     c.last_progress = sweep_now();
     snprintf(c.state_path, sizeof c.state_path, "%s/state.npz", tmp);
     snprintf(c.progress_path, sizeof c.progress_path, "%s/progress.txt", tmp);
-    const double t0 = sweep_now();
+    const double t0 = sweep_now(), cpu0 = cpu_now();
     int status = SWEEP_RUN_FAILED, rc;
     int64_t U, seed;
     hdnet_rng *init = NULL;
@@ -326,7 +336,8 @@ static int train_and_analyse(const sweep_plan *p, size_t i, const sweep_run_opts
     const double t_end = sweep_now();
     if (sweep_record_num(&rec, "train_seconds", c.elapsed) ||
         sweep_record_num(&rec, "analysis_seconds", t_end - t_train) ||
-        sweep_record_num(&rec, "process_seconds", t_end - t0)) {
+        sweep_record_num(&rec, "process_seconds", t_end - t0) ||
+        sweep_record_num(&rec, "cpu_seconds", cpu_now() - cpu0)) {
         sweep_fail(rerr, "out of memory");
         goto out;
     }
