@@ -28,9 +28,12 @@ void sweep_tally_add(sweep_tally *t, int status)
     }
 }
 
-/* A worker: run index i and leave with its status as exit code. */
-static void worker(const sweep_plan *p, size_t i, const sweep_run_opts *o, pid_t parent)
+/* A worker: run index i and leave with its status as exit code (the parent's
+ * slot arrays are freed first: nothing of the child is left unaccounted for). */
+static void worker(const sweep_plan *p, size_t i, const sweep_run_opts *o, pid_t parent, pid_t *pid, size_t *idx)
 {
+    free(pid);
+    free(idx);
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed sweep takes its workers along */
 #endif
@@ -95,7 +98,7 @@ int sweep_farm_local(const sweep_plan *p, size_t jobs, const sweep_run_opts *o, 
                 break;
             }
             if (c == 0)
-                worker(p, i, o, self);
+                worker(p, i, o, self, pid, idx);
             size_t s = 0;
             while (pid[s])
                 s++;
