@@ -325,7 +325,7 @@ static rate rate_of(const sweep_plan *p, const table *t, size_t pt, const char *
 /* Columns summarised as values: numeric somewhere, not a timing, not bookkeeping. */
 static int is_value_col(const sweep_plan *p, const table *t, const char *col)
 {
-    if (is_timing(col) || is_verdict(col) || !strcmp(col, "updates"))
+    if (is_timing(col) || is_verdict(col))
         return 0;
     for (size_t i = 0; i < p->n_runs; i++) {
         double v;

@@ -318,7 +318,7 @@ static int train_and_analyse(const sweep_plan *p, size_t i, const sweep_run_opts
     char name[32];
     sweep_run_name(i, name, sizeof name);
     if (sweep_record_num(&rec, "index", (double)i) || sweep_record_str(&rec, "name", name) ||
-        sweep_record_str(&rec, "status", "done") || sweep_record_num(&rec, "updates", (double)c.total) ||
+        sweep_record_str(&rec, "status", "done") ||
         sweep_record_num(&rec, "best_update", (double)best_update) ||
         sweep_record_num(&rec, "selection_ne", sel_ne) || sweep_record_num(&rec, "ne500", ne500) ||
         sweep_record_num(&rec, "ne1000", ne1000)) {
