@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -325,6 +326,54 @@ START_TEST(resume_after_stop)
 }
 END_TEST
 
+/* The tiny plan with another last line (an analysis option). */
+static sweep_plan *tiny_with(const char *extra, const char *name)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s", tiny, extra);
+    return plan_in(text, name);
+}
+
+START_TEST(reanalyse_when_analysis_changes)
+{
+    make_tmp();
+    sweep_plan *p = tiny_with("", "re"), *none = tiny_with("sweep.analysis = none\n", "re");
+    char err[SWEEP_ERR];
+    sweep_run_opts o = {0, 1, 0, NULL};
+    ck_assert_int_eq(sweep_prepare_out(p, err), 0);
+    ck_assert_int_eq(sweep_run_index(p, 2, &o, err), SWEEP_RUN_DONE);
+    char *first = result_text(p, 2);
+    ck_assert_ptr_nonnull(strstr(first, "classes.compass="));
+    /* another analysis: the same directory is accepted and the run is stale, not retrained */
+    ck_assert_str_ne(p->analysis_id, none->analysis_id);
+    ck_assert_int_eq(sweep_prepare_out(none, err), 0);
+    ck_assert_int_eq(sweep_run_state(none, 2), SWEEP_ST_STALE);
+    ck_assert_int_eq(sweep_run_state(p, 2), SWEEP_ST_DONE);
+    char model[4300];
+    sweep_run_path(p, 2, "/model.npz", model, sizeof model);
+    struct stat before, after;
+    ck_assert_int_eq(stat(model, &before), 0);
+    ck_assert_int_eq(sweep_run_index(none, 2, &o, err), SWEEP_RUN_DONE);
+    ck_assert_int_eq(stat(model, &after), 0);
+    ck_assert(before.st_ino == after.st_ino && before.st_mtime == after.st_mtime); /* not retrained */
+    char *second = result_text(p, 2);
+    ck_assert_ptr_null(strstr(second, "classes.compass="));
+    ck_assert_ptr_nonnull(strstr(second, "\nne1000="));
+    ck_assert_int_eq(sweep_run_state(none, 2), SWEEP_ST_DONE);
+    ck_assert_int_eq(sweep_run_index(none, 2, &o, err), SWEEP_RUN_SKIPPED);
+    /* back to the first analysis: the re-analysed record equals the original one */
+    ck_assert_int_eq(sweep_run_index(p, 2, &o, err), SWEEP_RUN_DONE);
+    char *third = result_text(p, 2);
+    ck_assert_str_eq(first, third);
+    free(first);
+    free(second);
+    free(third);
+    sweep_plan_free(p);
+    sweep_plan_free(none);
+    remove_tmp();
+}
+END_TEST
+
 START_TEST(failure_recorded_and_others_run)
 {
     make_tmp();
@@ -456,6 +505,7 @@ Suite *hdnet_suite_sweep(void)
     tc = tcase_create("runs");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, resume_after_stop);
+    tcase_add_test(tc, reanalyse_when_analysis_changes);
     tcase_add_test(tc, failure_recorded_and_others_run);
     tcase_add_test(tc, busy_index_not_run_twice);
     tcase_add_test(tc, other_plan_refused);

@@ -93,13 +93,13 @@ static int load_table(const sweep_plan *p, table *t, size_t *n_done, size_t *n_f
     if (!t->rec || !t->status)
         return sweep_fail(err, "out of memory");
     *n_done = *n_failed = 0;
-    static const char *const names[] = {"left", "partial", "running", "done", "failed"};
+    static const char *const names[] = {"left", "partial", "running", "done", "failed", "stale"};
     for (size_t i = 0; i < p->n_runs; i++) {
         int st = sweep_run_state(p, i);
         t->status[i] = names[st];
         sweep_record_init(&t->rec[i]);
         char path[4300];
-        if (st == SWEEP_ST_DONE)
+        if (st == SWEEP_ST_DONE || st == SWEEP_ST_STALE)
             sweep_run_path(p, i, "/result.txt", path, sizeof path);
         else if (st == SWEEP_ST_FAILED)
             sweep_run_path(p, i, ".failed", path, sizeof path);

@@ -312,6 +312,23 @@ static int resolve_out(sweep_plan *p, const char *file, char *err)
     return (p->out = dup_str(buf)) ? 0 : sweep_fail(err, "out of memory");
 }
 
+/* FNV-1a hash of everything that shapes a run's analysis but not its training. */
+static void set_analysis_id(sweep_plan *p)
+{
+    uint64_t h = 1469598103934665603u;
+    char line[4400];
+    for (size_t k = 0; k <= p->n_aparams; k++) {
+        if (k == p->n_aparams)
+            snprintf(line, sizeof line, "analysis=%s\ntrials=%zu\nsteps=%zu\n", p->analysis, p->analysis_trials,
+                     p->analysis_steps);
+        else
+            snprintf(line, sizeof line, "%s=%s\n", p->aparams[k].name, p->aparams[k].value);
+        for (const char *c = line; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211u;
+    }
+    snprintf(p->analysis_id, sizeof p->analysis_id, "%016llx", (unsigned long long)h);
+}
+
 int sweep_plan_parse(sweep_plan **out, const char *text, size_t len, const char *file, char *err)
 {
     if (!out || (!text && len) || !file)
@@ -378,6 +395,8 @@ int sweep_plan_parse(sweep_plan **out, const char *text, size_t len, const char 
     }
     if (!rc)
         rc = resolve_out(p, file, err);
+    if (!rc)
+        set_analysis_id(p);
     if (rc && err && file && !strstr(err, file)) {
         char tmp[SWEEP_ERR];
         snprintf(tmp, sizeof tmp, "%s", err);

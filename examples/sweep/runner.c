@@ -41,14 +41,13 @@ int sweep_prepare_out(const sweep_plan *p, char *err)
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return sweep_fail(err, "out of memory");
-    fprintf(f, "# the plan of this sweep directory (hdnet-sweep); runs are only added to it by the same plan\n");
+    fprintf(f, "# the plan of this sweep directory (hdnet-sweep): the settings of the training runs\n"
+               "# and their listing; runs are only added to it by the same plan (more seeds).\n"
+               "# Analysis settings may change: finished runs are then re-analysed.\n");
     fprintf(f, "recipe=%s\n", p->recipe);
     for (size_t k = 0; k < p->n_base; k++)
         fprintf(f, "%s=%s\n", p->base[k].name, p->base[k].value);
-    for (size_t k = 0; k < p->n_aparams; k++)
-        fprintf(f, "%s=%s\n", p->aparams[k].name, p->aparams[k].value);
-    fprintf(f, "sweep.analysis=%s\nsweep.test_trials=%zu\nsweep.analysis_trials=%zu\nsweep.analysis_steps=%zu\n",
-            p->analysis, p->test_trials, p->analysis_trials, p->analysis_steps);
+    fprintf(f, "sweep.test_trials=%zu\n", p->test_trials);
     sweep_plan_print(p, f);
     if (fclose(f) != 0) {
         free(text);
@@ -218,6 +217,97 @@ static int test_error(const hdnet_net *best, const hdnet_config *cfg, size_t n, 
     return rc;
 }
 
+/* The analysis of the plan on r's networks, after its id, into rec. */
+static int analyse_into(const sweep_plan *p, size_t i, const run_objects *r, const char *dir, sweep_record *rec,
+                        char *rerr)
+{
+    const sweep_analysis *an = sweep_analysis_find(p->analysis);
+    sweep_subject subj = {p, i, r->cfg, r->ap, r->best, r->untrained, dir};
+    if (!an)
+        return sweep_fail(rerr, "unknown analysis '%s'", p->analysis);
+    if (sweep_record_str(rec, "analysis_id", p->analysis_id))
+        return sweep_fail(rerr, "out of memory");
+    return an->fn(&subj, rec, rerr);
+}
+
+/* The network of run i before training: the init stream of its seed, as the trainer's. */
+static int untrained_net(const hdnet_config *cfg, hdnet_net **out)
+{
+    int64_t seed;
+    hdnet_rng *init = NULL;
+    int rc = hdnet_config_get_int(cfg, HDNET_P_SEED, &seed);
+    if (!rc)
+        rc = hdnet_stream_create(&init, (uint64_t)seed, HDNET_STREAM_INIT);
+    if (!rc)
+        rc = hdnet_net_create(out, cfg, init);
+    hdnet_rng_free(init);
+    return rc;
+}
+
+/* 1 when finished run i was analysed with other settings than the plan's. */
+static int is_stale(const sweep_plan *p, size_t i)
+{
+    char path[4300];
+    sweep_record r;
+    sweep_run_path(p, i, "/result.txt", path, sizeof path);
+    if (sweep_record_load(&r, path, NULL))
+        return 0; /* unreadable: left as it is (collect reports it) */
+    const char *id = sweep_record_get(&r, "analysis_id");
+    int stale = !id || strcmp(id, p->analysis_id) != 0;
+    sweep_record_clear(&r);
+    return stale;
+}
+
+/* Analyse finished run i again from its model.npz (no retraining): its training
+ * values and time are kept, the analysis' are replaced. SWEEP_RUN_DONE or
+ * SWEEP_RUN_FAILED (rerr says why; result.txt is then unchanged). */
+static int reanalyse(const sweep_plan *p, size_t i, const char *final, char *rerr)
+{
+    static const char *const kept[] = {"index", "name", "status", "best_update", "selection_ne", "ne500", "ne1000"};
+    const double t0 = sweep_now(), cpu0 = cpu_now();
+    run_objects r;
+    memset(&r, 0, sizeof r);
+    sweep_record old, rec;
+    sweep_record_init(&old);
+    sweep_record_init(&rec);
+    char path[4300];
+    int status = SWEEP_RUN_FAILED, rc;
+    snprintf(path, sizeof path, "%s/result.txt", final);
+    if (sweep_record_load(&old, path, rerr) || sweep_plan_config(p, i, &r.cfg, &r.ap, rerr))
+        goto out;
+    snprintf(path, sizeof path, "%s/model.npz", final);
+    if ((rc = hdnet_net_load(&r.best, path)) || (rc = untrained_net(r.cfg, &r.untrained))) {
+        LIB_FAIL("re-analysis: network");
+        goto out;
+    }
+    for (size_t k = 0; k < sizeof kept / sizeof *kept; k++) {
+        const char *v = sweep_record_get(&old, kept[k]);
+        if (v && sweep_record_str(&rec, kept[k], v)) {
+            sweep_fail(rerr, "out of memory");
+            goto out;
+        }
+    }
+    if (analyse_into(p, i, &r, final, &rec, rerr))
+        goto out;
+    const char *train_s = sweep_record_get(&old, "train_seconds");
+    if ((train_s && sweep_record_str(&rec, "train_seconds", train_s)) ||
+        sweep_record_num(&rec, "analysis_seconds", sweep_now() - t0) ||
+        sweep_record_num(&rec, "process_seconds", sweep_now() - t0) ||
+        sweep_record_num(&rec, "cpu_seconds", cpu_now() - cpu0)) {
+        sweep_fail(rerr, "out of memory");
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s/result.txt", final);
+    if (sweep_record_save(&rec, path, rerr))
+        goto out;
+    status = SWEEP_RUN_DONE;
+out:
+    free_objects(&r);
+    sweep_record_clear(&old);
+    sweep_record_clear(&rec);
+    return status;
+}
+
 /* Train and analyse run i in directory tmp. Returns SWEEP_RUN_DONE (result.txt
  * written), SWEEP_RUN_STOPPED or SWEEP_RUN_FAILED (rerr says why). */
 static int train_and_analyse(const sweep_plan *p, size_t i, const sweep_run_opts *o, const char *tmp, char *rerr)
@@ -325,13 +415,7 @@ static int train_and_analyse(const sweep_plan *p, size_t i, const sweep_run_opts
         sweep_fail(rerr, "out of memory");
         goto out;
     }
-    const sweep_analysis *an = sweep_analysis_find(p->analysis);
-    sweep_subject subj = {p, i, r.cfg, r.ap, r.best, r.untrained, tmp};
-    if (!an) {
-        sweep_fail(rerr, "unknown analysis '%s'", p->analysis);
-        goto out;
-    }
-    if (an->fn(&subj, &rec, rerr))
+    if (analyse_into(p, i, &r, tmp, &rec, rerr))
         goto out;
     const double t_end = sweep_now();
     if (sweep_record_num(&rec, "train_seconds", c.elapsed) ||
@@ -362,7 +446,7 @@ int sweep_run_index(const sweep_plan *p, size_t i, const sweep_run_opts *o, char
     sweep_run_path(p, i, ".lock", lock, sizeof lock);
     sweep_run_path(p, i, ".failed", failed, sizeof failed);
     sweep_run_name(i, name, sizeof name);
-    if (sweep_exists(final))
+    if (sweep_exists(final) && !is_stale(p, i))
         return SWEEP_RUN_SKIPPED;
     int fd = take_lock(lock, err);
     if (fd == -2)
@@ -372,7 +456,9 @@ int sweep_run_index(const sweep_plan *p, size_t i, const sweep_run_opts *o, char
     int status;
     char rerr[SWEEP_ERR] = "";
     if (sweep_exists(final)) {
-        status = SWEEP_RUN_SKIPPED;
+        status = is_stale(p, i) ? reanalyse(p, i, final, rerr) : SWEEP_RUN_SKIPPED;
+        if (status == SWEEP_RUN_FAILED)
+            fprintf(stderr, "hdnet-sweep: %s: re-analysis failed (result.txt unchanged): %s\n", name, rerr);
     } else if (sweep_exists(failed) && !o->retry_failed) {
         status = SWEEP_RUN_PREV_FAILED;
     } else {

@@ -25,8 +25,16 @@ int sweep_run_state(const sweep_plan *p, size_t i)
 {
     char path[4200];
     sweep_run_path(p, i, "", path, sizeof path);
-    if (sweep_exists(path))
-        return SWEEP_ST_DONE;
+    if (sweep_exists(path)) {
+        sweep_record r;
+        sweep_run_path(p, i, "/result.txt", path, sizeof path);
+        if (sweep_record_load(&r, path, NULL))
+            return SWEEP_ST_DONE;
+        const char *id = sweep_record_get(&r, "analysis_id");
+        int stale = !id || strcmp(id, p->analysis_id) != 0;
+        sweep_record_clear(&r);
+        return stale ? SWEEP_ST_STALE : SWEEP_ST_DONE;
+    }
     sweep_run_path(p, i, ".lock", path, sizeof path);
     if (lock_held(path))
         return SWEEP_ST_RUNNING;

@@ -41,7 +41,7 @@ static double *run_seconds(const sweep_plan *p, size_t *n)
 
 int sweep_status(const sweep_plan *p, FILE *f)
 {
-    size_t count[5] = {0}, shown = 0;
+    size_t count[6] = {0}, shown = 0;
     double running_left = 0; /* fractions of runs still to do in the running ones */
     fprintf(f, "sweep %s: %zu run(s) = %zu grid point(s) x %zu seed(s), in %s\n", p->file, p->n_runs, p->n_points,
             p->n_seeds, p->out);
@@ -68,6 +68,8 @@ int sweep_status(const sweep_plan *p, FILE *f)
     fprintf(f, "done %zu, running %zu, failed %zu, left %zu (%zu of them partly trained, resumable)\n",
             count[SWEEP_ST_DONE], count[SWEEP_ST_RUNNING], count[SWEEP_ST_FAILED],
             count[SWEEP_ST_LEFT] + count[SWEEP_ST_PARTIAL], count[SWEEP_ST_PARTIAL]);
+    if (count[SWEEP_ST_STALE])
+        fprintf(f, "to re-analyse (trained, analysis settings changed): %zu\n", count[SWEEP_ST_STALE]);
     size_t n;
     double *sec = run_seconds(p, &n);
     if (sec && n) {

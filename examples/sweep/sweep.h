@@ -67,6 +67,7 @@ typedef struct {
     size_t state_every;      /* save state.npz every k updates (100) */
     int keep_state;          /* keep state.npz in finished runs (0) */
     char *analysis;          /* name of the analysis (sweep_analysis_find) */
+    char analysis_id[24];    /* hash of the analysis settings (name, set, parameters) */
 } sweep_plan;
 
 /* Parse a sweep file from text. `file` names it in messages and gives the
@@ -165,8 +166,8 @@ typedef struct {
     volatile sig_atomic_t *stop_flag;
 } sweep_run_opts;
 
-/* Train and analyse run i of the plan, resuming from its state.npz; see the
- * SWEEP_RUN_* codes. Errors of the run itself are recorded, not returned: -1
+/* Train and analyse run i of the plan, resuming from its state.npz, or
+ * re-analyse it when it is stale; see the SWEEP_RUN_* codes. Errors of the run itself are recorded, not returned: -1
  * means the sweep's own files could not be written (err says why). */
 int sweep_run_index(const sweep_plan *p, size_t i, const sweep_run_opts *o, char *err);
 
@@ -185,10 +186,12 @@ int sweep_prepare_out(const sweep_plan *p, char *err);
 /* State of the runs (state.c)                                         */
 /* ------------------------------------------------------------------ */
 
-enum { SWEEP_ST_LEFT, SWEEP_ST_PARTIAL, SWEEP_ST_RUNNING, SWEEP_ST_DONE, SWEEP_ST_FAILED };
+enum { SWEEP_ST_LEFT, SWEEP_ST_PARTIAL, SWEEP_ST_RUNNING, SWEEP_ST_DONE, SWEEP_ST_FAILED, SWEEP_ST_STALE };
 
-/* State of run i from its files: done, failed, running (its lock is held by a
- * live process), partial (a resumable .tmp directory) or left. */
+/* State of run i from its files: done, stale (finished, but analysed with other
+ * analysis settings than the plan's: the next run re-analyses it without
+ * retraining), failed, running (its lock is held by a live process), partial
+ * (a resumable .tmp directory) or left. */
 int sweep_run_state(const sweep_plan *p, size_t i);
 
 /* Progress of a running or partial run: updates done and total (0 if unknown). */
