@@ -83,12 +83,20 @@ static int count_classes(const hdnet_tuning *t, size_t N, int rule, const char *
     for (size_t u = 0; !rc && u < N; u++)
         if (cls[u] >= 0 && cls[u] < HDNET_NCLASSES)
             count[cls[u]]++;
+    char key[96];
     for (int c = 0; !rc && c < HDNET_NCLASSES; c++) {
-        char key[96];
         snprintf(key, sizeof key, "%s.%s", prefix, hdnet_class_name(c));
         if (sweep_record_num(rec, key, (double)count[c]))
             rc = HDNET_ENOMEM;
     }
+    /* fractions of all units, comparable across network sizes (the speed trend of the paper) */
+    const double shifters = (double)(count[HDNET_CLASS_SHIFTER_CCW] + count[HDNET_CLASS_SHIFTER_CW]);
+    snprintf(key, sizeof key, "%s.compass_fraction", prefix);
+    if (!rc && sweep_record_num(rec, key, (double)count[HDNET_CLASS_COMPASS] / (double)N))
+        rc = HDNET_ENOMEM;
+    snprintf(key, sizeof key, "%s.shifter_fraction", prefix);
+    if (!rc && sweep_record_num(rec, key, shifters / (double)N))
+        rc = HDNET_ENOMEM;
     free(cls);
     return rc;
 }
@@ -123,8 +131,8 @@ static int analysis_none(const sweep_subject *s, sweep_record *rec, char *err)
 }
 
 static const sweep_analysis analyses[] = {
-    {"classes", "unit classes under the adaptive and the reference rule", analysis_classes},
-    {"none", "training and test errors only", analysis_none},
+    {"classes", "unit classes under the adaptive and the reference rule", 2, analysis_classes},
+    {"none", "training and test errors only", 1, analysis_none},
 };
 
 const sweep_analysis *sweep_analysis_at(size_t i)

@@ -312,15 +312,18 @@ static int resolve_out(sweep_plan *p, const char *file, char *err)
     return (p->out = dup_str(buf)) ? 0 : sweep_fail(err, "out of memory");
 }
 
-/* FNV-1a hash of everything that shapes a run's analysis but not its training. */
+/* FNV-1a hash of everything that shapes a run's analysis but not its training
+ * (the analysis, its version, its set and its parameters). */
 static void set_analysis_id(sweep_plan *p)
 {
     uint64_t h = 1469598103934665603u;
     char line[4400];
     for (size_t k = 0; k <= p->n_aparams; k++) {
-        if (k == p->n_aparams)
-            snprintf(line, sizeof line, "analysis=%s\ntrials=%zu\nsteps=%zu\n", p->analysis, p->analysis_trials,
-                     p->analysis_steps);
+        if (k == p->n_aparams) {
+            const sweep_analysis *an = sweep_analysis_find(p->analysis);
+            snprintf(line, sizeof line, "analysis=%s %d\ntrials=%zu\nsteps=%zu\n", p->analysis, an ? an->version : 0,
+                     p->analysis_trials, p->analysis_steps);
+        }
         else
             snprintf(line, sizeof line, "%s=%s\n", p->aparams[k].name, p->aparams[k].value);
         for (const char *c = line; *c; c++)

@@ -136,6 +136,7 @@ typedef int (*sweep_analysis_fn)(const sweep_subject *s, sweep_record *rec, char
 
 typedef struct {
     const char *name, *about;
+    int version; /* raised when its values change: finished runs become stale */
     sweep_analysis_fn fn;
 } sweep_analysis;
 
