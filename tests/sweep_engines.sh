@@ -13,6 +13,15 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "sweep: FAIL: $*"; exit 1; }
 cp tests/data/sweep_tiny.sweep "$tmp/s.sweep"
 plan="$tmp/s.sweep"
+# bad arguments: non-zero exit, one line on stderr, nothing on stdout
+for args in "" "--bogus" "run" "run $tmp/missing.sweep" "frob $plan" "plan $plan --jobs 2" \
+            "run $plan --index 8" "run $plan --jobs 0" "run $plan --index 1 --jobs 2" "plan $plan extra"; do
+    if "$sweep" $args > "$tmp/out" 2> "$tmp/err"; then fail "hdnet-sweep $args exits 0"; fi
+    [ "$(wc -l < "$tmp/err")" -eq 1 ] && [ ! -s "$tmp/out" ] || fail "hdnet-sweep $args: $(cat "$tmp/err" "$tmp/out")"
+done
+printf 'units = 16\nvary nosuch = 1 2\n' > "$tmp/bad.sweep"
+"$sweep" plan "$tmp/bad.sweep" > /dev/null 2> "$tmp/err" && fail "a bad sweep file is accepted"
+grep -q 'bad.sweep: line 2: vary nosuch' "$tmp/err" || fail "bad sweep file: $(cat "$tmp/err")"
 n=$("$sweep" plan "$plan" --count)
 [ "$n" = 8 ] || fail "plan has $n runs, expected 8"
 
