@@ -7,21 +7,18 @@
  *   hdnet-sweep collect FILE [--no-plots]
  * (every command also takes --out DIR). The sweep file format, the results
  * layout and the cluster recipes are in docs/cluster.md. */
+#include "cli.h"
 #include "sweep/sweep.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define PROG "hdnet-sweep"
-
-extern char **environ;
+const char cli_prog[] = PROG;
 
 static volatile sig_atomic_t stop_requested = 0;
 
@@ -53,6 +50,7 @@ static void usage(FILE *f)
             "      --count              plan: print only the number of runs\n"
             "      --no-plots           collect: data only\n"
             "  -h, --help               this text\n"
+            "      --version            the program's and the library's version\n"
             "Runs are resumed from their state.npz after an interruption; finished runs are skipped.\n"
             "MPI: %s\n", sweep_mpi_built() ? "built in" : "not built (make MPI=1)");
 }
@@ -80,42 +78,6 @@ static size_t cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (size_t)n : 1;
-}
-
-/* gnuplot on PATH with the plot script next to this program (or $HDNET_PLOT_DIR). */
-static void plot(const char *argv0, const char *out)
-{
-    const char *env = getenv("HDNET_PLOT_DIR");
-    char script[4200], dirvar[4300], logp[4300];
-    if (env && *env) {
-        snprintf(script, sizeof script, "%s/sweep.gp", env);
-    } else {
-        const char *slash = strrchr(argv0, '/');
-        if (slash)
-            snprintf(script, sizeof script, "%.*s/plot/sweep.gp", (int)(slash - argv0), argv0);
-        else
-            snprintf(script, sizeof script, "/nonexistent");
-    }
-    if (access(script, R_OK) != 0) {
-        fprintf(stderr, PROG ": plot script sweep.gp not found (set HDNET_PLOT_DIR); figures skipped\n");
-        return;
-    }
-    snprintf(dirvar, sizeof dirvar, "dir='%s'", out);
-    snprintf(logp, sizeof logp, "%s/gnuplot.log", out);
-    char *args[] = {"gnuplot", "-e", dirvar, script, NULL};
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 2, logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, args, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    int st;
-    if (rc != 0)
-        fprintf(stderr, PROG ": gnuplot not available; data written, figures skipped\n");
-    else if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        fprintf(stderr, PROG ": gnuplot failed (see %s); data written, figures skipped\n", logp);
-    else
-        printf("figures: %s/sweep_values.png, %s/sweep_rates.png\n", out, out);
 }
 
 static int cmd_run(const sweep_plan *p, int have_index, size_t index, size_t jobs, int retry, int *argc,
@@ -154,6 +116,10 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         usage(stdout);
+        return 0;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "--version")) {
+        cli_version();
         return 0;
     }
     if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-')
@@ -222,8 +188,8 @@ int main(int argc, char **argv)
             die(err, NULL);
         printf("collected %zu done and %zu failed of %zu run(s): %s/table.csv, table.json, summary.csv, "
                "summary.json\n", done, failed, p->n_runs, p->out);
-        if (!no_plots && done)
-            plot(argv[0], p->out);
+        if (!no_plots && done && cli_plot(argv[0], "sweep.gp", p->out) == 0)
+            printf("figures: %s/sweep_values.png, %s/sweep_rates.png\n", p->out, p->out);
         rc = done + failed == p->n_runs ? 0 : 1;
     }
     sweep_plan_free(p);

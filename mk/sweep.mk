@@ -30,10 +30,11 @@ examples/sweep/farm_mpi1.o: examples/sweep/farm_mpi.c $(SWEEP_HDRS) $(HEADERS)
 	@$(if $(Q),echo "  MPICC   $@")
 	$(Q)$(MPICC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) -DHDNET_SWEEP_MPI -c $< -o $@
 
-examples/hdnet-sweep: examples/hdnet-sweep.c $(SWEEP_OBJS) $(SWEEP_MPI_OBJ) $(SWEEP_HDRS) lib/libhdnet.so
+examples/hdnet-sweep: examples/hdnet-sweep.c $(SWEEP_OBJS) $(SWEEP_MPI_OBJ) $(SWEEP_HDRS) examples/libcli.a \
+		lib/libhdnet.so
 	@$(if $(Q),echo "  CC      $@$(if $(filter 1,$(MPI)), (MPI))")
 	$(Q)$(SWEEP_CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) -Iexamples $(LDFLAGS) $< $(SWEEP_OBJS) $(SWEEP_MPI_OBJ) \
-		-o $@ $(PROG_LDFLAGS) -lhdnet -lm
+		examples/libcli.a -o $@ $(PROG_LDFLAGS) -lhdnet -lm
 
 # The engine's unit tests (tests/test_sweep.c) link the module without MPI.
 TEST_OBJS += $(SWEEP_OBJS) examples/sweep/farm_mpi0.o

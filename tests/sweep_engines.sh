@@ -45,7 +45,9 @@ start=$(date +%s)
 grep -q ',done,' "$tmp/j1/table.csv" || fail "no finished run in the --jobs 1 table"
 [ "$(grep -c ',done,' "$tmp/j1/table.csv")" = 8 ] || fail "--jobs 1 did not finish 8 runs"
 untimed "$tmp/j1/table.csv" > "$tmp/ref.csv"
-grep -q 'ne1000' "$tmp/ref.csv" || fail "the table has no ne1000 column"
+for col in ne500 ne1000 R1.value R1.verdict R14.verdict classes.compass; do
+    head -1 "$tmp/ref.csv" | tr , '\n' | grep -qx "$col" || fail "the table has no $col column"
+done
 echo "sweep: --jobs 1: 8 runs in $(($(date +%s) - start)) s"
 
 # ---- --jobs 2 ----

@@ -7,30 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ANALYSIS_SEED 99999999u /* the analysis set of hdnet-analyze */
 #define ANALYSIS_CHUNK 50
-
-/* The analysis set's task: the network's own task, noise-free, with the
- * reference stretch rule (first 200 trials, stretches from 1), as hdnet-analyze. */
-static int analysis_task(const hdnet_net *net, size_t steps, hdnet_config **cfg)
-{
-    int rc = hdnet_net_get_config(net, cfg);
-    if (!rc)
-        rc = hdnet_config_set_int(*cfg, HDNET_P_STEPS, (int64_t)steps);
-    if (!rc)
-        rc = hdnet_config_set_int(*cfg, HDNET_P_STRETCH_RULE, HDNET_STRETCH_FIRST_K);
-    if (!rc)
-        rc = hdnet_config_set_int(*cfg, HDNET_P_STRETCH_K, 200);
-    if (!rc)
-        rc = hdnet_config_set_int(*cfg, HDNET_P_STRETCH_LOW, 1);
-    if (!rc)
-        rc = hdnet_config_set_int(*cfg, HDNET_P_TASK_RNG, HDNET_RNG_LIBRARY);
-    if (!rc)
-        rc = hdnet_config_set_int(*cfg, HDNET_P_BATCH_MODE, HDNET_BATCH_FRESH);
-    if (!rc)
-        rc = hdnet_config_set_double(*cfg, HDNET_P_INPUT_NOISE, 0);
-    return rc;
-}
 
 /* Tuning of net over B x T analysis trials (all three passes). */
 static int tune(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t T, hdnet_tuning **out)
@@ -40,7 +17,7 @@ static int tune(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t 
     hdnet_task *task = NULL;
     int rc = hdnet_net_dims(net, &N, &I, &O);
     if (!rc)
-        rc = analysis_task(net, T, &cfg);
+        rc = hdnet_analysis_config(net, T, &cfg);
     int64_t cue = 0;
     if (!rc)
         rc = hdnet_config_get_int(cfg, HDNET_P_CUE, &cue);
@@ -50,7 +27,7 @@ static int tune(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t 
     if (!rc && (!x || !th || !av))
         rc = HDNET_ENOMEM;
     if (!rc)
-        rc = hdnet_task_create(&task, cfg, ANALYSIS_SEED);
+        rc = hdnet_task_create(&task, cfg, HDNET_ANALYSIS_SEED);
     if (!rc)
         rc = hdnet_task_generate(task, B, x, S * 3, NULL, 0, NULL, 0, th, S, av, S);
     if (!rc)
@@ -122,6 +99,51 @@ static int analysis_classes(const sweep_subject *s, sweep_record *rec, char *err
     return 0;
 }
 
+/* The paper's checks of the library's claim table (R1-R9, R14, R14i, R15; the
+ * lesion checks R10-R12 and the speed check R13 need experiments of their own):
+ * <id>.value and <id>.verdict per row, on the analysis set, with the untrained
+ * network for R14; and the unit classes of the same tuning. */
+static int analysis_claims(const sweep_subject *s, sweep_record *rec, char *err)
+{
+    const sweep_plan *p = s->plan;
+    if (p->analysis_trials == 0)
+        return 0;
+    size_t N, I, O;
+    hdnet_config *set = NULL;
+    hdnet_study *study = NULL;
+    hdnet_claims *claims = NULL;
+    int rc = hdnet_net_dims(s->trained, &N, &I, &O);
+    if (!rc)
+        rc = hdnet_analysis_config(s->trained, p->analysis_steps, &set);
+    if (!rc)
+        rc = hdnet_study_run(&study, s->trained, s->untrained, set, p->analysis_trials, HDNET_ANALYSIS_SEED, s->ap,
+                             ANALYSIS_CHUNK);
+    if (!rc)
+        rc = hdnet_claims_create(&claims);
+    if (!rc)
+        rc = hdnet_claims_add_study(claims, study);
+    for (size_t row = 0; !rc && row < hdnet_claims_count(claims); row++) {
+        const char *id = hdnet_claims_text(claims, row, HDNET_CLAIM_ID);
+        char key[96];
+        snprintf(key, sizeof key, "%s.value", id);
+        if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, HDNET_CLAIM_VALUE)))
+            rc = HDNET_ENOMEM;
+        snprintf(key, sizeof key, "%s.verdict", id);
+        if (!rc && sweep_record_str(rec, key, hdnet_verdict_name(hdnet_claims_verdict(claims, row))))
+            rc = HDNET_ENOMEM;
+    }
+    if (!rc)
+        rc = count_classes(hdnet_study_tuning(study, 0), N, HDNET_RULE_ADAPTIVE, "classes", rec);
+    if (!rc)
+        rc = count_classes(hdnet_study_tuning(study, 0), N, HDNET_RULE_REFERENCE, "classes_reference", rec);
+    hdnet_claims_free(claims);
+    hdnet_study_free(study);
+    hdnet_config_free(set);
+    if (rc)
+        return sweep_fail(err, "claims: %s (%s)", hdnet_strerror(rc), hdnet_errmsg());
+    return 0;
+}
+
 static int analysis_none(const sweep_subject *s, sweep_record *rec, char *err)
 {
     (void)s;
@@ -131,6 +153,7 @@ static int analysis_none(const sweep_subject *s, sweep_record *rec, char *err)
 }
 
 static const sweep_analysis analyses[] = {
+    {"claims", "the paper's checks R1-R9, R14, R15 (value and verdict) and the unit classes", 1, analysis_claims},
     {"classes", "unit classes under the adaptive and the reference rule", 2, analysis_classes},
     {"none", "training and test errors only", 1, analysis_none},
 };

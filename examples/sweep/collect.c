@@ -335,6 +335,22 @@ static int is_value_col(const sweep_plan *p, const table *t, const char *col)
     return 0;
 }
 
+/* 1 when column col has a value (a judged verdict) at some grid point: only
+ * those are plotted and tabulated in summary.md. */
+static int has_data(const sweep_plan *p, const table *t, const char *col, double *buf)
+{
+    for (size_t pt = 0; pt < p->n_points; pt++) {
+        if (is_verdict(col)) {
+            rate r = rate_of(p, t, pt, col);
+            if (r.pass + r.fail)
+                return 1;
+        } else if (spread_of(p, t, pt, col, buf).n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* x of a grid point in the plots: the axis value when there is one numeric axis. */
 static int numeric_axis(const sweep_plan *p)
 {
@@ -474,10 +490,11 @@ static int write_summary(const sweep_plan *p, const table *t, char *err)
         for (size_t c = 0; c < t->n_cols; c++) {
             const char *col = t->cols[c];
             const int val = is_value_col(p, t, col), ver = is_verdict(col);
-            if (!val && !ver)
+            if ((!val && !ver) || !has_data(p, t, col, buf))
                 continue;
             if (pass == 1) {
-                fprintf(vars, "%s[%zu] = \"%s\"\n", val ? "vtitle" : "rtitle", val ? ++nv : ++nr, col);
+                fprintf(vars, "%s[%zu] = \"%.*s\"\n", val ? "vtitle" : "rtitle", val ? ++nv : ++nr,
+                        (int)(strlen(col) - (val ? 0 : 8)), col);
                 continue;
             }
             FILE *f = val ? pv : pr;
@@ -506,8 +523,9 @@ static int write_summary(const sweep_plan *p, const table *t, char *err)
         if (pass == 0) {
             size_t cv = 0, cr = 0;
             for (size_t c = 0; c < t->n_cols; c++) {
-                cv += is_value_col(p, t, t->cols[c]) != 0;
-                cr += is_verdict(t->cols[c]) != 0;
+                const int data = has_data(p, t, t->cols[c], buf);
+                cv += data && is_value_col(p, t, t->cols[c]);
+                cr += data && is_verdict(t->cols[c]);
             }
             fprintf(vars, "nvalues = %zu\nnrates = %zu\nnumeric_x = %d\nxname = \"%s\"\n", cv, cr, numx,
                     numx ? p->axes[0].name : "grid point");
@@ -553,7 +571,7 @@ static int write_markdown(const sweep_plan *p, const table *t, char *err)
     for (int kind = 0; kind < 2; kind++) {
         size_t rows = 0;
         for (size_t c = 0; c < t->n_cols; c++)
-            rows += kind ? is_value_col(p, t, t->cols[c]) != 0 : is_verdict(t->cols[c]) != 0;
+            rows += (kind ? is_value_col(p, t, t->cols[c]) : is_verdict(t->cols[c])) && has_data(p, t, t->cols[c], buf);
         if (!rows)
             continue;
         fputs(kind ? "| value: median (min - max) |" : "| finding: passed / judged = rate [95 % Wilson interval] |", md);
@@ -568,9 +586,9 @@ static int write_markdown(const sweep_plan *p, const table *t, char *err)
         fputc('\n', md);
         for (size_t c = 0; c < t->n_cols; c++) {
             const char *col = t->cols[c];
-            if (kind ? !is_value_col(p, t, col) : !is_verdict(col))
+            if ((kind ? !is_value_col(p, t, col) : !is_verdict(col)) || !has_data(p, t, col, buf))
                 continue;
-            fprintf(md, "| %s |", col);
+            fprintf(md, "| %.*s |", (int)(strlen(col) - (kind ? 0 : 8)), col); /* findings without ".verdict" */
             for (size_t pt = 0; pt < p->n_points; pt++) {
                 if (kind) {
                     spread sp = spread_of(p, t, pt, col, buf);

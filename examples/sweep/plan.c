@@ -350,7 +350,7 @@ int sweep_plan_parse(sweep_plan **out, const char *text, size_t len, const char 
     p->analysis_steps = 1000;
     p->state_every = 100;
     int rc = 0;
-    if (!(p->file = dup_str(file)) || !(p->recipe = dup_str("paper")) || !(p->analysis = dup_str("classes")))
+    if (!(p->file = dup_str(file)) || !(p->recipe = dup_str("paper")) || !(p->analysis = dup_str("claims")))
         rc = sweep_fail(err, "out of memory");
     char line[4200];
     size_t lineno = 0;
