@@ -70,10 +70,12 @@ int sweep_prepare_out(const sweep_plan *p, char *err)
         if (!rc && !old)
             rc = -1;
     }
-    if (!rc && (old_len > len || memcmp(old, text, old_len) != 0))
+    /* one listing must extend the other: more seeds (plan.txt is updated; the old runs
+     * keep their indices) or fewer (the runs of the other seeds stay, unused) */
+    if (!rc && memcmp(old, text, old_len < len ? old_len : len) != 0)
         rc = sweep_fail(err, "%s holds the runs of another plan (%s differs); give another sweep.out or --out",
                         p->out, path);
-    if (!rc && old_len < len) /* more seeds: the old runs keep their indices */
+    if (!rc && old_len < len)
         rc = sweep_write_atomic(path, text, len, err);
     free(old);
     free(text);

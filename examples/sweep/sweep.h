@@ -179,8 +179,8 @@ void sweep_run_path(const sweep_plan *p, size_t i, const char *kind, char *buf, 
 int sweep_run_record_failure(const sweep_plan *p, size_t i, const char *error, char *err);
 
 /* Make OUT and OUT/runs and check OUT/plan.txt (written on first use) against
- * the plan: a directory holding another plan's runs is refused; a plan that
- * only appends runs (more seeds) is accepted and plan.txt updated. */
+ * the plan: a directory holding another plan's runs is refused; a plan with
+ * more or fewer seeds is accepted (plan.txt keeps the longer listing). */
 int sweep_prepare_out(const sweep_plan *p, char *err);
 
 /* ------------------------------------------------------------------ */
