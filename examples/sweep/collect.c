@@ -549,6 +549,82 @@ out:
     return rc ? -1 : 0;
 }
 
+/* The speed check R13 (adaptive rule) and R13i (reference rule) of the claim
+ * table, from a sweep whose only axis is the speed: the medians over seeds of
+ * the class fractions at each speed. Rows to OUT/claims_sweep.csv and to md;
+ * nothing when the sweep is not such a sweep or a speed has no finished run. */
+static int speed_claims(const sweep_plan *p, const table *t, FILE *md, double *buf, char *err)
+{
+    if (p->n_axes != 1 || strcmp(p->axes[0].name, "speed") != 0 || p->n_points < 2 || !numeric_axis(p))
+        return 0;
+    const size_t n = p->n_points;
+    size_t *order = malloc(n * sizeof *order);
+    double *speed = malloc(n * sizeof *speed), *compass = malloc(n * sizeof *compass),
+           *shifters = malloc(n * sizeof *shifters);
+    hdnet_claims *c = NULL;
+    int rc = !order || !speed || !compass || !shifters || hdnet_claims_create(&c) ? sweep_fail(err, "out of memory") : 0;
+    for (size_t i = 0; !rc && i < n; i++) { /* points by ascending speed */
+        size_t j = i;
+        double v;
+        as_number(p->axes[0].values[i], &v);
+        while (j > 0 && speed[j - 1] > v) {
+            speed[j] = speed[j - 1];
+            order[j] = order[j - 1];
+            j--;
+        }
+        speed[j] = v;
+        order[j] = i;
+    }
+    static const char *const prefix[2] = {"classes", "classes_reference"};
+    static const int rule[2] = {HDNET_SPEED_ADAPTIVE, HDNET_SPEED_REFERENCE};
+    for (int r = 0; !rc && r < 2; r++) {
+        char kc[64], ks[64];
+        snprintf(kc, sizeof kc, "%s.compass_fraction", prefix[r]);
+        snprintf(ks, sizeof ks, "%s.shifter_fraction", prefix[r]);
+        size_t seeds = p->n_seeds;
+        int complete = 1;
+        for (size_t i = 0; i < n && complete; i++) {
+            spread a = spread_of(p, t, order[i], kc, buf), b = spread_of(p, t, order[i], ks, buf);
+            complete = a.n > 0 && b.n > 0;
+            compass[i] = a.median;
+            shifters[i] = b.median;
+            seeds = a.n < seeds ? a.n : seeds;
+        }
+        if (complete && hdnet_claims_add_speed(c, rule[r], n, speed, compass, shifters, seeds))
+            rc = sweep_fail(err, "speed claims: %s", hdnet_errmsg());
+    }
+    if (!rc && hdnet_claims_count(c)) {
+        char tcsv[4300];
+        FILE *csv = open_out(p, "claims_sweep.csv", tcsv, sizeof tcsv, err);
+        if (!csv) {
+            rc = -1;
+        } else {
+            fputs("id,claim,measured,criterion,verdict,value\n", csv);
+            fputs("| check across the sweep | measured | criterion | verdict |\n|---|---|---|---|\n", md);
+            for (size_t row = 0; row < hdnet_claims_count(c); row++) {
+                static const int cols[4] = {HDNET_CLAIM_ID, HDNET_CLAIM_CLAIM, HDNET_CLAIM_MEASURED, HDNET_CLAIM_CRITERION};
+                for (int k = 0; k < 4; k++) {
+                    csv_field(csv, hdnet_claims_text(c, row, cols[k]));
+                    fputc(',', csv);
+                }
+                const char *verdict = hdnet_verdict_name(hdnet_claims_verdict(c, row));
+                fprintf(csv, "%s,%.10g\n", verdict, hdnet_claims_number(c, row, HDNET_CLAIM_VALUE));
+                fprintf(md, "| %s %s | %s | %s | %s |\n", hdnet_claims_text(c, row, HDNET_CLAIM_ID),
+                        hdnet_claims_text(c, row, HDNET_CLAIM_CLAIM), hdnet_claims_text(c, row, HDNET_CLAIM_MEASURED),
+                        hdnet_claims_text(c, row, HDNET_CLAIM_CRITERION), verdict);
+            }
+            fputc('\n', md);
+            rc = close_out(csv, tcsv, err);
+        }
+    }
+    hdnet_claims_free(c);
+    free(order);
+    free(speed);
+    free(compass);
+    free(shifters);
+    return rc;
+}
+
 /* summary.md: findings and values as rows, grid points as columns. */
 static int write_markdown(const sweep_plan *p, const table *t, char *err)
 {
@@ -610,8 +686,13 @@ static int write_markdown(const sweep_plan *p, const table *t, char *err)
         }
         fputc('\n', md);
     }
+    int rc = speed_claims(p, t, md, buf, err);
     free(values);
     free(buf);
+    if (rc) {
+        fclose(md);
+        return -1;
+    }
     return close_out(md, tmd, err);
 }
 
