@@ -374,6 +374,77 @@ START_TEST(reanalyse_when_analysis_changes)
 }
 END_TEST
 
+/* A finished run made by hand: result.txt with the given class fractions. */
+static void fake_run(const sweep_plan *p, size_t i, double compass, double shifters)
+{
+    char dir[4300], path[4400], err[SWEEP_ERR];
+    sweep_run_path(p, i, "", dir, sizeof dir);
+    ck_assert_int_eq(sweep_mkdirs(dir, err), 0);
+    sweep_record r;
+    sweep_record_init(&r);
+    ck_assert_int_eq(sweep_record_num(&r, "index", (double)i), 0);
+    ck_assert_int_eq(sweep_record_str(&r, "status", "done"), 0);
+    ck_assert_int_eq(sweep_record_str(&r, "analysis_id", p->analysis_id), 0);
+    ck_assert_int_eq(sweep_record_num(&r, "classes.compass_fraction", compass), 0);
+    ck_assert_int_eq(sweep_record_num(&r, "classes.shifter_fraction", shifters), 0);
+    ck_assert_int_eq(sweep_record_str(&r, "R1.verdict", compass > 0.5 ? "PASS" : "FAIL"), 0);
+    snprintf(path, sizeof path, "%s/result.txt", dir);
+    ck_assert_int_eq(sweep_record_save(&r, path, err), 0);
+    sweep_record_clear(&r);
+}
+
+START_TEST(summary_and_speed_trend)
+{
+    make_tmp();
+    /* speeds written out of order: the trend is read by ascending speed */
+    sweep_plan *p = plan_in("vary speed = 3 0.1 1\nseeds = 1..3\n", "spd");
+    char err[SWEEP_ERR], path[4300];
+    ck_assert_int_eq(sweep_prepare_out(p, err), 0);
+    /* compass fractions per point (speed 3, 0.1, 1) and seed; medians 0.2, 0.8, 0.5 */
+    static const double comp[3][3] = {{0.2, 0.1, 0.9}, {0.8, 0.7, 0.9}, {0.5, 0.4, 0.6}};
+    for (size_t pt = 0; pt < 3; pt++)
+        for (size_t k = 0; k < 3; k++)
+            fake_run(p, sweep_plan_run(p, pt, k), comp[pt][k], 1 - comp[pt][k]);
+    size_t done, failed;
+    ck_assert_msg(sweep_collect(p, &done, &failed, err) == 0, "%s", err);
+    ck_assert_uint_eq(done, 9);
+    snprintf(path, sizeof path, "%s/claims_sweep.csv", p->out);
+    char *csv = sweep_read_file(path, NULL, err);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "speed 0.1: compass 0.80, shifters 0.20; speed 1: compass 0.50, shifters 0.50; "
+                                      "speed 3: compass 0.20, shifters 0.80"));
+    ck_assert_ptr_nonnull(strstr(csv, ",PASS,0.6")); /* monotone: compass 0.8 -> 0.2 */
+    free(csv);
+    /* pass rates with Wilson intervals in the summary: R1 at speed 3 passes 1 of 3 */
+    snprintf(path, sizeof path, "%s/summary.csv", p->out);
+    char *sum = sweep_read_file(path, NULL, err);
+    ck_assert_ptr_nonnull(sum);
+    double lo, hi;
+    sweep_wilson(1, 3, 1.959963984540054, &lo, &hi);
+    char want[128];
+    snprintf(want, sizeof want, "\n0,3,3,3,0,R1.verdict,finding,3,,,,,,1,2,%.10g,%.10g,%.10g\n", 1.0 / 3, lo, hi);
+    ck_assert_msg(strstr(sum, want), "summary.csv lacks %s", want);
+    ck_assert_ptr_nonnull(strstr(sum, "\n1,0.1,3,3,0,classes.compass_fraction,value,3,0.8,0.75,0.85,0.7,0.9,,,,,\n"));
+    free(sum);
+    sweep_plan_free(p);
+    /* with the trend broken, R13 fails */
+    remove_tmp();
+    make_tmp();
+    p = plan_in("vary speed = 0.1 3\nseeds = 1\n", "spd");
+    ck_assert_int_eq(sweep_prepare_out(p, err), 0);
+    fake_run(p, 0, 0.3, 0.5);
+    fake_run(p, 1, 0.6, 0.2);
+    ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
+    snprintf(path, sizeof path, "%s/claims_sweep.csv", p->out);
+    csv = sweep_read_file(path, NULL, err);
+    ck_assert_ptr_nonnull(strstr(csv, "\nR13,"));
+    ck_assert_ptr_nonnull(strstr(csv, ",FAIL,-0.3"));
+    free(csv);
+    sweep_plan_free(p);
+    remove_tmp();
+}
+END_TEST
+
 START_TEST(failure_recorded_and_others_run)
 {
     make_tmp();
@@ -506,6 +577,7 @@ Suite *hdnet_suite_sweep(void)
     tcase_add_test(tc, wilson_known_values);
     tcase_add_test(tc, quantiles);
     tcase_add_test(tc, record_round_trip);
+    tcase_add_test(tc, summary_and_speed_trend);
     suite_add_tcase(s, tc);
     tc = tcase_create("runs");
     tcase_set_timeout(tc, 60);

@@ -33,7 +33,10 @@ int sweep_run_state(const sweep_plan *p, size_t i)
         const char *id = sweep_record_get(&r, "analysis_id");
         int stale = !id || strcmp(id, p->analysis_id) != 0;
         sweep_record_clear(&r);
-        return stale ? SWEEP_ST_STALE : SWEEP_ST_DONE;
+        if (!stale)
+            return SWEEP_ST_DONE;
+        sweep_run_path(p, i, ".lock", path, sizeof path);
+        return lock_held(path) ? SWEEP_ST_RUNNING : SWEEP_ST_STALE; /* running: being re-analysed */
     }
     sweep_run_path(p, i, ".lock", path, sizeof path);
     if (lock_held(path))
