@@ -63,6 +63,21 @@ for i in 0 1 2 3 4 5 6 7; do
 done
 same_table "$tmp/idx" "one index per process (SLURM_ARRAY_TASK_ID)"
 
+# ---- the same network as hdnet-train: run 7 (orthogonal, speed 1, seed 2) with its test sets ----
+sed 's/^sweep.test_trials = 100$/sweep.test_trials = 1000/' "$plan" > "$tmp/t1000.sweep"
+"$sweep" run "$tmp/t1000.sweep" --index 7 > /dev/null || fail "--index 7"
+examples/hdnet-train --out "$tmp/train" --threads 1 --seed 2 --set units=16 --set trials=16 --set batch_final=0 \
+    --set steps=100 --set curriculum_steps=0 --set updates=600 --set warmup=10 --set selection_trials=50 \
+    --set init=orthogonal --set speed=1 > "$tmp/train.log" 2>&1 || fail "hdnet-train: $(tail -2 "$tmp/train.log")"
+for k in 500 1000; do
+    key=normalized_error; [ $k = 1000 ] && key=normalized_error_1000_steps
+    a=$(sed -n "s/^$key //p" "$tmp/train.log")
+    b=$(sed -n "s/^ne$k=//p" "$tmp/t1000.out/runs/r00007/result.txt")
+    # hdnet-train prints 6 decimals: the sweep's value rounded the same way must match
+    [ "$(printf '%.6f' "$b")" = "$a" ] || fail "test NE ($k steps): sweep $b, hdnet-train $a"
+done
+echo "sweep: run 7 has hdnet-train's test errors for the same settings"
+
 # ---- MPI ----
 if "$sweep" --help | grep -q '^MPI: built in' && command -v mpirun > /dev/null; then
     if [ "$(id -u)" = 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
