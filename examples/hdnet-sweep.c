@@ -7,6 +7,10 @@
  *   hdnet-sweep collect FILE [--no-plots]
  * (every command also takes --out DIR). The sweep file format, the results
  * layout and the cluster recipes are in docs/cluster.md. */
+#ifdef __linux__
+#define _GNU_SOURCE /* sched_getaffinity */
+#include <sched.h>
+#endif
 #include "cli.h"
 #include "sweep/sweep.h"
 
@@ -36,8 +40,8 @@ static void usage(FILE *f)
             "commands:\n"
             "  plan FILE [--count]      list the runs: index, name, settings (or their number)\n"
             "  run FILE                 run every unfinished run with --jobs K worker processes\n"
-            "                           (default: one per core), or as a task farm over the ranks\n"
-            "                           when started by mpirun\n"
+            "                           (default: one per core it may use), or as a task farm over\n"
+            "                           the ranks when started by mpirun\n"
             "  run FILE --index I       run one index (Slurm arrays: --index $SLURM_ARRAY_TASK_ID;\n"
             "                           without --index or --jobs, SLURM_ARRAY_TASK_ID is used)\n"
             "  status FILE              runs done / running / failed / left, and an ETA\n"
@@ -74,8 +78,15 @@ static size_t parse_size(const char *opt, const char *s, size_t lo, size_t hi)
     return (size_t)v;
 }
 
+/* Cores this process may run on: its CPU affinity (a Slurm allocation's or
+ * taskset's cores), else every online core. */
 static size_t cores(void)
 {
+#ifdef __linux__
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (size_t)CPU_COUNT(&set);
+#endif
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (size_t)n : 1;
 }
