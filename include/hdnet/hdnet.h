@@ -28,6 +28,7 @@
 #include "io.h"
 #include "train.h"
 #include "analysis.h"
+#include "attractor.h"
 #include "claims.h"
 
 #endif
