@@ -19,8 +19,12 @@
  * the same index, whatever started them (worker processes, MPI ranks, Slurm
  * array tasks).
  *
- * Everything here uses the public libhdnet API only. Errors are returned as
- * -1 with a one-line message in a caller's buffer of SWEEP_ERR bytes. */
+ * Everything here uses the public libhdnet API only: the engine is policy
+ * (files, locks, processes, MPI), not numerics, so it lives beside its program
+ * rather than in the library, where it would need an ABI promise and binding
+ * wrappers; it links into hdnet-sweep and into the Check suite (tests/test_sweep.c)
+ * without MPI or Slurm. Errors are returned as -1 with a one-line message in a
+ * caller's buffer of SWEEP_ERR bytes. */
 #ifndef HDNET_SWEEP_H
 #define HDNET_SWEEP_H
 
