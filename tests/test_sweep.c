@@ -173,6 +173,7 @@ START_TEST(plan_errors)
         {"sweep.colour = red\n", "unknown sweep option"},
         {"sweep.test_trials = 0\n", "sweep.test_trials"},
         {"sweep.analysis = nosuch\n", "unknown analysis"},
+        {"sweep.nulls = 5\n", "at least 20"},
         {"seed = 3\nseeds = 1..2\n", "both 'seed' and 'seeds'"},
         {"units 10\n", "line 1: expected 'name = value'"},
         {"compass_slope_max = -1\n", "compass_slope_max"},

@@ -169,13 +169,16 @@ static int parse_option(sweep_plan *p, const char *key, const char *value, size_
     } sizes[] = {{"test_trials", &p->test_trials, 1, 1000000},
                  {"analysis_trials", &p->analysis_trials, 0, 1000000},
                  {"analysis_steps", &p->analysis_steps, 2, 1000000},
-                 {"state_every", &p->state_every, 0, 1000000000}};
+                 {"state_every", &p->state_every, 0, 1000000000},
+                 {"nulls", &p->nulls, 0, 100000}};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
         if (strcmp(key, sizes[i].name) == 0) {
             uint64_t v;
             if (parse_u64(value, sizes[i].hi, &v) || v < sizes[i].lo)
                 return sweep_fail(err, "line %zu: sweep.%s: expected an integer in [%llu, %llu]", lineno, key,
                                   (unsigned long long)sizes[i].lo, (unsigned long long)sizes[i].hi);
+            if (sizes[i].dst == &p->nulls && v > 0 && v < 20) /* the library's HDNET_NULL_MIN */
+                return sweep_fail(err, "line %zu: sweep.nulls: 0 (no nulls) or at least 20", lineno);
             *sizes[i].dst = (size_t)v;
             return 0;
         }
@@ -188,7 +191,7 @@ static int parse_option(sweep_plan *p, const char *key, const char *value, size_
     char **dst = strcmp(key, "out") == 0 ? &p->out : strcmp(key, "analysis") == 0 ? &p->analysis : NULL;
     if (!dst)
         return sweep_fail(err, "line %zu: unknown sweep option 'sweep.%s' (out, analysis, test_trials, "
-                               "analysis_trials, analysis_steps, state_every, keep_state)", lineno, key);
+                               "analysis_trials, analysis_steps, nulls, state_every, keep_state)", lineno, key);
     if (!*value)
         return sweep_fail(err, "line %zu: sweep.%s needs a value", lineno, key);
     if (dst == &p->analysis && !sweep_analysis_find(value))
@@ -321,8 +324,8 @@ static void set_analysis_id(sweep_plan *p)
     for (size_t k = 0; k <= p->n_aparams; k++) {
         if (k == p->n_aparams) {
             const sweep_analysis *an = sweep_analysis_find(p->analysis);
-            snprintf(line, sizeof line, "analysis=%s %d\ntrials=%zu\nsteps=%zu\n", p->analysis, an ? an->version : 0,
-                     p->analysis_trials, p->analysis_steps);
+            snprintf(line, sizeof line, "analysis=%s %d\ntrials=%zu\nsteps=%zu\nnulls=%zu\n", p->analysis,
+                     an ? an->version : 0, p->analysis_trials, p->analysis_steps, p->nulls);
         }
         else
             snprintf(line, sizeof line, "%s=%s\n", p->aparams[k].name, p->aparams[k].value);
@@ -349,6 +352,7 @@ int sweep_plan_parse(sweep_plan **out, const char *text, size_t len, const char 
     p->analysis_trials = 2000;
     p->analysis_steps = 1000;
     p->state_every = 100;
+    p->nulls = 20; /* the fewest null values a verdict of the library accepts */
     int rc = 0;
     if (!(p->file = dup_str(file)) || !(p->recipe = dup_str("paper")) || !(p->analysis = dup_str("claims")))
         rc = sweep_fail(err, "out of memory");

@@ -69,6 +69,7 @@ typedef struct {
     size_t analysis_trials;  /* analysis set (2000 x 1000 steps, as hdnet-analyze) */
     size_t analysis_steps;
     size_t state_every;      /* save state.npz every k updates (100) */
+    size_t nulls;            /* matched null networks of the claims analysis (20; 0: none) */
     int keep_state;          /* keep state.npz in finished runs (0) */
     char *analysis;          /* name of the analysis (sweep_analysis_find) */
     char analysis_id[24];    /* hash of the analysis settings (name, set, parameters) */
