@@ -2,7 +2,10 @@
 # Install the Debian packages libhdnet needs to build, test and plot.
 # As root: installs the missing ones with apt-get. Otherwise: prints the command and fails.
 PKGS="build-essential pkg-config libopenblas-dev liblapacke-dev check gnuplot-nox python3-numpy"
-# Optional: python3-matplotlib (Python example), doxygen (make docs), clang libclang-rt-14-dev (make fuzz).
+# Optional: python3-matplotlib (Python example), doxygen (make docs), clang libclang-rt-14-dev (make fuzz),
+# slurm-wlm munge (make check-slurm; daemons, so never installed here).
+# As root, the MPI engine of hdnet-sweep comes along; without it hdnet-sweep builds without MPI.
+[ "$(id -u)" = 0 ] && PKGS="$PKGS libopenmpi-dev openmpi-bin"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
