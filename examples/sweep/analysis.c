@@ -118,13 +118,12 @@ static int analysis_claims(const sweep_subject *s, sweep_record *rec, char *err)
     if (!rc)
         rc = hdnet_study_run(&study, s->trained, s->untrained, set, p->analysis_trials, HDNET_ANALYSIS_SEED, s->ap,
                              ANALYSIS_CHUNK);
-#ifdef HDNET_NULL_MIN /* a library with matched nulls: the checks are judged against them */
+    /* matched nulls: the checks are judged against them */
     const size_t null_trials = p->analysis_trials < 500 ? p->analysis_trials : 500;
     double skipped = 1; /* without the AV analyses there is no bootstrap to draw nulls from */
     if (!rc && p->nulls >= HDNET_NULL_MIN && null_trials >= 20 &&
         hdnet_study_scalar(study, HDNET_SS_PASS2_SKIPPED, &skipped) == HDNET_OK && skipped == 0)
         rc = hdnet_study_nulls(study, s->trained, p->nulls, null_trials, HDNET_ANALYSIS_SEED);
-#endif
     if (!rc)
         rc = hdnet_claims_create(&claims);
     if (!rc)
@@ -135,7 +134,7 @@ static int analysis_claims(const sweep_subject *s, sweep_record *rec, char *err)
         snprintf(key, sizeof key, "%s.value", id);
         if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, HDNET_CLAIM_VALUE)))
             rc = HDNET_ENOMEM;
-#ifdef HDNET_CLAIM_NUMBERS /* the nulls' 5-95 % band and the bootstrap interval of the value */
+        /* the nulls' 5-95 % band and the bootstrap interval of the value */
         static const struct {
             int col;
             const char *name;
@@ -146,7 +145,6 @@ static int analysis_claims(const sweep_subject *s, sweep_record *rec, char *err)
             if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, more[k].col)))
                 rc = HDNET_ENOMEM;
         }
-#endif
         snprintf(key, sizeof key, "%s.verdict", id);
         if (!rc && sweep_record_str(rec, key, hdnet_verdict_name(hdnet_claims_verdict(claims, row))))
             rc = HDNET_ENOMEM;
