@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Structure of trained networks: for each run directory (hdnet-train output with model.npz and
-ckpt_0.npz), the test NE and the ring-structure measures of hdnet_structure() (classes by the
+ckpt_0.npz; or a checkpoint file, measured against ckpt_0.npz beside it), the test NE and the ring-structure measures of hdnet_structure() (classes by the
 adaptive rule and preferred headings on noise-free trials of the analysis set, seed 99999999), one CSV row per run.
 
-usage: bench/structure_table.py [--trials N] [--steps T] RUN_DIR ... > table.csv
+usage: bench/structure_table.py [--trials N] [--steps T] RUN_DIR|CKPT.npz ... > table.csv
 """
 import argparse
 import os
@@ -15,8 +15,9 @@ import hdnet  # noqa: E402
 
 
 def measure(run, trials, steps):
-    net = hdnet.Net.load(os.path.join(run, "model.npz"))
-    w0 = hdnet.Net.load(os.path.join(run, "ckpt_0.npz")).get_block("W_rec")
+    model = run if run.endswith(".npz") else os.path.join(run, "model.npz")
+    net = hdnet.Net.load(model)
+    w0 = hdnet.Net.load(os.path.join(os.path.dirname(model), "ckpt_0.npz")).get_block("W_rec")
     cfg = net.config
     cfg["steps"] = 500  # the paper's test: 1000 noise-free trials of 500 steps
     test_ne = hdnet.evaluate(net, cfg, trials=1000)
