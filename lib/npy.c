@@ -1,14 +1,10 @@
-/* .npy encoding and decoding, whole-file reads and atomic writes. */
+/* .npy encoding and decoding, and .npy files written whole (file.c writes them). */
 #include "internal.h"
 #include "io_priv.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const struct {
     const char *code; /* descr without the byte-order character */
@@ -150,16 +146,16 @@ int hdnet_npy_save(const char *path, int dtype, const void *data, const size_t *
 {
     if (!path)
         return hdnet__error(HDNET_EINVAL, "path is NULL");
-    size_t numel;
-    int rc = hdnet__npy_check(dtype, data, shape, ndim, &numel);
+    size_t need;
+    int rc = hdnet_npy_save_mem(dtype, data, shape, ndim, NULL, 0, &need);
     if (rc)
         return rc;
-    size_t need = hdnet__npy_size(dtype, shape, ndim, numel);
     unsigned char *buf = malloc(need);
     if (!buf)
         return hdnet__error(HDNET_ENOMEM, "cannot allocate %zu bytes", need);
-    hdnet__npy_encode(dtype, data, shape, ndim, numel, buf);
-    rc = hdnet__write_file_atomic(path, buf, need);
+    rc = hdnet_npy_save_mem(dtype, data, shape, ndim, buf, need, &need);
+    if (!rc)
+        rc = hdnet__write_file_atomic(path, buf, need);
     free(buf);
     return rc;
 }
@@ -241,112 +237,127 @@ static int get_dim(cursor *c, size_t *v)
 
 #define FMT(...) hdnet__error(HDNET_EFORMAT, __VA_ARGS__)
 
-int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdnet__npy_hdr *h)
+/* Magic, version and header length: the header text is buf[*start, *start + *hlen),
+ * printable ASCII ending in a newline. */
+static int parse_preamble(const unsigned char *buf, size_t len, const char *what, size_t *start, size_t *hlen)
 {
     if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
         return FMT("%s: not a .npy array (bad magic or shorter than 10 bytes)", what);
     int major = buf[6], minor = buf[7];
-    size_t hlen, start;
     if (major == 1) {
-        hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
-        start = 10;
+        *hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
+        *start = 10;
     } else if (major == 2 || major == 3) {
         if (len < 12)
             return FMT("%s: truncated .npy header", what);
-        hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
-        start = 12;
+        *hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
+        *start = 12;
     } else {
         return hdnet__error(HDNET_ENOTSUP, "%s: .npy version %d.%d", what, major, minor);
     }
     if (minor != 0)
         return hdnet__error(HDNET_ENOTSUP, "%s: .npy version %d.%d", what, major, minor);
-    if (hlen > len - start)
-        return FMT("%s: .npy header of %zu bytes past the end (%zu bytes)", what, hlen, len);
-    const char *s = (const char *)buf + start;
-    for (size_t i = 0; i < hlen; i++)
+    if (*hlen > len - *start)
+        return FMT("%s: .npy header of %zu bytes past the end (%zu bytes)", what, *hlen, len);
+    const char *s = (const char *)buf + *start;
+    for (size_t i = 0; i < *hlen; i++)
         if ((unsigned char)s[i] >= 0x7f || ((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t'))
             return FMT("%s: non-ASCII byte in .npy header", what);
-    if (hlen == 0 || s[hlen - 1] != '\n')
+    if (*hlen == 0 || s[*hlen - 1] != '\n')
         return FMT("%s: .npy header does not end with a newline", what);
+    return HDNET_OK;
+}
 
-    cursor c = {s, 0, hlen - 1};
-    int have_descr = 0, have_order = 0, have_shape = 0, fortran = 0;
-    char descr[16];
+/* The value of 'shape': a tuple of dimensions into h->shape and h->ndim. */
+static int parse_shape(cursor *c, const char *what, hdnet__npy_hdr *h)
+{
+    if (expect(c, '('))
+        return FMT("%s: bad 'shape' value", what);
+    if (peek(c) == ')') {
+        c->i++;
+        return HDNET_OK;
+    }
+    for (;;) {
+        size_t d;
+        int r = get_dim(c, &d);
+        if (r == -2)
+            return FMT("%s: dimension above %u", what, HDNET_NPY_MAX_ELEMS);
+        if (r)
+            return FMT("%s: bad dimension in 'shape'", what);
+        if (h->ndim == HDNET_NPY_MAXDIM)
+            return hdnet__error(HDNET_ENOTSUP, "%s: more than %d dimensions", what, HDNET_NPY_MAXDIM);
+        h->shape[h->ndim++] = d;
+        int p = peek(c);
+        if (p == ')') {
+            c->i++;
+            return HDNET_OK;
+        }
+        if (p != ',')
+            return FMT("%s: bad 'shape' value", what);
+        c->i++;
+        if (peek(c) == ')') {
+            c->i++;
+            return HDNET_OK;
+        }
+    }
+}
+
+/* The header dict: 'descr' (into descr), 'fortran_order' and 'shape', each exactly once. */
+static int parse_dict(cursor *c, const char *what, char descr[16], int *fortran, hdnet__npy_hdr *h)
+{
+    int have_descr = 0, have_order = 0, have_shape = 0;
     h->ndim = 0;
-    if (expect(&c, '{'))
+    if (expect(c, '{'))
         return FMT("%s: .npy header is not a dict", what);
     for (;;) {
-        if (peek(&c) == '}') {
-            c.i++;
+        if (peek(c) == '}') {
+            c->i++;
             break;
         }
         char key[32];
-        if (get_string(&c, key, sizeof key) || expect(&c, ':'))
+        int rc = HDNET_OK;
+        if (get_string(c, key, sizeof key) || expect(c, ':'))
             return FMT("%s: bad key in .npy header", what);
         if (!strcmp(key, "descr")) {
             if (have_descr++)
                 return FMT("%s: duplicate 'descr'", what);
-            if (peek(&c) == '[')
+            if (peek(c) == '[')
                 return hdnet__error(HDNET_ENOTSUP, "%s: structured dtype", what);
-            if (get_string(&c, descr, sizeof descr))
+            if (get_string(c, descr, 16))
                 return FMT("%s: bad 'descr' value", what);
         } else if (!strcmp(key, "fortran_order")) {
             if (have_order++)
                 return FMT("%s: duplicate 'fortran_order'", what);
-            if (!get_word(&c, "True"))
-                fortran = 1;
-            else if (get_word(&c, "False"))
+            if (!get_word(c, "True"))
+                *fortran = 1;
+            else if (get_word(c, "False"))
                 return FMT("%s: bad 'fortran_order' value", what);
         } else if (!strcmp(key, "shape")) {
             if (have_shape++)
                 return FMT("%s: duplicate 'shape'", what);
-            if (expect(&c, '('))
-                return FMT("%s: bad 'shape' value", what);
-            if (peek(&c) == ')') {
-                c.i++;
-            } else {
-                for (;;) {
-                    size_t d;
-                    int r = get_dim(&c, &d);
-                    if (r == -2)
-                        return FMT("%s: dimension above %u", what, HDNET_NPY_MAX_ELEMS);
-                    if (r)
-                        return FMT("%s: bad dimension in 'shape'", what);
-                    if (h->ndim == HDNET_NPY_MAXDIM)
-                        return hdnet__error(HDNET_ENOTSUP, "%s: more than %d dimensions", what,
-                                            HDNET_NPY_MAXDIM);
-                    h->shape[h->ndim++] = d;
-                    int p = peek(&c);
-                    if (p == ')') {
-                        c.i++;
-                        break;
-                    }
-                    if (p != ',')
-                        return FMT("%s: bad 'shape' value", what);
-                    c.i++;
-                    if (peek(&c) == ')') {
-                        c.i++;
-                        break;
-                    }
-                }
-            }
+            if ((rc = parse_shape(c, what, h)))
+                return rc;
         } else {
             return FMT("%s: unknown key '%s' in .npy header", what, key);
         }
-        int p = peek(&c);
+        int p = peek(c);
         if (p == ',') {
-            c.i++;
+            c->i++;
             continue;
         }
         if (p != '}')
             return FMT("%s: bad separator in .npy header", what);
     }
-    if (peek(&c) != -1)
+    if (peek(c) != -1)
         return FMT("%s: bytes after the .npy header dict", what);
     if (!have_descr || !have_order || !have_shape)
         return FMT("%s: .npy header lacks descr, fortran_order or shape", what);
+    return HDNET_OK;
+}
 
-    /* dtype */
+/* The dtype of descr into h->dtype, and whether its bytes need swapping. */
+static int parse_dtype(const char *descr, const char *what, hdnet__npy_hdr *h)
+{
     char order = descr[0];
     const char *code = descr + 1;
     if (order != '<' && order != '>' && order != '|' && order != '=') {
@@ -364,8 +375,12 @@ int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdn
         return FMT("%s: dtype '%s' needs a byte order", what, descr);
     int file_le = order == '<' || order == '|' || (order == '=' && hdnet__host_le());
     h->swap = es > 1 && file_le != hdnet__host_le();
+    return HDNET_OK;
+}
 
-    /* size */
+/* The element count: the data must fill the avail bytes after the header exactly. */
+static int check_size(const char *what, int fortran, size_t avail, hdnet__npy_hdr *h)
+{
     size_t n = 1;
     int nontrivial = 0;
     for (size_t i = 0; i < h->ndim; i++) {
@@ -380,9 +395,8 @@ int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdn
     }
     if (fortran && nontrivial > 1)
         return hdnet__error(HDNET_ENOTSUP, "%s: Fortran-order array (save it in C order)", what);
-    h->data_off = start + hlen;
-    size_t avail = len - h->data_off, bytes = 0;
-    int ovf = hdnet__mul(n, es, &bytes);
+    size_t bytes = 0;
+    int ovf = hdnet__mul(n, dtypes[h->dtype].size, &bytes);
     if (ovf || bytes != avail)
         return FMT("%s: shape needs %s%zu data bytes, %zu present", what, ovf ? "over " : "",
                    ovf ? SIZE_MAX : bytes, avail);
@@ -392,189 +406,17 @@ int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdn
     return HDNET_OK;
 }
 
-/* ---- files ---- */
-
-int hdnet__write_file_atomic(const char *path, const void *buf, size_t len)
+int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdnet__npy_hdr *h)
 {
-    size_t pl = strlen(path);
-    if (pl == 0)
-        return hdnet__error(HDNET_EIO, "empty path");
-    char *tmp = malloc(pl + 40);
-    if (!tmp)
-        return hdnet__error(HDNET_ENOMEM, "cannot allocate a file name");
-    int fd = -1;
-    for (unsigned k = 0; k < 1000 && fd < 0; k++) {
-        snprintf(tmp, pl + 40, "%s.tmp%ld.%u", path, (long)getpid(), k);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return hdnet__error(HDNET_EIO, "cannot create a temporary file beside %s: %s", path,
-                            strerror(e));
-    }
-    const unsigned char *p = buf;
-    size_t left = len;
-    int e = 0;
-    const char *step = "write";
-    while (left) {
-        ssize_t w = write(fd, p, left > (1u << 30) ? (1u << 30) : left);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            e = errno;
-            break;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (!e && fsync(fd) != 0) {
-        e = errno;
-        step = "fsync";
-    }
-    if (close(fd) != 0 && !e) {
-        e = errno;
-        step = "close";
-    }
-    if (!e && rename(tmp, path) != 0) {
-        e = errno;
-        step = "rename";
-    }
-    if (e) {
-        unlink(tmp);
-        free(tmp);
-        return hdnet__error(HDNET_EIO, "%s %s: %s", step, path, strerror(e));
-    }
-    free(tmp);
-    /* Make the rename durable; failure here does not undo the write. */
-    char *dir = malloc(pl + 2);
-    if (dir) {
-        memcpy(dir, path, pl + 1);
-        char *slash = strrchr(dir, '/');
-        if (!slash)
-            strcpy(dir, ".");
-        else if (slash == dir)
-            dir[1] = '\0';
-        else
-            *slash = '\0';
-        int dfd = open(dir, O_RDONLY);
-        if (dfd >= 0) {
-            (void)fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
-    return HDNET_OK;
-}
-
-int hdnet__read_file(const char *path, unsigned char **buf, size_t *len)
-{
-    *buf = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return hdnet__error(HDNET_EIO, "cannot open %s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return hdnet__error(HDNET_EIO, "%s is not a regular file", path);
-    }
-    if ((uintmax_t)st.st_size > SIZE_MAX - 1) {
-        close(fd);
-        return hdnet__error(HDNET_ENOMEM, "%s is too large", path);
-    }
-    size_t n = (size_t)st.st_size;
-    unsigned char *b = malloc(n ? n : 1);
-    if (!b) {
-        close(fd);
-        return hdnet__error(HDNET_ENOMEM, "cannot allocate %zu bytes for %s", n, path);
-    }
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, b + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            int e = r < 0 ? errno : 0;
-            close(fd);
-            free(b);
-            return hdnet__error(HDNET_EIO, "read %s: %s", path,
-                                e ? strerror(e) : "file shrank while reading");
-        }
-        got += (size_t)r;
-    }
-    close(fd);
-    if (n == 0) {
-        free(b);
-        b = NULL;
-    }
-    *buf = b;
-    *len = n;
-    return HDNET_OK;
-}
-
-int hdnet__load_path(hdnet_npz **out, const char *path,
-                     int (*load_mem)(hdnet_npz **, const void *, size_t))
-{
-    if (out)
-        *out = NULL;
-    if (!out || !path)
-        return hdnet__error(HDNET_EINVAL, "out or path is NULL");
-    unsigned char *buf;
-    size_t len;
-    int rc = hdnet__read_file(path, &buf, &len);
+    size_t start = 0, hlen = 0;
+    int rc = parse_preamble(buf, len, what, &start, &hlen);
     if (rc)
         return rc;
-    rc = load_mem(out, buf, len);
-    free(buf);
-    return rc;
-}
-
-/* ---- single-array loads ---- */
-
-int hdnet_npy_load_mem(hdnet_npz **out, const void *buf, size_t len)
-{
-    if (!out)
-        return hdnet__error(HDNET_EINVAL, "out is NULL");
-    *out = NULL;
-    if (!buf && len)
-        return hdnet__error(HDNET_EINVAL, "buf is NULL");
-    hdnet__npy_hdr h;
-    int rc = hdnet__npy_parse(buf ? buf : (const void *)"", len, ".npy", &h);
-    if (rc)
+    cursor c = {(const char *)buf + start, 0, hlen - 1};
+    char descr[16];
+    int fortran = 0;
+    if ((rc = parse_dict(&c, what, descr, &fortran, h)) || (rc = parse_dtype(descr, what, h)))
         return rc;
-    hdnet_npz *z;
-    rc = hdnet_npz_create(&z);
-    if (rc)
-        return rc;
-    hdnet__npz_member m = {0};
-    m.dtype = h.dtype;
-    m.ndim = h.ndim;
-    memcpy(m.shape, h.shape, sizeof m.shape);
-    m.numel = h.numel;
-    m.name = malloc(6);
-    size_t es = hdnet_dtype_size(h.dtype);
-    m.data = h.numel ? malloc(h.numel * es) : NULL;
-    if (!m.name || (h.numel && !m.data)) {
-        free(m.name);
-        free(m.data);
-        hdnet_npz_free(z);
-        return hdnet__error(HDNET_ENOMEM, "cannot allocate %zu elements", h.numel);
-    }
-    memcpy(m.name, "arr_0", 6);
-    hdnet__copy_elems(m.data, (const unsigned char *)buf + h.data_off, h.numel, es, h.swap);
-    rc = hdnet__npz_append(z, &m);
-    if (rc) {
-        hdnet_npz_free(z);
-        return rc;
-    }
-    *out = z;
-    return HDNET_OK;
-}
-
-int hdnet_npy_load(hdnet_npz **out, const char *path)
-{
-    return hdnet__load_path(out, path, hdnet_npy_load_mem);
+    h->data_off = start + hlen;
+    return check_size(what, fortran, len - h->data_off, h);
 }

@@ -29,5 +29,6 @@
 #include "train.h"
 #include "analysis.h"
 #include "structure.h"
+#include "claims.h"
 
 #endif

@@ -37,6 +37,8 @@ from .train import (Trainer, Optimizer, Progress, train, evaluate, checkpoint_sc
 from . import analysis
 from .analysis import AnalysisParams, Tuning, Classification, Profile, CLASSES
 from . import structure
+from . import claims as _claims_module
+from .claims import Study, Claims, Claim, claims, analysis_config, ANALYSIS_SEED
 
 __version__ = "%d.%d.%d" % API_VERSION
 
@@ -56,4 +58,5 @@ __all__ = [
     "Trainer", "Optimizer", "Progress", "train", "evaluate", "checkpoint_schedule", "clip_grad_norm",
     "stream_rng", "stream_seed", "STREAMS", "analysis", "AnalysisParams", "Tuning", "Classification", "Profile", "CLASSES",
     "structure",
+    "Study", "Claims", "Claim", "claims", "analysis_config", "ANALYSIS_SEED",
 ]
