@@ -6,7 +6,6 @@
 #include "internal.h"
 #include "hf_priv.h"
 #include "hf_state.h"
-#include "train_priv.h"
 
 #include <math.h>
 #include <string.h>
