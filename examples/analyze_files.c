@@ -224,6 +224,30 @@ void analyze_write_tiling(const char *out, const cli_units *u)
     cli_fclose(fp, "tiling.dat");
 }
 
+/* structure.csv (measure,value) and structure_meta.gp (the numbers the sorted-weights
+ * figure shows beside the matrix). */
+void analyze_write_structure(const char *out, const float *w, const float *w0, const cli_units *u)
+{
+    static const char *const names[HDNET_ST_COUNT] = {"n_pairs", "n_units", "fraction_cv", "fraction_fit", "sd",
+                                                      "corr_init", "sd_init", "fraction_delta"};
+    double st[HDNET_ST_COUNT];
+    int rc = hdnet_structure(w, w0, u->n, u->cls[CLI_ADAPTIVE], u->stat[HDNET_US_PHI], 10, 1, st, HDNET_ST_COUNT);
+    if (rc) {
+        fprintf(stderr, "%s: structure of W_rec not measured: %s\n", cli_prog, hdnet_errmsg());
+        for (int i = 0; i < HDNET_ST_COUNT; i++)
+            st[i] = NAN;
+    }
+    FILE *f = cli_fopen(out, "structure.csv");
+    fprintf(f, "measure,value\n");
+    for (int i = 0; i < HDNET_ST_COUNT; i++)
+        fprintf(f, "%s,%.6g\n", names[i], st[i]);
+    cli_fclose(f, "structure.csv");
+    f = cli_fopen(out, "structure_meta.gp");
+    fprintf(f, "structure_cv=%.6g\nstructure_fit=%.6g\ncorr_init=%.6g\n", st[HDNET_ST_FRACTION_CV],
+            st[HDNET_ST_FRACTION_FIT], st[HDNET_ST_CORR_INIT]);
+    cli_fclose(f, "structure_meta.gp");
+}
+
 /* w_sorted.npz, w_sorted.dat and w_sorted_meta.gp: W_rec of the kept units in block order. */
 void analyze_write_weights(const char *out, const float *w, const cli_units *u)
 {

@@ -17,6 +17,9 @@ void analyze_write_confusion(const char *out, const cli_units *u);
 void analyze_write_tiling(const char *out, const cli_units *u);
 /* w_sorted.npz, w_sorted.dat and w_sorted_meta.gp: W_rec of the kept units in block order. */
 void analyze_write_weights(const char *out, const float *w, const cli_units *u);
+/* structure.csv and structure_meta.gp: the ring structure of W_rec (hdnet_structure(),
+ * adaptive classes), against the initial matrix w0 when given (may be NULL). */
+void analyze_write_structure(const char *out, const float *w, const float *w0, const cli_units *u);
 /* profiles.csv and pairs.csv for every pair of groups (C, CCW, CW; pos, neg), on the true
  * and (prefix dec:) the decoded heading; profiles_main.dat and pairs_main.dat for the
  * figures (C, CCW and CW onto C). */

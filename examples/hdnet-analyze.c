@@ -165,6 +165,11 @@ int main(int argc, char **argv)
     analyze_write_inputs(o.out, s, t);
     analyze_write_tiling(o.out, &u);
     analyze_write_weights(o.out, w, &u);
+    float *w0 = net0 ? cli_malloc(N * N * sizeof *w0) : NULL;
+    if (net0)
+        cli_check("weights", hdnet_net_copy_block(net0, HDNET_W_REC, w0, N * N));
+    analyze_write_structure(o.out, w, w0, &u);
+    free(w0);
     analyze_write_profiles(o.out, w, &u, ap);
     if (net0) {
         analyze_write_maps(o.out, hdnet_study_tuning(s, 1), 1, order);

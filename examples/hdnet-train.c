@@ -1,6 +1,6 @@
 /* hdnet-train: train a head-direction network with a named recipe.
  *
- *   hdnet-train --out DIR [--recipe paper|reference] [--updates N] [--seed S]
+ *   hdnet-train --out DIR [--recipe paper|reference|matlab] [--updates N] [--seed S]
  *               [--threads K] [--speed X] [--batch fixed|fresh] [--quick]
  *               [--set name=value]... [--report N] [--state-every N] [--force]
  *   hdnet-train --resume DIR [--report N] [--state-every N]
@@ -31,8 +31,9 @@ static void usage(FILE *f)
             "usage: hdnet-train --out DIR [options]\n"
             "Train a head-direction RNN (Cueva et al. 2020) and keep the best checkpoint.\n"
             "  -o, --out DIR          output directory (created if missing)\n"
-            "  -r, --recipe NAME      paper (default: our recipe, NE <= 0.01) or reference\n"
-            "                         (the PyTorch reference recipe, docs/training.md)\n"
+            "  -r, --recipe NAME      paper (default: our recipe, NE <= 0.01), reference\n"
+            "                         (the PyTorch reference recipe) or matlab (the paper's\n"
+            "                         Hessian-free training; hours per run), docs/training.md\n"
             "  -u, --updates N        optimiser updates (overrides the recipe)\n"
             "  -s, --seed S           master seed of every random stream (default 1)\n"
             "  -j, --threads K        worker threads (default: every online core)\n"
@@ -130,7 +131,7 @@ static options parse(int argc, char **argv)
 static void configure(hdnet_config *cfg, const options *o)
 {
     if (hdnet_config_set_recipe(cfg, o->recipe) != HDNET_OK)
-        cli_die("unknown recipe (paper, reference): %s", o->recipe);
+        cli_die("unknown recipe (paper, reference, matlab): %s", o->recipe);
     if (o->quick)
         apply_quick(cfg);
     if (o->updates)

@@ -358,6 +358,30 @@ static void r14_untrained(const evidence *e, claim_row *r)
     r->verdict = pass_fail(tuned0 * 10 <= N && med_s0 <= 0.05 && tuned1 * 4 >= 3 * kept);
 }
 
+/* Ring structure of W_rec (include/hdnet/structure.h): how much of the weights the
+ * class x relative-heading cell means explain, against the same measure on the
+ * untrained matrix with the trained classes and headings (the null), and how much
+ * of the initial matrix the trained one still is. */
+static void r6s_structure(const evidence *e, claim_row *r)
+{
+    const hdnet_study *s = e->s;
+    double st[HDNET_ST_COUNT], st0[HDNET_ST_COUNT];
+    if (hdnet_structure(s->w, s->w0, e->N, e->ca, e->st[HDNET_US_PHI], 10, 1, st, HDNET_ST_COUNT)) {
+        measured(r, "not measured: %s", hdnet_errmsg());
+        r->value = NAN;
+        r->verdict = HDNET_VERDICT_INFO;
+        return;
+    }
+    if (!s->w0 || hdnet_structure(s->w0, NULL, e->N, e->ca, e->st[HDNET_US_PHI], 10, 1, st0, HDNET_ST_COUNT))
+        st0[HDNET_ST_FRACTION_CV] = NAN;
+    measured(r, "variance explained %.3f cross-validated (%.3f in sample; untrained W_rec %.3f) over %.0f pairs; "
+             "correlation with the initialisation %.3f, SD %.3f (initial %.3f)",
+             st[HDNET_ST_FRACTION_CV], st[HDNET_ST_FRACTION_FIT], st0[HDNET_ST_FRACTION_CV], st[HDNET_ST_N_PAIRS],
+             st[HDNET_ST_CORR_INIT], st[HDNET_ST_SD], st[HDNET_ST_SD_INIT]);
+    r->value = st[HDNET_ST_FRACTION_CV];
+    r->verdict = HDNET_VERDICT_INFO;
+}
+
 static void r14i_inactive(const evidence *e, claim_row *r)
 {
     size_t n = e->cnt_a[HDNET_CLASS_INACTIVE];
@@ -378,6 +402,7 @@ static const struct study_check {
     {"R4", "functional separation", "ratio >= 3", r4_separation},
     {"R5", "tiling", "Gmax <= min(90, 360(ln n+3)/n) and Kuiper p >= 0.01", r5_tiling},
     {"R6", "ring connectivity", "near > 0 and far < 0", r6_ring},
+    {"R6s", "ring structure of W_rec", "cell means of class x relative heading (20 deg), 10-fold", r6s_structure},
     {"R7", "shifter offset", "delta_CCW >= +5 and delta_CW <= -5", r7_offset},
     {"R8", "lagging inhibition", "trailing < leading (WARN unless trailing < 0)", r8_lagging},
     {"R9", "mirror symmetry", "r >= 0.5", r9_mirror},

@@ -24,7 +24,7 @@ static const char *const stretch_names[] = {"half", "first_k", "none", NULL};
 static const char *const boundary_names[] = {"periodic", "bounded", NULL};
 static const char *const batch_names[] = {"fresh", "fixed", "per_update_seed", NULL};
 static const char *const rng_names[] = {"library", "numpy", NULL};
-static const char *const opt_names[] = {"adamw", "adam", "sgd", NULL};
+static const char *const opt_names[] = {"adamw", "adam", "sgd", "hf", NULL};
 static const char *const decay_names[] = {"all", "weights_only", NULL};
 static const char *const rate_rule_names[] = {"pytorch", "matlab", "fixed", NULL};
 static const char *const lr_names[] = {"constant", "cosine", NULL};
@@ -74,7 +74,7 @@ static const param_def params[] = {
     {HDNET_P_TRIALS, "trials", KIND_INT, 1, BIG, 100, NULL},
 
     {HDNET_P_UPDATES, "updates", KIND_INT, 0, 1e9, 5000, NULL},
-    {HDNET_P_OPTIMIZER, "optimizer", KIND_ENUM, 0, 2, HDNET_OPT_ADAMW, opt_names},
+    {HDNET_P_OPTIMIZER, "optimizer", KIND_ENUM, 0, 3, HDNET_OPT_ADAMW, opt_names},
     {HDNET_P_LR, "lr", KIND_REAL, 0, 1e3, 1e-3, NULL},
     {HDNET_P_BETA1, "beta1", KIND_REAL, 0, 0.999999, 0.9, NULL},
     {HDNET_P_BETA2, "beta2", KIND_REAL, 0, 0.99999999, 0.999, NULL},
@@ -100,6 +100,10 @@ static const param_def params[] = {
     {HDNET_P_BATCH_FINAL, "batch_final", KIND_INT, 0, BIG, 0, NULL},
     {HDNET_P_CURRICULUM_STEPS, "curriculum_steps", KIND_INT, 0, BIG, 0, NULL},
     {HDNET_P_CURRICULUM_UPDATES, "curriculum_updates", KIND_INT, 0, 1e9, 0, NULL},
+    {HDNET_P_HF_MU, "hf_mu", KIND_REAL, 0, 1e12, 3000, NULL},
+    {HDNET_P_HF_CG_ITERS, "hf_cg_iters", KIND_INT, 1, 1000, 50, NULL},
+    {HDNET_P_HF_RESTART, "hf_restart", KIND_INT, 0, 1e9, 10, NULL},
+    {HDNET_P_HF_RESTART_SCALE, "hf_restart_scale", KIND_REAL, 0, 1e6, 2, NULL},
 };
 #define NPARAMS (sizeof params / sizeof params[0])
 
@@ -544,6 +548,22 @@ static const setting recipe_paper[] = {
     {HDNET_P_EVAL_EVERY, 0},
 };
 
+/* The paper's own training (the MATLAB reference, docs/training.md): Hessian-free
+ * on 500 fresh trials per update, half MSE, L2 on W_in and W_out (also the
+ * damping), the two-sided rate rule, orthogonal W_rec and a fixed a0. */
+static const setting recipe_matlab[] = {
+    {HDNET_P_SELF_CONNECTIONS, HDNET_SELF_NONE}, {HDNET_P_INIT, HDNET_INIT_ORTHOGONAL},
+    {HDNET_P_LEARN_A0, 0},
+    {HDNET_P_UPDATES, 500}, {HDNET_P_TRIALS, 500}, {HDNET_P_BATCH_FINAL, 0},
+    {HDNET_P_CURRICULUM_STEPS, 0}, {HDNET_P_CURRICULUM_UPDATES, 0},
+    {HDNET_P_OPTIMIZER, HDNET_OPT_HF}, {HDNET_P_HF_MU, 3000}, {HDNET_P_HF_CG_ITERS, 50},
+    {HDNET_P_HF_RESTART, 10}, {HDNET_P_HF_RESTART_SCALE, 2},
+    {HDNET_P_HALF_MSE, 1}, {HDNET_P_WEIGHT_L2, 0.25}, {HDNET_P_CLIP, 10},
+    {HDNET_P_RATE_L2, 0.05}, {HDNET_P_RATE_RULE, HDNET_RATE_RULE_MATLAB},
+    {HDNET_P_CHECKPOINTS, HDNET_CKPT_REFERENCE}, {HDNET_P_SELECTION_TRIALS, 1000},
+    {HDNET_P_EVAL_EVERY, 0},
+};
+
 static int apply(hdnet_config *cfg, const setting *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -562,5 +582,7 @@ int hdnet_config_set_recipe(hdnet_config *cfg, const char *name)
         return apply(cfg, recipe_reference, sizeof recipe_reference / sizeof *recipe_reference);
     if (strcmp(name, "paper") == 0)
         return apply(cfg, recipe_paper, sizeof recipe_paper / sizeof *recipe_paper);
-    return hdnet__error(HDNET_EINVAL, "unknown recipe '%s' (paper, reference)", name);
+    if (strcmp(name, "matlab") == 0)
+        return apply(cfg, recipe_matlab, sizeof recipe_matlab / sizeof *recipe_matlab);
+    return hdnet__error(HDNET_EINVAL, "unknown recipe '%s' (paper, reference, matlab)", name);
 }

@@ -226,6 +226,8 @@ int hdnet_optim_step(hdnet_optim *opt, hdnet_net *net, const float *grad, size_t
 {
     if (!opt || !net || !grad)
         return hdnet__error(HDNET_EINVAL, "opt, net or grad is NULL");
+    if (opt->kind == HDNET_OPT_HF)
+        return hdnet__error(HDNET_ENOTSUP, "the Hessian-free optimiser steps only inside the trainer");
     if (grad_len != opt->n || !same_layout(opt, net))
         return hdnet__error(HDNET_ESHAPE, "gradient of %zu values or network layout does not match "
                             "the optimiser (%zu values)", grad_len, opt->n);

@@ -56,6 +56,7 @@ void hdnet_study_free(hdnet_study *s)
     free(s->av);
     free(s->out);
     free(s->w);
+    free(s->w0);
     hdnet_tuning_free(s->t[0]);
     hdnet_tuning_free(s->t[1]);
     hdnet_boot_free(s->boot);
@@ -254,6 +255,10 @@ int hdnet_study_run(hdnet_study **out, const hdnet_net *net, const hdnet_net *un
         rc = hdnet__error(HDNET_ENOMEM, "hdnet_study_run: weights");
     if (!rc)
         rc = hdnet_net_copy_block(net, HDNET_W_REC, s->w, N * N);
+    if (!rc && untrained && !(s->w0 = malloc(N * N * sizeof *s->w0)))
+        rc = hdnet__error(HDNET_ENOMEM, "hdnet_study_run: untrained weights");
+    if (!rc && untrained)
+        rc = hdnet_net_copy_block(untrained, HDNET_W_REC, s->w0, N * N);
     hdnet_config_free(own);
     if (rc) {
         hdnet_study_free(s);

@@ -12,6 +12,7 @@ struct hdnet_study {
     float *x, *y, *mask, *out; /* analysis set [B][T][3], [B][T][2], and the outputs */
     double *th, *av;           /* [B][T], radians */
     float *w;                  /* W_rec [N][N] */
+    float *w0;                 /* W_rec of the untrained network [N][N], or NULL */
     hdnet_tuning *t[2];        /* trained, untrained (or NULL) */
     double ne, ne500, ne0;
     double rho[HDNET_STUDY_AUTOCORR_LAGS];

@@ -1,6 +1,7 @@
 /* The trainer: recipes, passes, checkpoints, model selection and progress. */
 #include "internal.h"
 #include "train_priv.h"
+#include "hf_priv.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -237,6 +238,7 @@ void hdnet_trainer_free(hdnet_trainer *tr)
     hdnet__engine_free(tr->eng);
     hdnet__engine_free(tr->eng0);
     hdnet_optim_free(tr->opt);
+    hdnet__hf_free(tr->hf);
     hdnet_task_free(tr->task);
     hdnet_task_free(tr->task0);
     hdnet_rng_free(tr->noise);
@@ -414,6 +416,9 @@ int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net
         rc = alloc_batch(tr, cfg);
     if (!rc)
         rc = hdnet_optim_create(&tr->opt, cfg, net);
+    if (!rc && (int)hdnet__cfg(cfg, HDNET_P_OPTIMIZER) == HDNET_OPT_HF)
+        rc = tr->U0 ? hdnet__error(HDNET_EINVAL, "the Hessian-free optimiser takes no curriculum")
+                    : hdnet__hf_create(&tr->hf, cfg, net, tr->Bmax, tr->T);
     if (!rc)
         rc = create_tasks(tr, cfg);
     if (!rc)
@@ -537,8 +542,14 @@ int hdnet_trainer_run(hdnet_trainer *tr)
         if (rc)
             return rc;
         const int step = p < tr->U;
-        rc = hdnet__engine_loss_grad(cur ? tr->eng0 : tr->eng, tr->net, B, tr->x, tr->y, tr->m, NULL,
-                                     tr->noise, tr->rate_l2, pr.loss, step ? tr->grad : NULL);
+        if (tr->hf)
+            rc = step ? hdnet__hf_update(tr->hf, tr->net, B, tr->x, tr->y, tr->m, tr->noise, tr->rate_l2,
+                                         pr.loss, &pr.grad_norm, &pr.clip_factor, &pr.lr)
+                      : hdnet__hf_loss(tr->hf, tr->net, B, tr->x, tr->y, tr->m, tr->noise, tr->rate_l2,
+                                       pr.loss);
+        else
+            rc = hdnet__engine_loss_grad(cur ? tr->eng0 : tr->eng, tr->net, B, tr->x, tr->y, tr->m,
+                                         NULL, tr->noise, tr->rate_l2, pr.loss, step ? tr->grad : NULL);
         if (rc == HDNET_OK && !isfinite(pr.loss[HDNET_LOSS_TOTAL]))
             rc = hdnet__error(HDNET_EDIVERGED, "loss is %g at update %zu", pr.loss[HDNET_LOSS_TOTAL], p);
         if (rc) {
@@ -549,7 +560,7 @@ int hdnet_trainer_run(hdnet_trainer *tr)
         pr.rate_l2 = tr->rate_l2;
         pr.rate_l2_next =
             hdnet__rate_rule(tr->rate_rule, tr->rate_l2, pr.loss[HDNET_LOSS_MAIN], pr.loss[HDNET_LOSS_RATE]);
-        if (step) {
+        if (step && !tr->hf) {
             const hdnet_optim *o = tr->opt;
             double nrm = hdnet__seg_norm(tr->grad, o->seg, o->nseg);
             pr.grad_norm = nrm;

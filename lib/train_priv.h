@@ -62,6 +62,7 @@ struct hdnet_trainer {
     hdnet_net *best; /* own copy */
     hdnet__engine *eng, *eng0; /* eng0, task0: curriculum phase (shorter trials) */
     hdnet_optim *opt;
+    struct hdnet__hf *hf; /* Hessian-free state (optimizer = hf), else NULL */
     hdnet_task *task, *task0;
     hdnet_rng *noise;
     size_t U, B0, Bfin, Bmax, T, P;

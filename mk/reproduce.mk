@@ -97,7 +97,7 @@ reproduce-report:
 	  echo "speed experiment: $(REPRO_SPEED_SEEDS) seeds per speed$(if $(REPRO_SPEED_UPDATES), $(REPRO_SPEED_UPDATES) updates each)$(if $(REPRO_SPEED_CURRICULUM), ($(REPRO_SPEED_CURRICULUM) on the curriculum)). Wall time $${REPRO_SECONDS:-?} s."; \
 	  echo "Criteria are the project's (docs/analyses.md); numbers tagged paper are the paper's."; echo; \
 	  echo "## Checks"; echo; \
-	  for id in R1 R2 R3 R3i R4 R5 R6 R7 R8 R9 R10 R11 R11m R12 R13 R13i R13s R14 R14i R15; do \
+	  for id in R1 R2 R3 R3i R4 R5 R6 R6s R7 R8 R9 R10 R11 R11m R12 R13 R13i R13s R14 R14i R15; do \
 	    for d in analysis lesion speed; do f=$(RESULTS)/$$d/criteria.txt; \
 	      [ -f $$f ] && grep "^$$id " $$f | sed 's/^/- /' || true; done; done; \
 	  missing=""; for id in R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15; do \

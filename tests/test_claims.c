@@ -169,9 +169,9 @@ START_TEST(study_and_claims)
     ck_assert_ok(hdnet_claims_add_study(c, s));
     ck_assert_ok(hdnet_claims_create(&c0));
     ck_assert_ok(hdnet_claims_add_study(c0, s0));
-    static const char *ids[] = {"R0", "R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R7", "R8", "R9", "R15", "R14", "R14i"};
-    ck_assert_uint_eq(hdnet_claims_count(c), 14);
-    for (size_t i = 0; i < 14; i++) {
+    static const char *ids[] = {"R0", "R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R6s", "R7", "R8", "R9", "R15", "R14", "R14i"};
+    ck_assert_uint_eq(hdnet_claims_count(c), 15);
+    for (size_t i = 0; i < 15; i++) {
         ck_assert_str_eq(hdnet_claims_text(c, i, HDNET_CLAIM_ID), ids[i]);
         ck_assert(strlen(hdnet_claims_text(c, i, HDNET_CLAIM_MEASURED)) > 0);
         ck_assert(strlen(hdnet_claims_text(c, i, HDNET_CLAIM_CRITERION)) > 0);
@@ -205,14 +205,19 @@ START_TEST(study_and_claims)
     ck_assert(!isnan(hdnet_claims_number(c, r6, HDNET_CLAIM_NULL_HIGH)));
     ck_assert(hdnet_claims_number(c, r6, HDNET_CLAIM_NULL_LOW) <= hdnet_claims_number(c, r6, HDNET_CLAIM_NULL_HIGH));
     ck_assert(isnan(hdnet_claims_number(c0, r6, HDNET_CLAIM_NULL_HIGH)));
+    /* the ring-structure measure is information, compared with the initial matrix
+     * when the study has one */
+    size_t r6s = row_of(c, "R6s");
+    ck_assert_int_eq(hdnet_claims_verdict(c, r6s), HDNET_VERDICT_INFO);
+    ck_assert_ptr_nonnull(strstr(hdnet_claims_text(c, r6s, HDNET_CLAIM_MEASURED), "correlation with the initialisation"));
     /* R14 compares with the untrained network when the study has one */
     ck_assert_int_eq(hdnet_claims_verdict(c0, row_of(c0, "R14")), HDNET_VERDICT_NOT_APPLICABLE);
     /* accessors on bad rows and columns */
-    ck_assert_ptr_null(hdnet_claims_text(c, 14, HDNET_CLAIM_ID));
+    ck_assert_ptr_null(hdnet_claims_text(c, 15, HDNET_CLAIM_ID));
     ck_assert_ptr_null(hdnet_claims_text(c, 0, 99));
-    ck_assert(isnan(hdnet_claims_number(c, 14, HDNET_CLAIM_VALUE)));
+    ck_assert(isnan(hdnet_claims_number(c, 15, HDNET_CLAIM_VALUE)));
     ck_assert(isnan(hdnet_claims_number(c, 0, 99)));
-    ck_assert_int_eq(hdnet_claims_verdict(c, 14), HDNET_EINVAL);
+    ck_assert_int_eq(hdnet_claims_verdict(c, 15), HDNET_EINVAL);
     ck_assert_int_eq(hdnet_claims_verdict(NULL, 0), HDNET_EINVAL);
     ck_assert_uint_eq(hdnet_claims_count(NULL), 0);
     ck_assert_str_eq(hdnet_verdict_name(HDNET_VERDICT_WARN), "WARN");

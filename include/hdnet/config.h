@@ -94,6 +94,10 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_BATCH_FINAL    224   /**< trials per update at the end, 0 = no growth (recipe: paper 256, reference 0) */
 #define HDNET_P_CURRICULUM_STEPS   225 /**< steps per trial in the first phase, 0 or >= steps: none (recipe: paper 200, reference 0) */
 #define HDNET_P_CURRICULUM_UPDATES 226 /**< updates of the first phase, on shorter trials (recipe: paper 1500, reference 0) */
+#define HDNET_P_HF_MU          227   /**< Hessian-free: structural damping lambda_SD = mu * lambda_W (3000) */
+#define HDNET_P_HF_CG_ITERS    228   /**< Hessian-free: CG iterations per update, at most (50) */
+#define HDNET_P_HF_RESTART     229   /**< Hessian-free: every k-th update CG starts from the scaled gradient (10) */
+#define HDNET_P_HF_RESTART_SCALE 230 /**< Hessian-free: that start is -(scale |d_prev| / |g|) g (2) */
 
 /* ---- enumerated values ---- */
 #define HDNET_ACT_RETANH          0  /**< max(tanh(a), 0), the paper's nonlinearity (default) */
@@ -144,6 +148,7 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_OPT_ADAMW 0  /**< AdamW, decoupled weight decay (default) */
 #define HDNET_OPT_ADAM  1  /**< Adam, no weight decay */
 #define HDNET_OPT_SGD   2  /**< SGD with momentum HDNET_P_SGD_MOMENTUM */
+#define HDNET_OPT_HF    3  /**< Hessian-free (Gauss-Newton, structural damping, CG); trainer only */
 
 #define HDNET_DECAY_ALL          0  /**< decay every learned block (PyTorch) */
 #define HDNET_DECAY_WEIGHTS_ONLY 1  /**< decay W_in, W_rec, W_out only */
@@ -210,9 +215,13 @@ HDNET_API HDNET_NODISCARD int hdnet_config_from_string(hdnet_config *cfg, const 
  *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE (cap too small; *len is set) */
 HDNET_API HDNET_NODISCARD int hdnet_config_to_string(const hdnet_config *cfg, char *buf, size_t cap, size_t *len);
 
-/** Apply a named training recipe ("paper" or "reference"): sets the training
- *  parameters it defines, and self_connections (reference: init_only, as the
- *  PyTorch reference; paper: none), and leaves the rest alone.
+/** Apply a named training recipe ("paper", "reference" or "matlab"): sets the
+ *  training parameters it defines, and self_connections (reference: init_only,
+ *  as the PyTorch reference; paper and matlab: none), and leaves the rest
+ *  alone. "matlab" trains as the paper did (docs/training.md): Hessian-free,
+ *  500 updates on 500 fresh trials, half MSE, weight_l2 0.25 and the MATLAB
+ *  rate rule; it also sets the model settings of that training: orthogonal
+ *  initialisation and a fixed initial state (learn_ah0 = 0).
  *  @return HDNET_OK, HDNET_EINVAL (unknown recipe) */
 HDNET_API HDNET_NODISCARD int hdnet_config_set_recipe(hdnet_config *cfg, const char *name);
 

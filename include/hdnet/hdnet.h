@@ -30,6 +30,7 @@
 #include "analysis.h"
 #include "attractor.h"
 #include "trust.h"
+#include "structure.h"
 #include "claims.h"
 
 #endif

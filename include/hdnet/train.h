@@ -21,6 +21,20 @@
  * initialisation, training batches, rate noise, the selection set and test
  * sets each have their own stream derived from HDNET_P_SEED.
  *
+ * Hessian-free (HDNET_P_OPTIMIZER = HDNET_OPT_HF, recipe "matlab"; the
+ * paper's optimiser, docs/training.md): each update draws its batch and one
+ * rate-noise array used by every evaluation within it, computes the gradient,
+ * adapts lambda_W (HDNET_P_WEIGHT_L2, the L2 penalty on W_in and W_out, which
+ * is also the Tikhonov damping; structural damping is HDNET_P_HF_MU * lambda_W),
+ * clips, solves the damped Gauss-Newton system by CG (at most
+ * HDNET_P_HF_CG_ITERS products, Martens' stopping rule), backtracks over the
+ * CG iterates, runs an Armijo line search and adapts lambda_W by the
+ * Levenberg-Marquardt rule. The progress "learning rate" of an update is its
+ * line-search step (0: rejected). Its products run on BLAS (threads as
+ * OpenBLAS is configured), not on the trainer's workers. A state file saved
+ * during a Hessian-free run does not hold lambda_W or the previous CG
+ * direction: a resumed run restarts them from the config (not bit-identical).
+ *
  * Thread-safety: one thread at a time per optimiser or trainer; the trainer
  * uses HDNET_P_THREADS worker threads internally (the same seed gives
  * bit-identical runs for any thread count, with the same kernel set). */
@@ -102,11 +116,14 @@ HDNET_API uint64_t hdnet_optim_steps(const hdnet_optim *opt);
 /** One step on net's flat parameters with the flat gradient grad (entries of
  *  frozen blocks are ignored), then the network's structural constraints are
  *  re-applied (diag(W_rec) = 0 under self_connections = none). No allocation.
+ *  An optimiser of kind HDNET_OPT_HF has no step of its own (HDNET_ENOTSUP):
+ *  Hessian-free updates need the batch and run inside the trainer.
  *  @param grad  [hdnet_net_num_params(net)], grad_len its length
  *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ESHAPE (length or layout differs
  *          from the one the optimiser was created for), HDNET_EDIVERGED (NaN or Inf
  *          in the gradient of a learned block, or a step that would make a parameter
- *          or moment non-finite; the network and the optimiser are then unchanged) */
+ *          or moment non-finite; the network and the optimiser are then unchanged),
+ *          HDNET_ENOTSUP (Hessian-free) */
 HDNET_API HDNET_NODISCARD int hdnet_optim_step(hdnet_optim *opt, hdnet_net *net, const float *grad,
                                                size_t grad_len);
 
@@ -205,8 +222,12 @@ HDNET_API double hdnet_progress_elapsed(const hdnet_progress *p);
  *  Curriculum (HDNET_P_CURRICULUM_STEPS < HDNET_P_STEPS and HDNET_P_CURRICULUM_UPDATES
  *  > 0): the first updates use shorter trials; when the full length starts, the
  *  optimiser restarts (moments and step count cleared) with its own warm-up.
+ *  Hessian-free (HDNET_OPT_HF) needs weight_l2 > 0 in the network's config and
+ *  no curriculum; it does not model rate_l1, pre-activation or output noise.
  *  @param net  borrowed; must outlive the trainer; trained in place
- *  @return HDNET_OK, HDNET_EINVAL (NULL, activation that cannot be trained),
+ *  @return HDNET_OK, HDNET_EINVAL (NULL, activation that cannot be trained,
+ *          Hessian-free with weight_l2 = 0 or a curriculum), HDNET_ENOTSUP
+ *          (Hessian-free with rate_l1, pre-activation or output noise),
  *          HDNET_ESHAPE (net dims differ from the task's), HDNET_ERANGE, HDNET_ENOMEM
  *  Ownership: free with hdnet_trainer_free() (the network is not freed). */
 HDNET_API HDNET_NODISCARD int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg,

@@ -38,6 +38,7 @@ from . import analysis
 from .analysis import AnalysisParams, Tuning, Classification, Profile, CLASSES
 from . import attractor
 from . import trust
+from . import structure
 from . import claims as _claims_module
 from .claims import Study, Claims, Claim, claims, analysis_config, ANALYSIS_SEED
 
@@ -60,5 +61,6 @@ __all__ = [
     "stream_rng", "stream_seed", "STREAMS", "analysis", "AnalysisParams", "Tuning", "Classification", "Profile", "CLASSES",
     "attractor",
     "trust",
+    "structure",
     "Study", "Claims", "Claim", "claims", "analysis_config", "ANALYSIS_SEED",
 ]

@@ -8,7 +8,7 @@ from _helpers import np, hdnet, needs, SRCROOT
 A = hdnet.analysis
 C = hdnet._claims_module
 DATA = os.path.join(SRCROOT, "tests", "data", "pipeline")
-IDS = ["R0", "R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R7", "R8", "R9", "R15", "R14", "R14i"]
+IDS = ["R0", "R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R6s", "R7", "R8", "R9", "R15", "R14", "R14i"]
 
 
 def load_pair():
