@@ -80,12 +80,17 @@ int hdnet__npy_check(int dtype, const void *data, const size_t *shape, size_t nd
     return HDNET_OK;
 }
 
+/* The descr of a dtype, e.g. "<f4" or "|u1". */
+static void descr_of(int dtype, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%c%s", dtypes[dtype].size == 1 ? '|' : '<', dtypes[dtype].code);
+}
+
 /* The dict text without padding; returns its length (at most ~250 bytes). */
-static size_t dict_text(int dtype, const size_t *shape, size_t ndim, char *buf, size_t cap)
+static size_t dict_text(const char *descr, const size_t *shape, size_t ndim, char *buf, size_t cap)
 {
     size_t pos = 0;
-    int k = snprintf(buf, cap, "{'descr': '%c%s', 'fortran_order': False, 'shape': (",
-                     dtypes[dtype].size == 1 ? '|' : '<', dtypes[dtype].code);
+    int k = snprintf(buf, cap, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
     pos = (size_t)k;
     for (size_t i = 0; i < ndim; i++) {
         k = snprintf(buf + pos, cap - pos, i ? ", %zu" : "%zu", shape[i]);
@@ -98,25 +103,26 @@ static size_t dict_text(int dtype, const size_t *shape, size_t ndim, char *buf, 
 
 #define DICT_CAP 512
 
-static size_t header_size(int dtype, const size_t *shape, size_t ndim)
+static size_t header_size(const char *descr, const size_t *shape, size_t ndim)
 {
     char tmp[DICT_CAP];
-    size_t d = dict_text(dtype, shape, ndim, tmp, sizeof tmp);
+    size_t d = dict_text(descr, shape, ndim, tmp, sizeof tmp);
     /* magic(6) + version(2) + hlen(2) + dict + padding + '\n', multiple of 64 */
     return (10 + d + 1 + 63) / 64 * 64;
 }
 
 size_t hdnet__npy_size(int dtype, const size_t *shape, size_t ndim, size_t numel)
 {
-    return header_size(dtype, shape, ndim) + numel * dtypes[dtype].size;
+    char descr[8];
+    descr_of(dtype, descr, sizeof descr);
+    return header_size(descr, shape, ndim) + numel * dtypes[dtype].size;
 }
 
-void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t ndim, size_t numel,
-                       unsigned char *out)
+/* Write the header of hs bytes (header_size()) into out. */
+static void encode_header(const char *descr, const size_t *shape, size_t ndim, size_t hs, unsigned char *out)
 {
     char tmp[DICT_CAP];
-    size_t d = dict_text(dtype, shape, ndim, tmp, sizeof tmp);
-    size_t hs = header_size(dtype, shape, ndim);
+    size_t d = dict_text(descr, shape, ndim, tmp, sizeof tmp);
     size_t hlen = hs - 10;
     memcpy(out, "\x93NUMPY\x01\x00", 8);
     out[8] = (unsigned char)(hlen & 0xff);
@@ -124,7 +130,137 @@ void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t 
     memcpy(out + 10, tmp, d);
     memset(out + 10 + d, ' ', hlen - d - 1);
     out[hs - 1] = '\n';
+}
+
+void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t ndim, size_t numel,
+                       unsigned char *out)
+{
+    char descr[8];
+    descr_of(dtype, descr, sizeof descr);
+    size_t hs = header_size(descr, shape, ndim);
+    encode_header(descr, shape, ndim, hs, out);
     hdnet__copy_elems(out + hs, data, numel, dtypes[dtype].size, !hdnet__host_le());
+}
+
+/* ---- text as a NumPy string: UTF-8 in memory, a 0-d '<U<n>' (UTF-32) array on disk ---- */
+
+/* Length of the UTF-8 sequence starting at s[0] (at most n bytes) and its code
+ * point; 0 for an invalid, overlong, surrogate or NUL sequence. */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+               : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (!len || len > n)
+        return 0;
+    uint32_t c = len == 1 ? s[0] : s[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    if (c == 0 || c < min_cp[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+int hdnet__utf8_chars(const unsigned char *s, size_t n, size_t *chars)
+{
+    size_t k = 0;
+    uint32_t cp;
+    for (size_t i = 0; i < n; k++) {
+        size_t l = utf8_next(s + i, n - i, &cp);
+        if (!l)
+            return -1;
+        i += l;
+    }
+    *chars = k;
+    return 0;
+}
+
+/* NumPy stores '' as '<U1' holding one NUL: an empty string still has one unit. */
+static void text_descr(size_t chars, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "<U%zu", chars ? chars : 1);
+}
+
+size_t hdnet__npy_text_size(size_t chars)
+{
+    char descr[32];
+    text_descr(chars, descr, sizeof descr);
+    return header_size(descr, NULL, 0) + 4 * (chars ? chars : 1);
+}
+
+void hdnet__npy_text_encode(const unsigned char *s, size_t n, size_t chars, unsigned char *out)
+{
+    char descr[32];
+    text_descr(chars, descr, sizeof descr);
+    size_t hs = header_size(descr, NULL, 0);
+    encode_header(descr, NULL, 0, hs, out);
+    out += hs;
+    memset(out, 0, 4);
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        i += utf8_next(s + i, n - i, &cp);
+        out[0] = (unsigned char)cp; /* little-endian, as the descr says */
+        out[1] = (unsigned char)(cp >> 8);
+        out[2] = (unsigned char)(cp >> 16);
+        out[3] = 0;
+        out += 4;
+    }
+}
+
+/* Bytes of the UTF-8 encoding of code point c. */
+static size_t utf8_put(uint32_t c, unsigned char *out)
+{
+    if (c < 0x80) {
+        out[0] = (unsigned char)c;
+        return 1;
+    }
+    size_t len = c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    static const unsigned char lead[5] = {0, 0, 0xc0, 0xe0, 0xf0};
+    for (size_t i = len - 1; i > 0; i--, c >>= 6)
+        out[i] = (unsigned char)(0x80 | (c & 0x3f));
+    out[0] = (unsigned char)(lead[len] | c);
+    return len;
+}
+
+int hdnet__npy_text_decode(const unsigned char *src, size_t units, int swap, const char *what,
+                           unsigned char **text, size_t *len)
+{
+    size_t used = units;
+    uint32_t *cps = malloc(units ? units * sizeof *cps : 1);
+    if (!cps)
+        return hdnet__error(HDNET_ENOMEM, "%s: cannot allocate %zu characters", what, units);
+    hdnet__copy_elems((unsigned char *)cps, src, units, 4, swap);
+    /* trailing NULs pad the string (NumPy drops them); a NUL before a character is an error */
+    while (used && cps[used - 1] == 0)
+        used--;
+    size_t bytes = 0;
+    int rc = HDNET_OK;
+    for (size_t i = 0; i < used && !rc; i++) {
+        uint32_t c = cps[i];
+        if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+            rc = hdnet__error(HDNET_EFORMAT, "%s: character %zu of the string is U+%04lX, not allowed in text", what, i,
+                     (unsigned long)c);
+        bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    unsigned char *out = NULL;
+    if (!rc && !(out = malloc(bytes ? bytes : 1)))
+        rc = hdnet__error(HDNET_ENOMEM, "%s: cannot allocate %zu bytes of text", what, bytes);
+    for (size_t i = 0, k = 0; !rc && i < used; i++)
+        k += utf8_put(cps[i], out + k);
+    free(cps);
+    if (rc)
+        return rc;
+    if (!bytes) {
+        free(out);
+        out = NULL;
+    }
+    *text = out;
+    *len = bytes;
+    return HDNET_OK;
 }
 
 int hdnet_npy_save_mem(int dtype, const void *data, const size_t *shape, size_t ndim, void *buf,
@@ -354,16 +490,29 @@ int hdnet__npy_parse(const unsigned char *buf, size_t len, const char *what, hdn
         code = descr;
     }
     h->dtype = -1;
+    h->text_units = 0;
     for (int t = 0; t < HDNET_DTYPE_COUNT; t++)
         if (!strcmp(code, dtypes[t].code))
             h->dtype = t;
+    size_t es = h->dtype >= 0 ? dtypes[h->dtype].size : 0;
+    if (code[0] == 'U' && code[1] >= '1' && code[1] <= '9' && strlen(code) <= 10 &&
+        strspn(code + 1, "0123456789") == strlen(code + 1)) {
+        /* a NumPy string: read as text (UTF-8 bytes, dtype uint8) */
+        h->text_units = (size_t)strtoul(code + 1, NULL, 10);
+        if (h->ndim != 0)
+            return hdnet__error(HDNET_ENOTSUP, "%s: an array of strings (only a single string is read)", what);
+        if (h->text_units > HDNET_NPY_MAX_ELEMS / 4)
+            return hdnet__error(HDNET_ENOTSUP, "%s: string of more than %u characters", what,
+                                HDNET_NPY_MAX_ELEMS / 4);
+        h->dtype = HDNET_DTYPE_U8;
+        es = 4 * h->text_units;
+    }
     if (h->dtype < 0)
-        return hdnet__error(HDNET_ENOTSUP, "%s: dtype '%s' (supported: f4 f8 i8 i4 u1)", what, descr);
-    size_t es = dtypes[h->dtype].size;
+        return hdnet__error(HDNET_ENOTSUP, "%s: dtype '%s' (supported: f4 f8 i8 i4 u1, U<n> text)", what, descr);
     if (order == '|' && es != 1)
         return FMT("%s: dtype '%s' needs a byte order", what, descr);
     int file_le = order == '<' || order == '|' || (order == '=' && hdnet__host_le());
-    h->swap = es > 1 && file_le != hdnet__host_le();
+    h->swap = (h->text_units || es > 1) && file_le != hdnet__host_le();
 
     /* size */
     size_t n = 1;
@@ -532,6 +681,28 @@ int hdnet__load_path(hdnet_npz **out, const char *path,
     return rc;
 }
 
+int hdnet__npy_member(const unsigned char *npy, const hdnet__npy_hdr *h, const char *what,
+                      hdnet__npz_member *m)
+{
+    m->dtype = h->dtype;
+    m->text = h->text_units > 0;
+    if (m->text) {
+        m->ndim = 1;
+        int rc = hdnet__npy_text_decode(npy + h->data_off, h->text_units, h->swap, what, &m->data, &m->numel);
+        m->shape[0] = m->numel;
+        return rc;
+    }
+    m->ndim = h->ndim;
+    memcpy(m->shape, h->shape, sizeof m->shape);
+    m->numel = h->numel;
+    size_t es = hdnet_dtype_size(h->dtype);
+    m->data = h->numel ? malloc(h->numel * es) : NULL;
+    if (h->numel && !m->data)
+        return hdnet__error(HDNET_ENOMEM, "%s: cannot allocate %zu elements", what, h->numel);
+    hdnet__copy_elems(m->data, npy + h->data_off, h->numel, es, h->swap);
+    return HDNET_OK;
+}
+
 /* ---- single-array loads ---- */
 
 int hdnet_npy_load_mem(hdnet_npz **out, const void *buf, size_t len)
@@ -550,21 +721,16 @@ int hdnet_npy_load_mem(hdnet_npz **out, const void *buf, size_t len)
     if (rc)
         return rc;
     hdnet__npz_member m = {0};
-    m.dtype = h.dtype;
-    m.ndim = h.ndim;
-    memcpy(m.shape, h.shape, sizeof m.shape);
-    m.numel = h.numel;
-    m.name = malloc(6);
-    size_t es = hdnet_dtype_size(h.dtype);
-    m.data = h.numel ? malloc(h.numel * es) : NULL;
-    if (!m.name || (h.numel && !m.data)) {
-        free(m.name);
+    rc = hdnet__npy_member(buf, &h, ".npy", &m);
+    if (!rc && !(m.name = malloc(6))) {
         free(m.data);
+        rc = hdnet__error(HDNET_ENOMEM, "cannot allocate a name");
+    }
+    if (rc) {
         hdnet_npz_free(z);
-        return hdnet__error(HDNET_ENOMEM, "cannot allocate %zu elements", h.numel);
+        return rc;
     }
     memcpy(m.name, "arr_0", 6);
-    hdnet__copy_elems(m.data, (const unsigned char *)buf + h.data_off, h.numel, es, h.swap);
     rc = hdnet__npz_append(z, &m);
     if (rc) {
         hdnet_npz_free(z);
