@@ -193,8 +193,9 @@ uninstall:
 deps:
 	$(Q)sh scripts/deps.sh
 
+# Train a network that does the task, analyse it, print what it found (scripts/demo.sh).
 demo: deps all
-	./examples/hdnet-train --quick --out demo-run
+	$(Q)sh scripts/demo.sh demo-run
 
 docs:
 	$(Q)if command -v doxygen >/dev/null; then doxygen docs/Doxyfile; else echo "doxygen not installed (make deps)"; exit 1; fi
