@@ -1,7 +1,7 @@
 # One figure of heading x angular-velocity maps, one panel per unit (loaded by
 # analyze.gp and maps_untrained.gp with map_title and map_file set). Each panel:
 # heading 0-360 deg left to right, angular velocity from -max (bottom) to +max (top),
-# rates normalised per AV row (0 to 1).
+# rates normalised per AV row to [0, 1] (before the grid averages neighbouring bins).
 @viridis
 set cbrange [0:1]
 set multiplot layout 10,10 title map_title." (units in class order: compass, CCW, CW, weak, inactive)" \
@@ -13,7 +13,7 @@ set label 92 (map_av_max > 0 ? sprintf("angular velocity (-%.3g to +%.3g deg/ste
 do for [u=0:nunits-1] {
   if (u == nunits - 1) {
     set colorbox user origin screen 0.92, screen 0.25 size screen 0.015, screen 0.5
-    set cblabel "rate / row maximum"; set cbtics 0.25
+    set cblabel "rate, normalised per AV row: (r - min) / (max - min)"; set cbtics 0.25
   }
   plot map_file index u matrix w image
   unset label 91; unset label 92
