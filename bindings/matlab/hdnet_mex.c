@@ -4,7 +4,7 @@
  *   t   = hdnet_mex('task', MODEL, TRIALS, SEED)          test trials of the model's task
  *   [y, r] = hdnet_mex('run', MODEL, X)                   noise-free run on inputs X
  *   ne  = hdnet_mex('evaluate', MODEL, TRIALS, STEPS, SEED)
- *   res = hdnet_mex('train', DIR, SETTINGS)               train into DIR (DIR/model.npz)
+ *   res = hdnet_mex('train', DIR, SETTINGS)               train into DIR (created if missing)
  *   res = hdnet_mex('analyse', MODEL, TRIALS, STEPS, SEED)  compass / shifter classes
  *   v   = hdnet_mex('version')
  *
@@ -22,10 +22,18 @@
 
 #include <hdnet/hdnet.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <direct.h>
+#define make_dir(path) _mkdir(path)
+#else
+#include <sys/stat.h>
+#define make_dir(path) mkdir(path, 0777)
+#endif
 
 #define MSG_CAP 1024
 
@@ -53,7 +61,7 @@ static int fail_status(failure *f, const char *cmd, int rc)
 static int fail_usage(failure *f, const char *cmd, const char *text)
 {
     snprintf(f->id, sizeof f->id, "hdnet:usage");
-    snprintf(f->msg, sizeof f->msg, "hdnet_mex %s: %s", cmd, text);
+    snprintf(f->msg, sizeof f->msg, "hdnet_mex %.40s: %.900s", cmd, text);
     return HDNET_EINVAL;
 }
 
@@ -398,6 +406,11 @@ static int cmd_train(int nrhs, const mxArray *prhs[], mxArray **out, failure *f)
         fclose(exists);
         mxFree(dir);
         return fail_usage(f, "train", "the directory already holds a run (model.npz); choose another");
+    }
+    if (make_dir(dir) != 0 && errno != EEXIST) {
+        snprintf(path, sizeof path, "cannot create the directory %.800s: %s", dir, strerror(errno));
+        mxFree(dir);
+        return fail_usage(f, "train", path);
     }
     int rc = hdnet_config_create(&cfg);
     if (!rc && (rc = apply_settings(cfg, nrhs, prhs, f))) {

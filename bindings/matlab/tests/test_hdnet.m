@@ -73,7 +73,14 @@ function failures = test_hdnet()
   failures = failures + expect_error(@() hdnet_mex('run', res.model, zeros(4, 10)), 'hdnet:usage');
   failures = failures + expect_error(@() hdnet_mex('evaluate', res.model, -1), 'hdnet:usage');
   failures = failures + expect_error(@() hdnet_mex('no-such-command'), 'hdnet:usage');
+  failures = failures + expect_error(@() hdnet_mex('train', fullfile(dir, 'y'), {'units'}), 'hdnet:usage');
+  failures = failures + expect_error(@() hdnet_mex('train', fullfile(dir, 'y'), struct('units', [1 2])), 'hdnet:usage');
   failures = failures + check(ischar(hdnet_mex('version')), 'version');
+
+  % ---- settings as 'name=value' strings, as hdnet-train --set
+  small = hdnet_mex('train', fullfile(dir, 'cell'), {'units=12', 'steps=20', 'trials=4', 'updates=2', ...
+                                                     'selection_trials=4', 'seed=9'});
+  failures = failures + check(hdnet_mex('load', small.model).units == 12, 'train: cell-array settings applied');
 
   if failures == 0
     fprintf('test_hdnet: all checks passed\n');
