@@ -57,7 +57,9 @@ endif
 LIB_SRCS  := $(sort $(wildcard lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:.c=.o)
 HEADERS   := $(sort $(wildcard include/hdnet/*.h))
-EX_SRCS   := $(sort $(wildcard examples/*.c))
+# The programs' shared layer and helpers (examples/libcli.a), not programs.
+EX_HELPERS:= examples/cli.c examples/train_run.c examples/analyze_files.c
+EX_SRCS   := $(filter-out $(EX_HELPERS),$(sort $(wildcard examples/*.c)))
 EX_BINS   := $(patsubst examples/%.c,examples/%,$(EX_SRCS))
 BENCH_SRCS:= $(sort $(wildcard bench/*.c))
 BENCH_BINS:= $(patsubst bench/%.c,bench/%,$(BENCH_SRCS))
@@ -109,9 +111,16 @@ PROG_LDFLAGS := -Llib -Wl,-rpath,'$$ORIGIN/../lib'
 examples: $(EX_BINS)
 bench: $(BENCH_BINS)
 
-examples/%: examples/%.c examples/*.h lib/libhdnet.so
+examples/%.o: examples/%.c examples/*.h $(HEADERS)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) $(LDFLAGS) $< -o $@ $(PROG_LDFLAGS) -lhdnet -lm
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) -c $< -o $@
+
+examples/libcli.a: $(EX_HELPERS:.c=.o)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+examples/%: examples/%.c examples/*.h examples/libcli.a lib/libhdnet.so
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) $(LDFLAGS) $< examples/libcli.a -o $@ $(PROG_LDFLAGS) -lhdnet -lm
 
 bench/%: bench/%.c lib/libhdnet.a
 	@$(if $(Q),echo "  CC      $@")
@@ -143,10 +152,12 @@ check-headers:
 check: deps all tests/check_hdnet check-headers abi-check
 	$(Q)cd tests && ./check_hdnet
 	$(Q)sh tests/programs.sh
+	$(Q)sh tests/pipeline_golden.sh
 
 # the example programs as a user runs them (also part of check)
 check-programs: examples
 	$(Q)sh tests/programs.sh
+	$(Q)sh tests/pipeline_golden.sh
 
 check-fast: all tests/check_hdnet
 	$(Q)cd tests && CK_EXCLUDE_TAGS=slow ./check_hdnet
@@ -202,4 +213,4 @@ docs:
 
 clean:
 	rm -f lib/*.o lib/*.so* lib/*.a lib/hdnet.sym.now tests/*.o tests/check_hdnet tests/suites.h \
-		$(EX_BINS) $(BENCH_BINS) hdnet.pc
+		$(EX_BINS) examples/*.o examples/libcli.a $(BENCH_BINS) hdnet.pc

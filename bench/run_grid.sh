@@ -1,5 +1,5 @@
 #!/bin/sh
-# Scaling grid of docs/performance.md (spec: performance.md, "Scaling"):
+# Scaling grid of docs/performance.md ("Scaling"):
 # N = 50 100 200 400 at B=100 T=500; B = 25 50 100 200 400 at N=100 T=500;
 # T = 100 250 500 1000 at B=100 N=100; one thread. Prints a markdown table
 # (median wall and CPU seconds per update from bench/hdnet-bench, GFLOP/s at

@@ -1,7 +1,7 @@
 """The PyTorch reference recipe with fresh trials, for comparing `hdnet-train --recipe
 reference` with PyTorch (issue #3). Not part of the build or the tests.
 
-Model, task (spec model-task-training 2.2, with its zero-AV stretches), loss (masked MSE
+Model, task (docs/task.md, with its zero-AV stretches), loss (masked MSE
 + lambda_h mean(h^2) on the noisy rates, lambda_h x2/3 when E_h >= E_main/2), AdamW
 (lr 1e-3, wd 0.01 on every parameter), clipping at 10, self-connections zeroed at init only.
 

@@ -1,4 +1,4 @@
-/* The 14 nonlinearities of the model (spec §1.4) and their derivatives, in
+/* The 14 nonlinearities of the model (docs/model.md) and their derivatives, in
  * double (reference, initial state) and float rows (portable kernels).
  * Softplus and mish use the overflow-safe sp(x) = max(x,0) + log1p(e^-|x|). */
 #include "internal.h"

@@ -5,7 +5,17 @@
 #include <stddef.h>
 #include "hdnet/analysis.h"
 
+#include <math.h>
+
 #define HDNET__PI 3.14159265358979323846
+
+/* The heading the readout (y_sin, y_cos) encodes, degrees in [0, 360); NaN when not
+ * finite. The one definition behind hdnet_decoded_heading() and the decoded analyses. */
+static inline double hdnet__decoded_deg(double y_sin, double y_cos)
+{
+    double th = atan2(y_sin, y_cos) * (180.0 / HDNET__PI);
+    return th < 0 ? th + 360.0 : th;
+}
 #define HDNET__NAPARAMS 27
 struct hdnet_aparams {
     double v[HDNET__NAPARAMS + 1]; /* indexed by id */
@@ -14,6 +24,14 @@ struct hdnet_aparams {
 double hdnet__ap(const hdnet_aparams *p, int id);
 /* Copy of the defaults into p. */
 void hdnet__aparams_defaults(hdnet_aparams *p);
+
+/* ---- tuning.c ---- */
+/* The passes of hdnet_tuning_collect() on checked arguments: decoded = 0 leaves the
+ * decoded analyses out (the outputs are not passed on); outputs, when not NULL,
+ * receives the [n_trials][n_steps][2] outputs of pass 1. */
+int hdnet__tuning_run(hdnet_tuning *t, const hdnet_net *net, size_t n_trials, size_t n_steps, size_t cue,
+                      const float *inputs, const double *heading, const double *av, size_t chunk, int decoded,
+                      float *outputs);
 
 /* ---- circstat.c ---- */
 /* Bin k with edges[k] <= v < edges[k+1] (edges ascending, n_bins+1 of them, equal widths
@@ -35,9 +53,11 @@ long hdnet__smoothed_argmax(const double *c, size_t n, size_t width);
  * fit[0] slope, [1] intercept, [2] SE, [3] t, [4] R^2, [5] n; NaN where undefined. */
 #define HDNET__FIT_N 6
 void hdnet__linfit(const double *x, const double *y, const double *w, size_t n, double *fit);
+/* Sort n doubles ascending (no NaN). */
+void hdnet__sort(double *x, size_t n);
 /* Linear-interpolation percentile (NumPy default) of n values, q in [0, 1]; sorts x in place. */
 double hdnet__percentile(double *x, size_t n, double q);
-/* The §2.6 slope of a binned curve: x centres, m means (NaN empty), cnt counts, edges [n+1].
+/* The slope of a binned curve (docs/analyses.md): x centres, m means (NaN empty), cnt counts, edges [n+1].
  * Writes fit[HDNET__FIT_N] and mask[n] (1 = used; may be NULL). */
 void hdnet__slope_fit(const hdnet_aparams *p, const double *x, const double *m, const double *cnt,
                       const double *edges, size_t n, double *fit, double *mask);

@@ -169,11 +169,30 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+void hdnet__sort(double *x, size_t n)
+{
+    qsort(x, n, sizeof *x, cmp_double);
+}
+
+double hdnet_median(double *x, size_t n)
+{
+    if (!x)
+        return NAN;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]))
+            x[m++] = x[i];
+    if (m == 0)
+        return NAN;
+    hdnet__sort(x, m);
+    return m % 2 ? x[m / 2] : 0.5 * (x[m / 2 - 1] + x[m / 2]);
+}
+
 double hdnet__percentile(double *x, size_t n, double q)
 {
     if (n == 0)
         return NAN;
-    qsort(x, n, sizeof *x, cmp_double);
+    hdnet__sort(x, n);
     double pos = q * (double)(n - 1);
     size_t i = (size_t)floor(pos);
     if (i >= n - 1)

@@ -1,24 +1,17 @@
 /* The parameter table, config objects and recipes. */
 #include "internal.h"
+#include "params_priv.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define INF HUGE_VAL
-#define KIND_REAL 0
-#define KIND_INT  1
-#define KIND_ENUM 2
-
-typedef struct {
-    int id;
-    const char *name;
-    int kind;
-    double lo, hi, dflt;
-    const char *const *values; /* enum value names, NULL-terminated */
-} param_def;
+#define KIND_REAL HDNET__PARAM_REAL
+#define KIND_INT HDNET__PARAM_INT
+#define KIND_ENUM HDNET__PARAM_ENUM
+typedef hdnet__param_def param_def;
 
 static const char *const act_names[] = {
     "retanh", "tanh", "tanhwithslope", "tanhlecun", "lineartanh", "linear", "relu",
@@ -112,18 +105,12 @@ static const param_def params[] = {
 
 static const param_def *find_param(int id)
 {
-    for (size_t i = 0; i < NPARAMS; i++)
-        if (params[i].id == id)
-            return &params[i];
-    return NULL;
+    return hdnet__param_find(params, NPARAMS, id);
 }
 
 static const param_def *find_param_name(const char *name)
 {
-    for (size_t i = 0; i < NPARAMS; i++)
-        if (strcmp(params[i].name, name) == 0)
-            return &params[i];
-    return NULL;
+    return hdnet__param_named(params, NPARAMS, name);
 }
 
 size_t hdnet_param_count(void)
@@ -240,17 +227,6 @@ int hdnet_config_clone(const hdnet_config *cfg, hdnet_config **out)
     return HDNET_OK;
 }
 
-static int check_value(const param_def *p, double v)
-{
-    if (isnan(v))
-        return hdnet__error(HDNET_ERANGE, "%s=NaN is not allowed", p->name);
-    if (v < p->lo || v > p->hi)
-        return hdnet__error(HDNET_ERANGE, "%s=%.17g outside [%g, %g]", p->name, v, p->lo, p->hi);
-    if (p->kind != KIND_REAL && v != floor(v))
-        return hdnet__error(HDNET_ERANGE, "%s=%.17g is not an integer", p->name, v);
-    return HDNET_OK;
-}
-
 int hdnet_config_set_double(hdnet_config *cfg, int param, double value)
 {
     if (!cfg)
@@ -258,7 +234,7 @@ int hdnet_config_set_double(hdnet_config *cfg, int param, double value)
     const param_def *p = find_param(param);
     if (!p)
         return hdnet__error(HDNET_EINVAL, "unknown parameter id %d", param);
-    int rc = check_value(p, value);
+    int rc = hdnet__param_check(p, value);
     if (rc)
         return rc;
     cfg->value[p - params] = value;
@@ -305,19 +281,6 @@ double hdnet__cfg(const hdnet_config *cfg, int param)
     return p ? cfg->value[p - params] : NAN;
 }
 
-/* Parse a whole string as a double ("inf", "-inf" allowed); 0 on success. */
-static int parse_number(const char *s, double *v)
-{
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    if (end == s)
-        return -1;
-    while (*end == ' ' || *end == '\t')
-        end++;
-    return *end ? -1 : 0;
-}
-
 int hdnet_config_set(hdnet_config *cfg, const char *name, const char *value)
 {
     if (!cfg || !name || !value)
@@ -326,14 +289,8 @@ int hdnet_config_set(hdnet_config *cfg, const char *name, const char *value)
     if (!p)
         return hdnet__error(HDNET_EINVAL, "unknown parameter '%s'", name);
     double v;
-    if (p->kind == KIND_ENUM) {
-        for (int i = 0; p->values[i]; i++)
-            if (strcmp(p->values[i], value) == 0)
-                return hdnet_config_set_double(cfg, p->id, i);
-    }
-    if (parse_number(value, &v))
-        return hdnet__error(HDNET_EINVAL, "%s: cannot parse '%s'", name, value);
-    return hdnet_config_set_double(cfg, p->id, v);
+    int rc = hdnet__param_parse(p, value, &v);
+    return rc ? rc : hdnet_config_set_double(cfg, p->id, v);
 }
 
 /* Parse a comma-separated list of doubles into a fresh array. */
@@ -550,7 +507,7 @@ typedef struct {
     double value;
 } setting;
 
-/* The PyTorch reference recipe (spec model-task-training §3.3), with its
+/* The PyTorch reference recipe (docs/training.md), with its
  * self-connections: zeroed at initialisation, then learned. */
 static const setting recipe_reference[] = {
     {HDNET_P_SELF_CONNECTIONS, HDNET_SELF_INIT_ONLY},

@@ -1,16 +1,10 @@
-/* Tiling statistics, unit orders, sorted weights, connectivity profiles (§2.8-2.10, §3.4). */
+/* Tiling statistics, unit orders, sorted weights, connectivity profiles (docs/analyses.md). */
 #include "internal.h"
 #include "analysis_priv.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int hdnet_tiling_stats(const double *phi, size_t n, double *out, size_t out_len)
 {
@@ -38,7 +32,7 @@ int hdnet_tiling_stats(const double *phi, size_t n, double *out, size_t out_len)
         free(u);
         return HDNET_OK;
     }
-    qsort(u, m, sizeof *u, cmp_double);
+    hdnet__sort(u, m);
     double gmax = 360.0 - u[m - 1] + u[0];
     for (size_t i = 1; i < m; i++)
         if (u[i] - u[i - 1] > gmax)

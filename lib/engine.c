@@ -1,4 +1,4 @@
-/* The gradient engine (spec §4.3): forward and backward over a batch with
+/* The gradient engine (docs/model.md): forward and backward over a batch with
  * every workspace allocated at create time, a pthreads pool that splits the
  * batch into contiguous trial chunks (one per thread), and a deterministic
  * fixed-order reduction of the per-thread partial gradients.

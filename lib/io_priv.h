@@ -49,6 +49,12 @@ size_t hdnet__npy_size(int dtype, const size_t *shape, size_t ndim, size_t numel
 void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t ndim, size_t numel,
                        unsigned char *out);
 
+/* Bytes of a .npy header (a multiple of 64) with this descr and shape. */
+size_t hdnet__npy_header_size(const char *descr, const size_t *shape, size_t ndim);
+
+/* Write that header of hs bytes into out. */
+void hdnet__npy_encode_header(const char *descr, const size_t *shape, size_t ndim, size_t hs, unsigned char *out);
+
 /* Fill m (dtype, shape, numel, data, text; not the name) from parsed .npy bytes:
  * a NumPy string becomes its UTF-8 text. HDNET_OK, HDNET_EFORMAT, HDNET_ENOMEM. */
 int hdnet__npy_member(const unsigned char *npy, const hdnet__npy_hdr *h, const char *what,

@@ -1,4 +1,4 @@
-/* The network object: creation and initialisation (spec §1.6-1.7), parameter
+/* The network object: creation and initialisation (docs/model.md), parameter
  * blocks, and the public forward / loss-gradient calls (which run a
  * temporary engine, engine.c). */
 #include "internal.h"
@@ -388,6 +388,15 @@ static int check_len(const char *what, size_t len, size_t a, size_t b, size_t c)
     return HDNET_OK;
 }
 
+/* HDNET_ERANGE naming the first non-finite value of x[0..n). */
+static int check_finite(const char *what, const float *x, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!isfinite(x[k]))
+            return hdnet__error(HDNET_ERANGE, "%s[%zu] is not finite", what, k);
+    return HDNET_OK;
+}
+
 static int threads_for(const hdnet_net *net, size_t n_trials)
 {
     int t = net->threads < 1 ? 1 : net->threads;
@@ -396,32 +405,62 @@ static int threads_for(const hdnet_net *net, size_t n_trials)
     return t;
 }
 
-int hdnet_net_forward(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
-                      size_t inputs_len, const float *noise, size_t noise_len, hdnet_rng *rng,
-                      const float *a_init, size_t a_init_len, float *outputs, size_t outputs_len,
-                      float *rates, size_t rates_len)
+/* The arrays of a forward run: inputs, and a_init, outputs and rates when given. */
+static int check_run(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
+                     size_t inputs_len, const float *a_init, size_t a_init_len, const float *outputs,
+                     size_t outputs_len, const float *rates, size_t rates_len)
 {
     if (!net || !inputs)
         return hdnet__error(HDNET_EINVAL, "net or inputs is NULL");
     if (n_trials == 0 || n_steps == 0)
         return hdnet__error(HDNET_EINVAL, "n_trials and n_steps must be positive");
     int rc = check_len("inputs", inputs_len, n_trials, n_steps, net->ni);
-    if (!rc && noise)
-        rc = check_len("noise", noise_len, n_trials, n_steps, net->n);
     if (!rc && a_init)
         rc = check_len("a_init", a_init_len, n_trials, 1, net->n);
     if (!rc && outputs)
         rc = check_len("outputs", outputs_len, n_trials, n_steps, net->no);
     if (!rc && rates)
         rc = check_len("rates", rates_len, n_trials, n_steps, net->n);
+    return rc;
+}
+
+int hdnet_net_forward(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
+                      size_t inputs_len, const float *noise, size_t noise_len, hdnet_rng *rng,
+                      const float *a_init, size_t a_init_len, float *outputs, size_t outputs_len,
+                      float *rates, size_t rates_len)
+{
+    int rc = check_run(net, n_trials, n_steps, inputs, inputs_len, a_init, a_init_len, outputs, outputs_len,
+                       rates, rates_len);
+    if (!rc && noise)
+        rc = check_len("noise", noise_len, n_trials, n_steps, net->n);
+    if (!rc && noise)
+        rc = check_finite("noise", noise, noise_len);
     if (rc)
         return rc;
-    if (noise)
-        for (size_t k = 0; k < noise_len; k++)
-            if (!isfinite(noise[k]))
-                return hdnet__error(HDNET_ERANGE, "noise[%zu] is not finite", k);
     return hdnet__run_batched(net, n_trials, n_steps, inputs, noise, rng, a_init, NULL, outputs,
                               rates, NULL);
+}
+
+int hdnet_net_run(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
+                  size_t inputs_len, const float *a_init, size_t a_init_len,
+                  const hdnet_perturb *p, float *outputs, size_t outputs_len, float *rates,
+                  size_t rates_len, float *shadow, size_t shadow_len)
+{
+    int rc = check_run(net, n_trials, n_steps, inputs, inputs_len, a_init, a_init_len, outputs, outputs_len,
+                       rates, rates_len);
+    if (!rc && shadow)
+        rc = check_len("shadow", shadow_len, n_trials, n_steps, net->n);
+    if (rc)
+        return rc;
+    if (p)
+        for (size_t u = 0; u < p->n_units; u++)
+            if ((size_t)p->units[u] >= net->n)
+                return hdnet__error(HDNET_ERANGE, "unit index %d >= units=%zu", p->units[u],
+                                    net->n);
+    if (a_init && (rc = check_finite("a_init", a_init, a_init_len)))
+        return rc;
+    return hdnet__run_batched(net, n_trials, n_steps, inputs, NULL, NULL, a_init, p, outputs, rates,
+                              shadow);
 }
 
 int hdnet_net_loss_grad(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
@@ -452,10 +491,8 @@ int hdnet_net_loss_grad(const hdnet_net *net, size_t n_trials, size_t n_steps, c
         return hdnet__error(HDNET_ERANGE, "rate_l2=%g must be finite and >= 0", rate_l2);
     if (!hdnet__act_trainable(net->act))
         return hdnet__error(HDNET_ENOTSUP, "binarymeanzero has no gradient");
-    if (noise)
-        for (size_t k = 0; k < noise_len; k++)
-            if (!isfinite(noise[k]))
-                return hdnet__error(HDNET_ERANGE, "noise[%zu] is not finite", k);
+    if (noise && (rc = check_finite("noise", noise, noise_len)))
+        return rc;
     hdnet__engine *e;
     rc = hdnet__engine_create(&e, net, n_trials, n_steps, threads_for(net, n_trials));
     if (rc)

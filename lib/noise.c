@@ -10,16 +10,6 @@
 
 #define L HDNET__NOISE_LANES
 
-uint32_t hdnet__noise_fmix32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= HDNET__NOISE_FMIX_M1;
-    x ^= x >> 13;
-    x *= HDNET__NOISE_FMIX_M2;
-    x ^= x >> 16;
-    return x;
-}
-
 static uint32_t rotl32(uint32_t v, int k)
 {
     return (v << k) | (v >> (32 - k));

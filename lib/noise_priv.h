@@ -88,8 +88,17 @@
 #define HDNET__NOISE_PORTABLE 1
 #define HDNET__NOISE_AVX2 2
 
-/* MurmurHash3's 32-bit finaliser (noise.c; also used by noise_avx2.c). */
-uint32_t hdnet__noise_fmix32(uint32_t x);
+/* MurmurHash3's 32-bit finaliser, shared by noise.c and noise_avx2.c (here, so that
+ * neither file depends on the other for it). */
+static inline uint32_t hdnet__noise_fmix32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= HDNET__NOISE_FMIX_M1;
+    x ^= x >> 13;
+    x *= HDNET__NOISE_FMIX_M2;
+    x ^= x >> 16;
+    return x;
+}
 
 /* 1 if implementation `impl` can run on this CPU (AUTO and PORTABLE: always). */
 int hdnet__noise_supported(int impl);

@@ -1,4 +1,4 @@
-/* Perturbation lists and the noise-free perturbed run (engine.c does the work). */
+/* Perturbation lists for hdnet_net_run() (net.c; engine.c applies them). */
 #include "internal.h"
 
 #include <math.h>
@@ -67,47 +67,4 @@ int hdnet_perturb_add(hdnet_perturb *p, int mode, const int *units, size_t n_uni
         memcpy(p->units + p->n_units, units, n_units * sizeof *units);
     p->n_units += n_units;
     return HDNET_OK;
-}
-
-static int check_len(const char *what, size_t len, size_t a, size_t b, size_t c)
-{
-    size_t want;
-    if (hdnet__mul(a, b, &want) || hdnet__mul(want, c, &want))
-        return hdnet__error(HDNET_ESHAPE, "%s: size overflows", what);
-    if (len != want)
-        return hdnet__error(HDNET_ESHAPE, "%s has %zu values, expected %zu", what, len, want);
-    return HDNET_OK;
-}
-
-int hdnet_net_run(const hdnet_net *net, size_t n_trials, size_t n_steps, const float *inputs,
-                  size_t inputs_len, const float *a_init, size_t a_init_len,
-                  const hdnet_perturb *p, float *outputs, size_t outputs_len, float *rates,
-                  size_t rates_len, float *shadow, size_t shadow_len)
-{
-    if (!net || !inputs)
-        return hdnet__error(HDNET_EINVAL, "net or inputs is NULL");
-    if (n_trials == 0 || n_steps == 0)
-        return hdnet__error(HDNET_EINVAL, "n_trials and n_steps must be positive");
-    int rc = check_len("inputs", inputs_len, n_trials, n_steps, net->ni);
-    if (!rc && a_init)
-        rc = check_len("a_init", a_init_len, n_trials, 1, net->n);
-    if (!rc && outputs)
-        rc = check_len("outputs", outputs_len, n_trials, n_steps, net->no);
-    if (!rc && rates)
-        rc = check_len("rates", rates_len, n_trials, n_steps, net->n);
-    if (!rc && shadow)
-        rc = check_len("shadow", shadow_len, n_trials, n_steps, net->n);
-    if (rc)
-        return rc;
-    if (p)
-        for (size_t u = 0; u < p->n_units; u++)
-            if ((size_t)p->units[u] >= net->n)
-                return hdnet__error(HDNET_ERANGE, "unit index %d >= units=%zu", p->units[u],
-                                    net->n);
-    if (a_init)
-        for (size_t k = 0; k < a_init_len; k++)
-            if (!isfinite(a_init[k]))
-                return hdnet__error(HDNET_ERANGE, "a_init[%zu] is not finite", k);
-    return hdnet__run_batched(net, n_trials, n_steps, inputs, NULL, NULL, a_init, p, outputs, rates,
-                              shadow);
 }

@@ -281,13 +281,9 @@ static size_t batch_at(const hdnet_trainer *tr, size_t p)
     return B > tr->Bmax ? tr->Bmax : B;
 }
 
-int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net *net)
+/* A network the task can train: 3 inputs, 2 outputs, a differentiable nonlinearity. */
+static int check_trainable(const hdnet_net *net)
 {
-    if (!out)
-        return hdnet__error(HDNET_EINVAL, "out is NULL");
-    *out = NULL;
-    if (!cfg || !net)
-        return hdnet__error(HDNET_EINVAL, "cfg or net is NULL");
     if (!task_dims_ok(net))
         return hdnet__error(HDNET_ESHAPE, "the task needs a network with 3 inputs and 2 outputs");
     hdnet_config *ncfg = NULL;
@@ -298,14 +294,12 @@ int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net
     hdnet_config_free(ncfg);
     if (act == HDNET_ACT_BINARYMEANZERO)
         return hdnet__error(HDNET_EINVAL, "binarymeanzero has no gradient and cannot be trained");
+    return HDNET_OK;
+}
 
-    hdnet_trainer *tr = calloc(1, sizeof *tr);
-    if (!tr)
-        return hdnet__error(HDNET_ENOMEM, "trainer");
-    tr->net = net;
-    rc = hdnet_config_clone(cfg, &tr->cfg);
-    if (rc)
-        goto fail;
+/* Sizes, schedule and loss settings from the config. */
+static void read_settings(hdnet_trainer *tr, const hdnet_config *cfg)
+{
     tr->U = (size_t)hdnet__cfg(cfg, HDNET_P_UPDATES);
     tr->B0 = (size_t)hdnet__cfg(cfg, HDNET_P_TRIALS);
     tr->Bfin = (size_t)hdnet__cfg(cfg, HDNET_P_BATCH_FINAL);
@@ -315,7 +309,7 @@ int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net
     tr->U0 = (size_t)hdnet__cfg(cfg, HDNET_P_CURRICULUM_UPDATES);
     if (tr->T0 == 0 || tr->U0 == 0 || tr->T0 >= tr->T) /* no shorter phase */
         tr->T0 = tr->U0 = 0;
-    tr->P = hdnet_net_num_params(net);
+    tr->P = hdnet_net_num_params(tr->net);
     tr->S = (size_t)hdnet__cfg(cfg, HDNET_P_SELECTION_TRIALS);
     tr->eval_every = (size_t)hdnet__cfg(cfg, HDNET_P_EVAL_EVERY);
     tr->rate_l2 = hdnet__cfg(cfg, HDNET_P_RATE_L2);
@@ -328,90 +322,112 @@ int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net
         tr->ckpt[0] = tr->U;
         tr->nckpt = 1;
     }
+}
 
+/* The batch buffers, the gradient and the engine of the largest batch. */
+static int alloc_batch(hdnet_trainer *tr, const hdnet_config *cfg)
+{
     size_t bt;
-    if (hdnet__mul(tr->Bmax, tr->T, &bt) || bt > SIZE_MAX / (3 * sizeof(float))) {
-        rc = hdnet__error(HDNET_ENOMEM, "batch of %zu x %zu too large", tr->Bmax, tr->T);
-        goto fail;
-    }
+    if (hdnet__mul(tr->Bmax, tr->T, &bt) || bt > SIZE_MAX / (3 * sizeof(float)))
+        return hdnet__error(HDNET_ENOMEM, "batch of %zu x %zu too large", tr->Bmax, tr->T);
     tr->x = malloc(bt * 3 * sizeof(float));
     tr->y = malloc(bt * 2 * sizeof(float));
     tr->m = malloc(bt * 2 * sizeof(float));
     tr->grad = calloc(tr->P ? tr->P : 1, sizeof(float));
-    if (!tr->x || !tr->y || !tr->m || !tr->grad) {
-        rc = hdnet__error(HDNET_ENOMEM, "training batch buffers");
-        goto fail;
-    }
-    rc = hdnet__engine_create(&tr->eng, net, tr->Bmax, tr->T, (int)hdnet__cfg(cfg, HDNET_P_THREADS));
-    if (rc)
-        goto fail;
-    rc = hdnet_optim_create(&tr->opt, cfg, net);
-    if (rc)
-        goto fail;
-    uint64_t s;
-    rc = task_seed(cfg, HDNET_STREAM_TASK, &s);
-    if (rc)
-        goto fail;
-    rc = hdnet_task_create(&tr->task, cfg, s);
-    if (rc)
-        goto fail;
-    if (tr->U0) {
-        /* the curriculum task: same stream kind, next seed, shorter trials */
-        hdnet_config *c0 = NULL;
-        uint64_t s0 = s + 1;
-        if ((int)hdnet__cfg(cfg, HDNET_P_TASK_RNG) == HDNET_RNG_NUMPY)
-            s0 &= 0xffffffffu;
-        rc = hdnet_config_clone(cfg, &c0);
-        if (!rc)
-            rc = hdnet_config_set_int(c0, HDNET_P_STEPS, (int64_t)tr->T0);
-        if (!rc)
-            rc = hdnet_task_create(&tr->task0, c0, s0);
-        hdnet_config_free(c0);
-        if (!rc)
-            rc = hdnet__engine_create(&tr->eng0, net, tr->Bmax, tr->T0,
-                                      (int)hdnet__cfg(cfg, HDNET_P_THREADS));
-        if (rc)
-            goto fail;
-    }
-    rc = hdnet_stream_create(&tr->noise, (uint64_t)hdnet__cfg(cfg, HDNET_P_SEED), HDNET_STREAM_NOISE);
-    if (rc)
-        goto fail;
-    rc = hdnet_net_clone(net, &tr->best);
-    if (rc)
-        goto fail;
+    if (!tr->x || !tr->y || !tr->m || !tr->grad)
+        return hdnet__error(HDNET_ENOMEM, "training batch buffers");
+    return hdnet__engine_create(&tr->eng, tr->net, tr->Bmax, tr->T, (int)hdnet__cfg(cfg, HDNET_P_THREADS));
+}
 
-    /* selection set */
-    rc = evalbuf_alloc(&tr->sel, tr->S, tr->T);
+/* The training task, and the curriculum task (same stream kind, next seed, shorter
+ * trials) with its engine when there is a shorter phase. */
+static int create_tasks(hdnet_trainer *tr, const hdnet_config *cfg)
+{
+    uint64_t s;
+    int rc = task_seed(cfg, HDNET_STREAM_TASK, &s);
+    if (!rc)
+        rc = hdnet_task_create(&tr->task, cfg, s);
+    if (rc || !tr->U0)
+        return rc;
+    hdnet_config *c0 = NULL;
+    uint64_t s0 = s + 1;
+    if ((int)hdnet__cfg(cfg, HDNET_P_TASK_RNG) == HDNET_RNG_NUMPY)
+        s0 &= 0xffffffffu;
+    rc = hdnet_config_clone(cfg, &c0);
+    if (!rc)
+        rc = hdnet_config_set_int(c0, HDNET_P_STEPS, (int64_t)tr->T0);
+    if (!rc)
+        rc = hdnet_task_create(&tr->task0, c0, s0);
+    hdnet_config_free(c0);
+    if (!rc)
+        rc = hdnet__engine_create(&tr->eng0, tr->net, tr->Bmax, tr->T0, (int)hdnet__cfg(cfg, HDNET_P_THREADS));
+    return rc;
+}
+
+/* The noise-free selection set: its own stream, or the reference's (numpy, seed 1). */
+static int create_selection(hdnet_trainer *tr, const hdnet_config *cfg)
+{
+    int rc = evalbuf_alloc(&tr->sel, tr->S, tr->T);
     if (rc)
-        goto fail;
-    {
-        hdnet_config *scfg = NULL;
-        hdnet_task *st = NULL;
-        rc = hdnet_config_clone(cfg, &scfg);
-        if (!rc) {
-            if ((int)hdnet__cfg(cfg, HDNET_P_SELECTION) == HDNET_SELECTION_COMPAT) {
-                rc = hdnet_config_set_int(scfg, HDNET_P_TASK_RNG, HDNET_RNG_NUMPY);
-                s = 1;
-            } else {
-                rc = task_seed(cfg, HDNET_STREAM_SELECTION, &s);
-            }
+        return rc;
+    hdnet_config *scfg = NULL;
+    hdnet_task *st = NULL;
+    uint64_t s;
+    rc = hdnet_config_clone(cfg, &scfg);
+    if (!rc) {
+        if ((int)hdnet__cfg(cfg, HDNET_P_SELECTION) == HDNET_SELECTION_COMPAT) {
+            rc = hdnet_config_set_int(scfg, HDNET_P_TASK_RNG, HDNET_RNG_NUMPY);
+            s = 1;
+        } else {
+            rc = task_seed(cfg, HDNET_STREAM_SELECTION, &s);
         }
-        if (!rc)
-            rc = hdnet_config_set_int(scfg, HDNET_P_BATCH_MODE, HDNET_BATCH_FRESH);
-        if (!rc)
-            rc = hdnet_task_create(&st, scfg, s);
-        if (!rc)
-            rc = evalbuf_fill(&tr->sel, st, tr->S, tr->T);
-        hdnet_task_free(st);
-        hdnet_config_free(scfg);
-        if (rc)
-            goto fail;
+    }
+    if (!rc)
+        rc = hdnet_config_set_int(scfg, HDNET_P_BATCH_MODE, HDNET_BATCH_FRESH);
+    if (!rc)
+        rc = hdnet_task_create(&st, scfg, s);
+    if (!rc)
+        rc = evalbuf_fill(&tr->sel, st, tr->S, tr->T);
+    hdnet_task_free(st);
+    hdnet_config_free(scfg);
+    return rc;
+}
+
+int hdnet_trainer_create(hdnet_trainer **out, const hdnet_config *cfg, hdnet_net *net)
+{
+    if (!out)
+        return hdnet__error(HDNET_EINVAL, "out is NULL");
+    *out = NULL;
+    if (!cfg || !net)
+        return hdnet__error(HDNET_EINVAL, "cfg or net is NULL");
+    int rc = check_trainable(net);
+    if (rc)
+        return rc;
+    hdnet_trainer *tr = calloc(1, sizeof *tr);
+    if (!tr)
+        return hdnet__error(HDNET_ENOMEM, "trainer");
+    tr->net = net;
+    rc = hdnet_config_clone(cfg, &tr->cfg);
+    if (!rc)
+        read_settings(tr, cfg);
+    if (!rc)
+        rc = alloc_batch(tr, cfg);
+    if (!rc)
+        rc = hdnet_optim_create(&tr->opt, cfg, net);
+    if (!rc)
+        rc = create_tasks(tr, cfg);
+    if (!rc)
+        rc = hdnet_stream_create(&tr->noise, (uint64_t)hdnet__cfg(cfg, HDNET_P_SEED), HDNET_STREAM_NOISE);
+    if (!rc)
+        rc = hdnet_net_clone(net, &tr->best);
+    if (!rc)
+        rc = create_selection(tr, cfg);
+    if (rc) {
+        hdnet_trainer_free(tr);
+        return rc;
     }
     *out = tr;
     return HDNET_OK;
-fail:
-    hdnet_trainer_free(tr);
-    return rc;
 }
 
 int hdnet_trainer_set_progress(hdnet_trainer *tr, hdnet_progress_fn fn, void *user, size_t every)

@@ -1,5 +1,5 @@
 /* Streaming tuning analyses: heading curves, joint HD x AV maps, AV tuning at the
- * preferred heading and its slope (spec analyses §1-§2.6, §2.11, §3.1-§3.2).
+ * preferred heading and its slope (docs/analyses.md).
  * Sums are kept [bin][unit] so each sample adds one contiguous row of N rates. */
 #include "internal.h"
 #include "analysis_priv.h"
@@ -214,9 +214,11 @@ static int all_finite(const float *r, size_t n)
     return (s0 + s1 + s2 + s3) == 0.0f;
 }
 
-int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cue,
-                     const double *heading, size_t heading_len, const double *av, size_t av_len,
-                     const float *outputs, size_t outputs_len, const float *rates, size_t rates_len)
+/* The arguments of hdnet_tuning_add(): sizes, then every sample, so that a failed
+ * call changes nothing. */
+static int check_add(const hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cue, const double *heading,
+                     size_t heading_len, const double *av, size_t av_len, const float *outputs, size_t outputs_len,
+                     const float *rates, size_t rates_len)
 {
     if (!t || !heading || !av)
         return hdnet__error(HDNET_EINVAL, "hdnet_tuning_add: NULL argument");
@@ -239,7 +241,6 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
                             outputs_len);
     const double deg = 180.0 / HDNET__PI;
     size_t N = t->N;
-    /* validate first, so a failed call changes nothing */
     for (size_t s = 0; s < S; s++)
         if (!isfinite(heading[s]) || !isfinite(av[s]))
             return hdnet__error(HDNET_ERANGE, "hdnet_tuning_add: non-finite heading or av at sample %zu", s);
@@ -257,90 +258,128 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
                                         "hdnet_tuning_add: av %g deg/step outside the pass-0 range [%g, %g]: "
                                         "every pass must see the same samples", w, t->av_min, t->av_max);
             }
-    t->n_samples[t->pass] += S;
-    if (t->pass == 0) {
-        for (size_t b = 0; b < n_trials; b++)
-            for (size_t k = 0; k < n_steps; k++) {
-                if (!all_steps && k < cue)
-                    continue;
-                double w = av[b * n_steps + k] * deg;
-                t->n_incl0++;
-                if (w < t->av_min)
-                    t->av_min = w;
-                if (w > t->av_max)
-                    t->av_max = w;
-                t->s1 += w;
-                t->s2 += w * w;
-                t->sabs += fabs(w);
-                if (w != 0) {
-                    t->n_nz++;
-                    t->nz1 += w;
-                    t->nz2 += w * w;
-                }
+    return HDNET_OK;
+}
+
+/* Pass 0: the range and moments of the angular velocity. */
+static void add_pass0(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cue, const double *av)
+{
+    const double deg = 180.0 / HDNET__PI;
+    int all_steps = t->compat != HDNET_COMPAT_LIBRARY;
+    for (size_t b = 0; b < n_trials; b++)
+        for (size_t k = all_steps ? 0 : cue; k < n_steps; k++) {
+            double w = av[b * n_steps + k] * deg;
+            t->n_incl0++;
+            if (w < t->av_min)
+                t->av_min = w;
+            if (w > t->av_max)
+                t->av_max = w;
+            t->s1 += w;
+            t->s2 += w * w;
+            t->sabs += fabs(w);
+            if (w != 0) {
+                t->n_nz++;
+                t->nz1 += w;
+                t->nz2 += w * w;
             }
-        return HDNET_OK;
+        }
+}
+
+/* Pass 1, one sample: activity range, heading curves, joint maps (true and decoded). */
+static void add_sample1(hdnet_tuning *t, double heading_deg, double w, const float *y, const float *r)
+{
+    size_t H = t->H, V = t->V, N = t->N;
+    t->n_incl1++;
+    long kh = hd_bin(t, wrap360(heading_deg));
+    long ka = hdnet__bin_find(t->av_edges, V, w); /* in range: checked by check_add() */
+    t->cnt_c[kh] += 1; /* sum_c[0] is formed from the map when pass 1 closes */
+    /* c+ and c-: rows other than the zero row hold one sign only and are added
+     * from the map when pass 1 closes; here only the zero row's samples. */
+    if (w > 0) {
+        if (ka == t->zero_row)
+            add_row(t->sum_c[2] + (size_t)kh * N, r, N);
+        t->cnt_c[2 * H + (size_t)kh] += 1;
+    } else if (w < 0) {
+        if (ka == t->zero_row)
+            add_row(t->sum_c[3] + (size_t)kh * N, r, N);
+        t->cnt_c[3 * H + (size_t)kh] += 1;
     }
-    if (t->pass == 1) {
-        size_t H = t->H, V = t->V;
-        if (outputs)
-            t->have_dec = 1;
-        for (size_t b = 0; b < n_trials; b++)
-            for (size_t k = 0; k < n_steps; k++) {
-                size_t s = b * n_steps + k;
-                const float *r = rates + s * N;
-                if (k >= cue) {
-                    double *mn = t->act_min, *mx = t->act_max;
-                    for (size_t u = 0; u < N; u++) {
-                        double v = r[u];
-                        mn[u] = v < mn[u] ? v : mn[u];
-                        mx[u] = v > mx[u] ? v : mx[u];
-                    }
-                }
-                if (!all_steps && k < cue)
-                    continue;
-                t->n_incl1++;
-                double w = av[s] * deg;
-                long kh = hd_bin(t, wrap360(heading[s] * deg));
-                long ka = hdnet__bin_find(t->av_edges, V, w); /* in range: checked above */
-                t->cnt_c[kh] += 1; /* sum_c[0] is formed from the map when pass 1 closes */
-                /* c+ and c-: rows other than the zero row hold one sign only and are added
-                 * from the map when pass 1 closes; here only the zero row's samples. */
-                if (w > 0) {
-                    if (ka == t->zero_row)
-                        add_row(t->sum_c[2] + (size_t)kh * N, r, N);
-                    t->cnt_c[2 * H + (size_t)kh] += 1;
-                } else if (w < 0) {
-                    if (ka == t->zero_row)
-                        add_row(t->sum_c[3] + (size_t)kh * N, r, N);
-                    t->cnt_c[3 * H + (size_t)kh] += 1;
-                }
-                size_t cell = (size_t)kh * V + (size_t)ka; /* [hd][av]: consecutive samples stay close */
-                add_row(t->sum_map[0] + cell * N, r, N);
-                t->cnt_map[0][cell] += 1;
-                if (outputs) {
-                    double th = atan2((double)outputs[2 * s], (double)outputs[2 * s + 1]) * deg;
-                    if (!isfinite(th)) {
-                        t->n_nonfinite++;
-                        continue;
-                    }
-                    if (th < 0)
-                        th += 360.0;
-                    long kd = hd_bin(t, th);
-                    t->cnt_c[H + (size_t)kd] += 1;
-                    size_t celld = (size_t)kd * V + (size_t)ka;
-                    add_row(t->sum_map[1] + celld * N, r, N);
-                    t->cnt_map[1][celld] += 1;
-                }
-            }
-        return HDNET_OK;
+    size_t cell = (size_t)kh * V + (size_t)ka; /* [hd][av]: consecutive samples stay close */
+    add_row(t->sum_map[0] + cell * N, r, N);
+    t->cnt_map[0][cell] += 1;
+    if (!y)
+        return;
+    double th = hdnet__decoded_deg(y[0], y[1]);
+    if (!isfinite(th)) {
+        t->n_nonfinite++;
+        return;
     }
-    /* pass 2: AV tuning at the preferred heading */
-    size_t W = t->W;
-    double pw = t->pw;
+    long kd = hd_bin(t, th);
+    t->cnt_c[H + (size_t)kd] += 1;
+    size_t celld = (size_t)kd * V + (size_t)ka;
+    add_row(t->sum_map[1] + celld * N, r, N);
+    t->cnt_map[1][celld] += 1;
+}
+
+static void add_pass1(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cue, const double *heading,
+                      const double *av, const float *outputs, const float *rates)
+{
+    const double deg = 180.0 / HDNET__PI;
+    int all_steps = t->compat != HDNET_COMPAT_LIBRARY;
+    size_t N = t->N;
+    if (outputs)
+        t->have_dec = 1;
     for (size_t b = 0; b < n_trials; b++)
         for (size_t k = 0; k < n_steps; k++) {
-            if (!all_steps && k < cue)
-                continue;
+            size_t s = b * n_steps + k;
+            const float *r = rates + s * N;
+            if (k >= cue) {
+                double *mn = t->act_min, *mx = t->act_max;
+                for (size_t u = 0; u < N; u++) {
+                    double v = r[u];
+                    mn[u] = v < mn[u] ? v : mn[u];
+                    mx[u] = v > mx[u] ? v : mx[u];
+                }
+            }
+            if (all_steps || k >= cue)
+                add_sample1(t, heading[s] * deg, av[s] * deg, outputs ? outputs + 2 * s : NULL, r);
+        }
+}
+
+/* Pass 2, one sample in the AV window (bin jw) at heading th: the units whose
+ * preferred heading (true: dec 0, decoded: 1) is within the window around th. */
+static void add_pref(hdnet_tuning *t, int dec, double th, long jw, const float *r)
+{
+    long cell = (long)floor(th);
+    if (cell >= 360)
+        cell = 0;
+    if (cell < 0)
+        cell = 0;
+    const size_t *cs = t->cand_start[dec], *cu = t->cand[dec], W = t->W;
+    const double *phi = t->phi_sel[dec];
+    for (size_t i = cs[cell]; i < cs[cell + 1]; i++) {
+        size_t u = cu[i];
+        double d = th - phi[u];
+        if (d > 180.0)
+            d -= 360.0;
+        else if (d <= -180.0)
+            d += 360.0;
+        if (fabs(d) <= t->pw) {
+            t->sum_pref[dec][u * W + (size_t)jw] += (double)r[u];
+            t->cnt_pref[dec][u * W + (size_t)jw] += 1;
+        }
+    }
+}
+
+/* Pass 2: AV tuning at the preferred heading. */
+static void add_pass2(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cue, const double *heading,
+                      const double *av, const float *outputs, const float *rates)
+{
+    const double deg = 180.0 / HDNET__PI;
+    int all_steps = t->compat != HDNET_COMPAT_LIBRARY;
+    size_t W = t->W;
+    for (size_t b = 0; b < n_trials; b++)
+        for (size_t k = all_steps ? 0 : cue; k < n_steps; k++) {
             size_t s = b * n_steps + k;
             double w = av[s] * deg;
             if (!(w >= t->lo && w <= t->hi))
@@ -348,42 +387,29 @@ int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cu
             long jw = w == t->hi ? (long)W - 1 : hdnet__bin_find(t->win_edges, W, w);
             if (jw < 0)
                 continue;
-            const float *r = rates + s * N;
-            for (int dec = 0; dec < 2; dec++) {
-                double th;
-                if (dec == 0) {
-                    th = wrap360(heading[s] * deg);
-                } else {
-                    if (!outputs)
-                        break;
-                    th = atan2((double)outputs[2 * s], (double)outputs[2 * s + 1]) * deg;
-                    if (!isfinite(th))
-                        continue;
-                    if (th < 0)
-                        th += 360.0;
-                }
-                long cell = (long)floor(th);
-                if (cell >= 360)
-                    cell = 0;
-                if (cell < 0)
-                    cell = 0;
-                const size_t *cs = t->cand_start[dec];
-                const size_t *cu = t->cand[dec];
-                const double *phi = t->phi_sel[dec];
-                for (size_t i = cs[cell]; i < cs[cell + 1]; i++) {
-                    size_t u = cu[i];
-                    double d = th - phi[u];
-                    if (d > 180.0)
-                        d -= 360.0;
-                    else if (d <= -180.0)
-                        d += 360.0;
-                    if (fabs(d) <= pw) {
-                        t->sum_pref[dec][u * W + (size_t)jw] += (double)r[u];
-                        t->cnt_pref[dec][u * W + (size_t)jw] += 1;
-                    }
-                }
-            }
+            const float *r = rates + s * t->N;
+            add_pref(t, 0, wrap360(heading[s] * deg), jw, r);
+            double th = outputs ? hdnet__decoded_deg(outputs[2 * s], outputs[2 * s + 1]) : NAN;
+            if (isfinite(th))
+                add_pref(t, 1, th, jw, r);
         }
+}
+
+int hdnet_tuning_add(hdnet_tuning *t, size_t n_trials, size_t n_steps, size_t cue,
+                     const double *heading, size_t heading_len, const double *av, size_t av_len,
+                     const float *outputs, size_t outputs_len, const float *rates, size_t rates_len)
+{
+    int rc = check_add(t, n_trials, n_steps, cue, heading, heading_len, av, av_len, outputs, outputs_len, rates,
+                       rates_len);
+    if (rc)
+        return rc;
+    t->n_samples[t->pass] += n_trials * n_steps;
+    if (t->pass == 0)
+        add_pass0(t, n_trials, n_steps, cue, av);
+    else if (t->pass == 1)
+        add_pass1(t, n_trials, n_steps, cue, heading, av, outputs, rates);
+    else
+        add_pass2(t, n_trials, n_steps, cue, heading, av, outputs, rates);
     return HDNET_OK;
 }
 
@@ -659,10 +685,19 @@ int hdnet_tuning_collect(hdnet_tuning *t, const hdnet_net *net, size_t n_trials,
         return hdnet__error(HDNET_ESHAPE, "hdnet_tuning_collect: heading/av need %zu values", S);
     if (t->pass >= 3)
         return hdnet__error(HDNET_ESTATE, "hdnet_tuning_collect: all passes are done");
+    return hdnet__tuning_run(t, net, n_trials, n_steps, cue, inputs, heading, av, chunk, 1, NULL);
+}
+
+int hdnet__tuning_run(hdnet_tuning *t, const hdnet_net *net, size_t n_trials, size_t n_steps, size_t cue,
+                      const float *inputs, const double *heading, const double *av, size_t chunk, int decoded,
+                      float *outputs)
+{
+    size_t S = n_trials * n_steps;
+    int rc = HDNET_OK;
     if (chunk > n_trials)
         chunk = n_trials;
     if (t->pass == 0) {
-        rc = hdnet_tuning_add(t, n_trials, n_steps, cue, heading, heading_len, av, av_len, NULL, 0, NULL, 0);
+        rc = hdnet_tuning_add(t, n_trials, n_steps, cue, heading, S, av, S, NULL, 0, NULL, 0);
         if (rc)
             return rc;
         rc = hdnet_tuning_next_pass(t);
@@ -685,7 +720,9 @@ int hdnet_tuning_collect(hdnet_tuning *t, const hdnet_net *net, size_t n_trials,
                                ns * 2, rates, ns * t->N, NULL, 0);
             if (rc == HDNET_OK)
                 rc = hdnet_tuning_add(t, nb, n_steps, cue, heading + b0 * n_steps, ns, av + b0 * n_steps, ns,
-                                      outs, ns * 2, rates, ns * t->N);
+                                      decoded ? outs : NULL, ns * 2, rates, ns * t->N);
+            if (rc == HDNET_OK && outputs && t->pass == 1)
+                memcpy(outputs + b0 * n_steps * 2, outs, ns * 2 * sizeof *outs);
         }
         if (rc == HDNET_OK)
             rc = hdnet_tuning_next_pass(t);

@@ -24,6 +24,12 @@ for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed
         ok
     done
 done
+# ---- --version: the program and the library ----
+for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed; do
+    "$ex/$p" --version > "$tmp/version" 2>&1 || fail "$p --version exits non-zero"
+    grep -q "^$p (libhdnet [0-9]*\.[0-9]*\.[0-9]*)\$" "$tmp/version" || fail "$p --version: $(cat "$tmp/version")"
+    ok
+done
 expect_error() { # program args... : non-zero exit and one line on stderr
     if "$@" > "$tmp/out" 2> "$tmp/err"; then fail "$* exits 0"; fi
     [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$*: expected one line on stderr, got: $(cat "$tmp/err")"
@@ -53,6 +59,12 @@ ok
 # hdnet-eval on the same test stream (seed 1, 1000 x 500 steps) prints the same error
 ne_eval=$("$ex/hdnet-eval" "$tmp/a/model.npz" | sed -n 's/^normalized_error //p')
 [ "$ne_eval" = "$ne" ] || fail "hdnet-eval gives $ne_eval, hdnet-train printed $ne"
+ok
+
+# hdnet-eval changes task parameters only: the model file fixes the others
+expect_error "$ex/hdnet-eval" "$tmp/a/model.npz" --set units=10
+expect_error "$ex/hdnet-eval" "$tmp/a/model.npz" --set lr=0.1
+"$ex/hdnet-eval" "$tmp/a/model.npz" --trials 20 --set speed=2 > /dev/null || fail "hdnet-eval --set speed=2"
 ok
 
 # ---- hdnet-run on a float32 [2][30][3] .npy written by hand (all zeros) ----

@@ -1,4 +1,4 @@
-/* Analyses on synthetic units of known type (spec analyses §3.5), plus error paths. */
+/* Analyses on synthetic units of known type (docs/analyses.md), plus error paths. */
 #include "testutil.h"
 #include "internal.h"
 #include "analysis_priv.h"
@@ -477,7 +477,7 @@ START_TEST(fit_and_stats)
     double xs[3] = {2, 2, 2};
     hdnet__linfit(xs, y, NULL, 3, fit);
     ck_assert(isnan(fit[0]));
-    /* §2.6 exclusions: zero bin dropped, floor rule */
+    /* the slope fit's exclusions (docs/analyses.md): zero bin dropped, floor rule */
     hdnet_aparams p;
     hdnet__aparams_defaults(&p);
     double edges[9] = {-4, -3, -2, -1, 0, 1, 2, 3, 4}, cx[8], m[8] = {0, 0, 0, 0.5, 0.9, 0.2, 0.3, 0.4};
@@ -656,7 +656,7 @@ START_TEST(tiling_and_order)
     ck_assert_double_eq_tol(st[HDNET_TILE_GMAX], 331, 1e-9);
     ck_assert(st[HDNET_TILE_KUIPER_P] < 1e-6);
     ck_assert(st[HDNET_TILE_RBAR] > 0.9);
-    /* gap bound at n = 33 is 70.9 degrees (spec R5) */
+    /* gap bound at n = 33 is 70.9 degrees (R5, docs/analyses.md) */
     double p33[33];
     for (int i = 0; i < 33; i++)
         p33[i] = i * 360.0 / 33;

@@ -110,8 +110,8 @@ static void fixture_free(fixture *f)
     free(f->xi);
 }
 
-/* Independent reference: the loss of spec §3.1 in double, straight from the
- * equations of §1.1, for parameters p (flat, double). */
+/* Independent reference: the loss of docs/model.md in double, straight from the
+ * equations of docs/model.md, for parameters p (flat, double). */
 static double ref_loss(const fixture *f, const double *p, double rate_l2, double *rates_out,
                        double *y_out)
 {

@@ -125,7 +125,7 @@ START_TEST(np_randint_golden)
 }
 END_TEST
 
-/* Test vectors quoted in the spec (model-task-training.md §2.5). */
+/* Test vectors of the reference generators (docs/task.md). */
 START_TEST(np_spec_vectors)
 {
     hdnet_rng *r = mk(HDNET_RNG_NUMPY, 1);

@@ -165,7 +165,7 @@ START_TEST(golden_default)
 }
 END_TEST
 
-/* Values quoted in the spec (model-task-training.md §2.5). */
+/* Values of the reference generator (docs/task.md). */
 START_TEST(spec_vectors)
 {
     hdnet_config *c = cfg_new(HDNET_RNG_NUMPY, HDNET_BATCH_FIXED);
@@ -618,12 +618,12 @@ START_TEST(matlab_input_noise)
 }
 END_TEST
 
-/* ---- statistics (spec §2.6) ----------------------------------------------------------------- */
+/* ---- statistics (docs/task.md) ----------------------------------------------------------------- */
 
 /* Post-cue av with the PyTorch stretch rule. Exact expectations from
  * tests/data/task_theory.py: 17.052 % zero steps (16.711 % of all 500 steps,
- * the spec's "16.7 %"), SD 2.6008 deg/step, mean |av| 1.8891 deg/step. The
- * spec's 2.61 and 1.90 are one sample (seed 1, 1000 trials: 2.6100, 1.9002;
+ * the often-quoted "16.7 %"), SD 2.6008 deg/step, mean |av| 1.8891 deg/step. The
+ * often-quoted 2.61 and 1.90 are one sample (seed 1, 1000 trials: 2.6100, 1.9002;
  * 1.4 standard errors from the expectation). Steps within a trial are
  * correlated, so the standard errors come from the spread of per-trial values
  * over the 4000 independent trials; tolerance 5 SE + 1e-4 (rounding of the

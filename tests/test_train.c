@@ -90,7 +90,7 @@ static int record(const hdnet_progress *p, void *user)
 
 START_TEST(schedule)
 {
-    /* spec model-task-training §3.3: the 45 values for U = 5000 */
+    /* docs/training.md: the 45 values for U = 5000 */
     static const size_t want[45] = {0,    1,    2,    3,    4,    5,    25,   32,   38,   45,   51,   58,
                                     64,   71,   78,   84,   91,   97,   104,  111,  117,  124,  130,  137,
                                     143,  150,  263,  526,  789,  1053, 1316, 1579, 1842, 2105, 2368, 2632,

@@ -206,7 +206,7 @@ typedef struct hdnet_tuning hdnet_tuning;
 #define HDNET_US_A_DEC          29  /**< |b~| (hi - lo) / S~ */
 #define HDNET_US_AV_STRENGTH_PREF_DEC 30  /**< max - min of the decoded AV tuning curve m~ */
 #define HDNET_US_INTERCEPT_DEC  31  /**< intercept of the decoded fit */
-#define HDNET_US_SLOPE_ALLHD    32  /**< slope of g over the bins centred in the window (§2.6 rules) */
+#define HDNET_US_SLOPE_ALLHD    32  /**< slope of g over the bins centred in the window (the slope rules of docs/analyses.md) */
 #define HDNET_US_PHI_ARGMAX     33  /**< argmax centre even for flat curves (selects the pass-2 window) */
 #define HDNET_US_COUNT          34  /**< number of per-unit statistics (not a valid id) */
 
@@ -358,11 +358,11 @@ HDNET_API HDNET_NODISCARD int hdnet_tuning_scalar(const hdnet_tuning *t, int whi
 #define HDNET_CLASS_SHIFTER_CCW 1  /**< more active when the heading increases (b > 0) */
 #define HDNET_CLASS_SHIFTER_CW  2  /**< more active when the heading decreases (b < 0) */
 #define HDNET_CLASS_WEAK        3  /**< weakly heading-tuned, little AV modulation */
-#define HDNET_CLASS_INACTIVE    4  /**< the spec's "removed" */
+#define HDNET_CLASS_INACTIVE    4  /**< "removed" in docs/analyses.md */
 #define HDNET_NCLASSES          5  /**< number of classes (not a valid class) */
 
-#define HDNET_RULE_REFERENCE 0  /**< MATLAB thresholds (§2.7) */
-#define HDNET_RULE_ADAPTIVE  1  /**< scale-free rule (§3.3) */
+#define HDNET_RULE_REFERENCE 0  /**< MATLAB thresholds (docs/analyses.md) */
+#define HDNET_RULE_ADAPTIVE  1  /**< scale-free rule (docs/analyses.md) */
 
 /* Reason bits. */
 #define HDNET_REASON_RANGE      1u  /**< activity range below act_range_min */
@@ -494,7 +494,7 @@ HDNET_API HDNET_NODISCARD int hdnet_sort_weights(const float *w, size_t n, const
 #define HDNET_PR_SEM    4      /**< SD / sqrt(n), NaN for an empty bin */
 #define HDNET_PR_ROWS   5      /**< rows of a profile table */
 
-/** Connectivity against relative preferred angle r = wrap(phi_post - phi_pre) (§2.10):
+/** Connectivity against relative preferred angle r = wrap(phi_post - phi_pre) (docs/analyses.md):
  *  the weights of every (pre, post) pair with pre != post, binned into 1-degree bins with
  *  a sliding window of HDNET_A_PROFILE_WINDOW bins.
  *  @param[in]  params    analysis parameters (profile_window, compat), or NULL for the defaults
@@ -555,6 +555,50 @@ HDNET_API HDNET_NODISCARD int hdnet_autocorr(const double *x, size_t n, double *
  *  @return the wrapped angle
  *  Thread-safety: safe from any thread. */
 HDNET_API double hdnet_wrap_deg(double x);
+
+/** Median of the finite values of x (mean of the middle two for an even count).
+ *  The finite values are moved to the front of x and sorted; pass a copy to keep x.
+ *  @param[in,out] x  [n] values; reordered
+ *  @param[in]     n  number of values
+ *  @return the median; NaN when x is NULL or has no finite value
+ *  Thread-safety: reentrant. */
+HDNET_API double hdnet_median(double *x, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Decoding the heading                                                */
+/* ------------------------------------------------------------------ */
+
+/** The heading the readout encodes: atan2(y_sin, y_cos) in degrees, in [0, 360).
+ *  The decoded analyses of hdnet_tuning_add() use the same definition.
+ *  @param[in]  outputs      [n_samples][2] network outputs (y_sin, y_cos)
+ *  @param[in]  n_samples    number of samples
+ *  @param[out] heading      [n_samples] decoded heading, degrees; NaN where an output is not finite
+ *  @param[in]  heading_len  length of heading, >= n_samples
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (heading_len too small)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_decoded_heading(const float *outputs, size_t n_samples, double *heading,
+                                                    size_t heading_len);
+
+/** The activity bump of a ring of units (population vector): for each sample,
+ *  v = (1/n) sum_k r_k (cos phi_k, sin phi_k) over the selected units k, the bump
+ *  strength B = |v| and its position psi = atan2(v_y, v_x) in degrees, (-180, 180].
+ *  This is the measure of the lesion experiments (docs/analyses.md).
+ *  @param[in]  rates        [n_samples][n_units] rates
+ *  @param[in]  n_samples    number of samples
+ *  @param[in]  n_units      N, units per sample
+ *  @param[in]  units        [n_selected] 0-based unit indices (e.g. the compass units)
+ *  @param[in]  n_selected   number of selected units (> 0)
+ *  @param[in]  phi          [n_units] preferred heading of every unit, degrees (finite for the selected)
+ *  @param[out] strength     [n_samples] B, or NULL
+ *  @param[out] position     [n_samples] psi, degrees, or NULL
+ *  @param[in]  out_len      length of strength and position, >= n_samples
+ *  @return HDNET_OK, HDNET_EINVAL (NULL rates, units or phi; n_selected 0),
+ *          HDNET_ESHAPE (out_len too small, a size that overflows),
+ *          HDNET_ERANGE (a unit index outside [0, n_units), a non-finite phi of a selected unit)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_bump(const float *rates, size_t n_samples, size_t n_units, const int *units,
+                                         size_t n_selected, const double *phi, double *strength,
+                                         double *position, size_t out_len);
 
 #ifdef __cplusplus
 }

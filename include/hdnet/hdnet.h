@@ -28,5 +28,6 @@
 #include "io.h"
 #include "train.h"
 #include "analysis.h"
+#include "claims.h"
 
 #endif

@@ -245,7 +245,7 @@ HDNET_API HDNET_NODISCARD int hdnet_net_loss_grad(const hdnet_net *net, size_t n
                                                   double *loss, size_t loss_len,
                                                   float *grad, size_t grad_len);
 
-/** Normalized error of outputs against targets (spec: per output, residual
+/** Normalized error of outputs against targets (docs/model.md: per output, residual
  *  energy over target variance on the masked points (mask == 1), averaged over
  *  outputs; a constant target gives the residual energy alone, an output without
  *  masked points contributes 0). Accumulated in double.
@@ -261,6 +261,26 @@ HDNET_API HDNET_NODISCARD int hdnet_net_loss_grad(const hdnet_net *net, size_t n
 HDNET_API HDNET_NODISCARD int hdnet_normalized_error(const float *outputs, const float *targets,
                                                      const float *mask, size_t n_trials, size_t n_steps,
                                                      size_t n_outputs, double *ne);
+
+/** Normalized error as hdnet_normalized_error(), over the steps
+ *  step_begin <= t < step_end of every trial only (e.g. the first 500 steps of
+ *  1000-step trials). hdnet_normalized_error() is the window [0, n_steps).
+ *  @param[in] outputs     [n_trials][n_steps][n_outputs] network outputs
+ *  @param[in] targets     [n_trials][n_steps][n_outputs] targets
+ *  @param[in] mask        [n_trials][n_steps][n_outputs]; points with mask == 1 count
+ *  @param[in] n_trials    trials
+ *  @param[in] n_steps     steps per trial
+ *  @param[in] n_outputs   output channels
+ *  @param[in] step_begin  first step of the window
+ *  @param[in] step_end    first step after the window (step_begin < step_end <= n_steps)
+ *  @param[out] ne         the normalized error (dimensionless)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ESHAPE (a zero dimension, or a size that
+ *          overflows), HDNET_ERANGE (an empty window or one beyond n_steps)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_normalized_error_window(const float *outputs, const float *targets,
+                                                            const float *mask, size_t n_trials,
+                                                            size_t n_steps, size_t n_outputs,
+                                                            size_t step_begin, size_t step_end, double *ne);
 
 /** An empty list of perturbations for hdnet_net_run().
  *  @param[out] out  the new list, NULL on failure

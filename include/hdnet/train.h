@@ -146,7 +146,7 @@ HDNET_API HDNET_NODISCARD int hdnet_checkpoint_schedule(size_t n_updates, size_t
  *  seeded with `seed` (one hdnet_task_generate() call). Uses HDNET_P_THREADS of
  *  task_cfg. Allocates its own buffers (about 16*n_trials*T bytes plus an engine
  *  for at most 50000 trial-steps).
- *  @param ne  out: NE (spec §5; 100*NE is the % normalized error)
+ *  @param ne  out: NE (docs/model.md; 100*NE is the % normalized error)
  *  @return HDNET_OK, HDNET_EINVAL, HDNET_ESHAPE (net inputs/outputs differ from
  *          the task's 3/2), HDNET_ERANGE, HDNET_ENOMEM, HDNET_EDIVERGED
  *  Thread-safety: may run concurrently on the same const network. */

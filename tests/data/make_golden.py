@@ -123,8 +123,8 @@ def library_files():
 
 # ---------------------------------------------------------------------------
 # Task generator: a re-statement of the authors' PyTorch generator
-# (generateINandTARGETOUT_CuevaWei2019) with the draw order of the spec §2.2,
-# written here from the spec; rs is a RandomState (seeded by the caller).
+# (generateINandTARGETOUT_CuevaWei2019) with the draw order of docs/task.md,
+# written here from that description; rs is a RandomState (seeded by the caller).
 
 def task(rs, B=100, T=500, cue=10, m=0.8, speed=1.0):
     sd = speed * 0.03

@@ -36,6 +36,8 @@ from .train import (Trainer, Optimizer, Progress, train, evaluate, checkpoint_sc
                     stream_rng, stream_seed, STREAMS)
 from . import analysis
 from .analysis import AnalysisParams, Tuning, Classification, Profile, CLASSES
+from . import claims as _claims_module
+from .claims import Study, Claims, Claim, claims, analysis_config, ANALYSIS_SEED
 
 __version__ = "%d.%d.%d" % API_VERSION
 
@@ -54,4 +56,5 @@ __all__ = [
     "LOSS_TERMS", "Npz", "save_npz", "load_npz", "save_npy", "load_npy",
     "Trainer", "Optimizer", "Progress", "train", "evaluate", "checkpoint_schedule", "clip_grad_norm",
     "stream_rng", "stream_seed", "STREAMS", "analysis", "AnalysisParams", "Tuning", "Classification", "Profile", "CLASSES",
+    "Study", "Claims", "Claim", "claims", "analysis_config", "ANALYSIS_SEED",
 ]

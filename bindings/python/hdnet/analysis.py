@@ -49,6 +49,10 @@ api.add("hdnet_profile_offset", STATUS, c_double_p, c_size, P(c_double))
 api.add("hdnet_pairs_mean", STATUS, c_double_p, c_size, c_double, c_double, c_int, P(c_double), P(c_size))
 api.add("hdnet_autocorr", STATUS, c_double_p, c_size, c_double_p, c_size)
 api.add("hdnet_wrap_deg", c_double, c_double)
+api.add("hdnet_median", c_double, c_double_p, c_size)
+api.add("hdnet_decoded_heading", STATUS, c_float_p, c_size, c_double_p, c_size)
+api.add("hdnet_bump", STATUS, c_float_p, c_size, c_size, P(c_int), c_size, c_double_p, c_double_p, c_double_p,
+        c_size)
 
 # Array ids of hdnet_tuning_copy (HDNET_TU_*), in id order.
 TUNING_ARRAYS = ("hd_edges", "hd_centres", "av_edges", "av_centres", "win_edges", "win_centres",
@@ -408,3 +412,38 @@ def wrap_deg(x):
         return float(api.hdnet_wrap_deg(float(x)))
     a = np.asarray(x, dtype=np.float64)
     return np.array([api.hdnet_wrap_deg(float(v)) for v in a.ravel()]).reshape(a.shape)
+
+
+def median(x):
+    """Median of the finite values of x (NaN when there is none)."""
+    a = np.array(x, dtype=np.float64).ravel()  # a copy: the C function reorders it
+    return float(api.hdnet_median(*_lib.dptr(a)))
+
+
+def decoded_heading(outputs):
+    """The heading the readout encodes, atan2(y_sin, y_cos) in degrees in [0, 360), for
+    outputs [..., 2]; shape [...]; NaN where an output is not finite."""
+    y = np.asarray(outputs)
+    if y.ndim < 1 or y.shape[-1] != 2:
+        raise ValueError("outputs: expected shape (..., 2), got %s" % (y.shape,))
+    y = _lib.as_f32(y, y.shape, "outputs")
+    out = _lib.out_f64(y.shape[:-1])
+    api.hdnet_decoded_heading(_lib.fptr(y)[0], out.size, *_lib.dptr(out))
+    return out
+
+
+def bump(rates, units, phi):
+    """The activity bump of the selected units (population vector) for rates [..., N]:
+    (strength B, position psi in degrees in (-180, 180]), each of shape [...].
+    units: indices of the ring's units; phi: [N] preferred headings in degrees."""
+    r = np.asarray(rates)
+    if r.ndim < 1:
+        raise ValueError("rates: expected shape (..., N), got %s" % (r.shape,))
+    r = _lib.as_f32(r, r.shape, "rates")
+    n_units = r.shape[-1]
+    u = _ints(units, "units")
+    p = _f64(phi, "phi", n_units)
+    strength, position = _lib.out_f64(r.shape[:-1]), _lib.out_f64(r.shape[:-1])
+    api.hdnet_bump(_lib.fptr(r)[0], strength.size, n_units, u.ctypes.data_as(P(c_int)), u.size, _lib.dptr(p)[0],
+                   _lib.dptr(strength)[0], _lib.dptr(position)[0], strength.size)
+    return strength, position

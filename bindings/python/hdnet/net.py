@@ -30,6 +30,8 @@ api.add("hdnet_net_loss_grad", STATUS, c_void_p, c_size, c_size, c_float_p, c_si
         c_float_p, c_size, c_float_p, c_size, c_void_p, c_double, c_double_p, c_size, c_float_p, c_size)
 api.add("hdnet_normalized_error", STATUS, c_float_p, c_float_p, c_float_p, c_size, c_size, c_size,
         P(c_double))
+api.add("hdnet_normalized_error_window", STATUS, c_float_p, c_float_p, c_float_p, c_size, c_size, c_size,
+        c_size, c_size, P(c_double))
 api.add("hdnet_perturb_create", STATUS, P(c_void_p))
 api.add("hdnet_perturb_free", None, c_void_p)
 api.add("hdnet_perturb_add", STATUS, c_void_p, c_int, P(c_int), c_size, c_size, c_size, c_double)
@@ -347,12 +349,13 @@ def _net_from_bytes(data):
     return Net.from_bytes(data)
 
 
-def normalized_error(outputs, targets, mask):
+def normalized_error(outputs, targets, mask, window=None):
     """Normalized error of outputs against targets on the masked points.
 
     All three arrays [trials, steps, O]. Per output: residual energy over target
     variance, averaged over outputs (1 = predicting the mean; 100*NE is the
-    "% normalized error" of the paper). Returns a float.
+    "% normalized error" of the paper). window=(begin, end) restricts it to the
+    steps begin <= t < end of every trial. Returns a float.
     """
     y = np.asarray(outputs)
     if y.ndim != 3:
@@ -361,6 +364,11 @@ def normalized_error(outputs, targets, mask):
     t = _lib.as_f32(targets, y.shape, "targets")
     m = _lib.as_f32(mask, y.shape, "mask")
     ne = c_double()
-    api.hdnet_normalized_error(_lib.fptr(y)[0], _lib.fptr(t)[0], _lib.fptr(m)[0], y.shape[0], y.shape[1],
-                               y.shape[2], ctypes.byref(ne))
+    if window is None:
+        api.hdnet_normalized_error(_lib.fptr(y)[0], _lib.fptr(t)[0], _lib.fptr(m)[0], y.shape[0], y.shape[1],
+                                   y.shape[2], ctypes.byref(ne))
+    else:
+        begin, end = (_lib.count(w, "window") for w in window)
+        api.hdnet_normalized_error_window(_lib.fptr(y)[0], _lib.fptr(t)[0], _lib.fptr(m)[0], y.shape[0],
+                                          y.shape[1], y.shape[2], begin, end, ctypes.byref(ne))
     return ne.value

@@ -1,0 +1,373 @@
+/* The command-line layer of the example programs (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+void cli_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cli_prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(EXIT_FAILURE);
+}
+
+void cli_check(const char *what, int status)
+{
+    if (status == HDNET_OK)
+        return;
+    const char *detail = hdnet_errmsg();
+    if (detail && detail[0])
+        cli_die("%s: %s (%s)", what, hdnet_strerror(status), detail);
+    cli_die("%s: %s", what, hdnet_strerror(status));
+}
+
+void cli_bad_option(char **argv)
+{
+    cli_die("unknown option or missing value: %s (try --help)", argv[optind - 1]);
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts, void (*usage)(FILE *))
+{
+    opterr = 0; /* one line of our own on bad options */
+    int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (c == 'h') {
+        usage(stdout);
+        exit(EXIT_SUCCESS);
+    }
+    if (c == 'V') {
+        cli_version();
+        exit(EXIT_SUCCESS);
+    }
+    if (c == '?' || c == ':')
+        cli_bad_option(argv);
+    return c;
+}
+
+void cli_version(void)
+{
+    printf("%s (libhdnet %s)\n", cli_prog, hdnet_version_string());
+}
+
+void *cli_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        cli_die("out of memory (%zu bytes)", n);
+    return p;
+}
+
+uint64_t cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end || errno || s[0] == '-' || s[0] == '+' || v < lo || v > hi)
+        cli_die("%s: expected an integer in [%llu, %llu], got '%s' (try --help)", opt, (unsigned long long)lo,
+                (unsigned long long)hi, s);
+    return (uint64_t)v;
+}
+
+double cli_double(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v))
+        cli_die("%s: expected a number, got '%s' (try --help)", opt, s);
+    return v;
+}
+
+int cli_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+/* Parameter ids by group (config.h): model 1-99, task 100-199, training 200-299. */
+static int is_task_param(int id)
+{
+    return id >= 100 && id < 200;
+}
+
+void cli_set(hdnet_aparams *ap, hdnet_config *cfg, int scope, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        cli_die("--set: expected name=value, got '%s'", arg);
+    char name[128];
+    size_t n = (size_t)(eq - arg);
+    if (n >= sizeof name)
+        cli_die("--set: name too long");
+    memcpy(name, arg, n);
+    name[n] = '\0';
+    int id;
+    if (ap && hdnet_aparam_id(name, &id) == HDNET_OK) {
+        if (hdnet_aparams_set_str(ap, name, eq + 1) != HDNET_OK)
+            cli_die("--set %s: %s", arg, hdnet_errmsg());
+        return;
+    }
+    if (!cfg || hdnet_param_id(name, &id) != HDNET_OK)
+        cli_die("--set: unknown parameter '%s'", name);
+    if (scope == CLI_SET_TASK && !is_task_param(id))
+        cli_die("--set %s: not a task parameter (the model file fixes it)", name);
+    int rc = hdnet_config_set(cfg, name, eq + 1);
+    if (rc)
+        cli_die("--set %s: %s (%s)", arg, hdnet_strerror(rc), hdnet_errmsg());
+}
+
+void cli_mkdirs(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        cli_die("bad directory name: '%s'", path);
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char c = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            cli_die("cannot create directory %s: %s", buf, strerror(errno));
+        buf[i] = c;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        cli_die("cannot create directory %s: %s", path, strerror(errno ? errno : ENOTDIR));
+}
+
+char *cli_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = cli_malloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+FILE *cli_fopen(const char *dir, const char *name)
+{
+    char *p = cli_path(dir, name);
+    FILE *f = fopen(p, "w");
+    if (!f)
+        cli_die("cannot write %s: %s", p, strerror(errno));
+    free(p);
+    return f;
+}
+
+void cli_fclose(FILE *f, const char *name)
+{
+    if (ferror(f) | fclose(f))
+        cli_die("error writing %s", name);
+}
+
+void cli_npz_add(hdnet_npz *z, const char *name, int dtype, const void *data, size_t d0, size_t d1, size_t d2)
+{
+    size_t shape[3] = {d0, d1, d2};
+    size_t nd = d2 ? 3 : d1 ? 2 : 1;
+    cli_check(name, hdnet_npz_add(z, name, dtype, data, shape, nd));
+}
+
+void cli_npz_save(hdnet_npz *z, const char *dir, const char *name)
+{
+    char *p = cli_path(dir, name);
+    cli_check(p, hdnet_npz_save(z, p));
+    free(p);
+    hdnet_npz_free(z);
+}
+
+float *cli_to_float(const double *x, size_t n)
+{
+    float *f = cli_malloc(n * sizeof *f);
+    for (size_t i = 0; i < n; i++)
+        f[i] = (float)x[i];
+    return f;
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Directory of the plot scripts: $HDNET_PLOT_DIR, else <dir of argv0>/plot. */
+static char *plot_dir(const char *argv0)
+{
+    const char *env = getenv("HDNET_PLOT_DIR");
+    if (env && *env)
+        return strcpy(cli_malloc(strlen(env) + 1), env);
+    const char *slash = strrchr(argv0, '/');
+    size_t n = slash ? (size_t)(slash - argv0) : 1;
+    char *p = cli_malloc(n + 8);
+    memcpy(p, slash ? argv0 : ".", n);
+    strcpy(p + n, "/plot");
+    return p;
+}
+
+int cli_plot(const char *argv0, const char *script, const char *data_dir)
+{
+    char *pd = plot_dir(argv0), *sp = cli_path(pd, script), *logp = cli_path(data_dir, "gnuplot.log");
+    char *ex = cli_malloc(strlen(data_dir) + 8);
+    sprintf(ex, "dir='%s'", data_dir);
+    int bad = 1;
+    if (access(sp, R_OK) != 0) {
+        fprintf(stderr, "%s: plot script %s not found; figures skipped\n", cli_prog, sp);
+    } else {
+        char *argv[] = {"gnuplot", "-e", ex, sp, NULL};
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 2, logp, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        pid_t pid;
+        int st, src = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        if (src != 0)
+            fprintf(stderr, "%s: gnuplot not available; data written, figures skipped\n", cli_prog);
+        else if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            fprintf(stderr, "%s: gnuplot failed on %s (see %s); data written, figures skipped\n", cli_prog, script,
+                    logp);
+        else
+            bad = 0;
+    }
+    free(ex);
+    free(logp);
+    free(sp);
+    free(pd);
+    return bad;
+}
+
+void cli_units_get(cli_units *u, const hdnet_tuning *t, const hdnet_aparams *ap)
+{
+    size_t N;
+    double sigma, v;
+    memset(u, 0, sizeof *u);
+    cli_check("tuning", hdnet_tuning_scalar(t, HDNET_TS_N_UNITS, &v));
+    u->n = N = (size_t)v;
+    for (int i = 0; i < HDNET_US_COUNT; i++)
+        cli_check("unit statistics", hdnet_tuning_unit_stat(t, i, u->stat[i] = cli_malloc(N * sizeof(double)), N));
+    for (int r = 0; r < CLI_NRULES; r++)
+        u->cls[r] = cli_malloc(N * sizeof(int));
+    for (int r = 0; r < 2; r++)
+        u->reasons[r] = cli_malloc(N * sizeof(uint32_t));
+    cli_check("classify", hdnet_tuning_classify(t, HDNET_RULE_ADAPTIVE, 0, u->cls[CLI_ADAPTIVE], N, u->reasons[0], N,
+                                                u->info[CLI_ADAPTIVE], HDNET_CI_COUNT));
+    cli_check("classify", hdnet_tuning_classify(t, HDNET_RULE_REFERENCE, 0, u->cls[CLI_REFERENCE], N, u->reasons[1],
+                                                N, u->info[CLI_REFERENCE], HDNET_CI_COUNT));
+    cli_check("classify", hdnet_tuning_classify(t, HDNET_RULE_ADAPTIVE, 1, u->cls[CLI_DECODED], N, NULL, 0,
+                                                u->info[CLI_DECODED], HDNET_CI_COUNT));
+    /* the reference thresholds on the slope scaled by sigma_ref / sigma_AV */
+    hdnet_aparams *p2;
+    cli_check("parameters", hdnet_aparams_create(&p2));
+    for (size_t i = 0; i < hdnet_aparam_count(); i++) {
+        int id;
+        cli_check("parameters", hdnet_aparam_info(i, &id, NULL, NULL, NULL, NULL));
+        cli_check("parameters", hdnet_aparams_get(ap, id, &v));
+        cli_check("parameters", hdnet_aparams_set(p2, id, v));
+    }
+    cli_check("tuning", hdnet_tuning_scalar(t, HDNET_TS_SIGMA_AV, &sigma));
+    cli_check("parameters", hdnet_aparams_set(p2, HDNET_A_SLOPE_SCALE, isfinite(sigma) && sigma > 0 ? 2.865 / sigma
+                                                                                                    : 1.0));
+    cli_check("classify", hdnet_classify(HDNET_RULE_REFERENCE, p2, N, u->stat[HDNET_US_RANGE], u->stat[HDNET_US_S],
+                                         u->stat[HDNET_US_SLOPE], NULL, NULL, u->cls[CLI_SCALED], NULL,
+                                         u->info[CLI_SCALED], HDNET_CI_COUNT));
+    hdnet_aparams_free(p2);
+}
+
+void cli_units_free(cli_units *u)
+{
+    for (int i = 0; i < HDNET_US_COUNT; i++)
+        free(u->stat[i]);
+    for (int r = 0; r < CLI_NRULES; r++)
+        free(u->cls[r]);
+    free(u->reasons[0]);
+    free(u->reasons[1]);
+}
+
+/* Removal reasons as "range|strength|..." */
+static const char *reason_str(uint32_t w, char *buf)
+{
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {{HDNET_REASON_RANGE, "range"},
+                 {HDNET_REASON_STRENGTH, "strength"},
+                 {HDNET_REASON_NOFIT, "nofit"},
+                 {HDNET_REASON_ZERO_SLOPE, "zero_slope"}};
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (w & names[i].bit)
+            strcat(strcat(buf, buf[0] ? "|" : ""), names[i].name);
+    return buf;
+}
+
+void cli_write_units(const cli_units *u, const char *dir)
+{
+    FILE *f = cli_fopen(dir, "units.csv");
+    fprintf(f, "unit,class,preferred_hd_deg,hd_strength,av_slope,class_reference,reasons,reasons_reference,"
+               "class_decoded,class_scaled");
+    for (int i = 0; i < HDNET_US_COUNT; i++)
+        fprintf(f, ",%s", hdnet_unit_stat_name(i));
+    fprintf(f, "\n");
+    char b1[64], b2[64];
+    for (size_t k = 0; k < u->n; k++) {
+        fprintf(f, "%zu,%s,%.6g,%.6g,%.6g,%s,%s,%s,%s,%s", k, hdnet_class_name(u->cls[CLI_ADAPTIVE][k]),
+                u->stat[HDNET_US_PHI][k], u->stat[HDNET_US_S][k], u->stat[HDNET_US_SLOPE][k],
+                hdnet_class_name(u->cls[CLI_REFERENCE][k]), reason_str(u->reasons[0][k], b1),
+                reason_str(u->reasons[1][k], b2), hdnet_class_name(u->cls[CLI_DECODED][k]),
+                hdnet_class_name(u->cls[CLI_SCALED][k]));
+        for (int i = 0; i < HDNET_US_COUNT; i++)
+            fprintf(f, ",%.9g", u->stat[i][k]);
+        fprintf(f, "\n");
+    }
+    cli_fclose(f, "units.csv");
+}
+
+void cli_write_claims(const hdnet_claims *c, const char *dir)
+{
+    FILE *csv = cli_fopen(dir, "criteria.csv"), *txt = cli_fopen(dir, "criteria.txt");
+    fprintf(csv, "id,claim,measured,criterion,status\n");
+    for (size_t i = 0; i < hdnet_claims_count(c); i++) {
+        const char *id = hdnet_claims_text(c, i, HDNET_CLAIM_ID), *claim = hdnet_claims_text(c, i, HDNET_CLAIM_CLAIM);
+        const char *ms = hdnet_claims_text(c, i, HDNET_CLAIM_MEASURED);
+        const char *crit = hdnet_claims_text(c, i, HDNET_CLAIM_CRITERION);
+        const char *st = hdnet_verdict_name(hdnet_claims_verdict(c, i));
+        printf("%s %s: measured %s; criterion %s; %s\n", id, claim, ms, crit, st);
+        fprintf(txt, "%s %s: measured %s; criterion %s; %s\n", id, claim, ms, crit, st);
+        fprintf(csv, "%s,\"%s\",\"%s\",\"%s\",%s\n", id, claim, ms, crit, st);
+    }
+    fflush(stdout);
+    cli_fclose(txt, "criteria.txt");
+    cli_fclose(csv, "criteria.csv");
+}

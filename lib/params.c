@@ -1,0 +1,53 @@
+/* The parameter-table engine shared by config.c and aparams.c (params_priv.h). */
+#include "internal.h"
+#include "params_priv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const hdnet__param_def *hdnet__param_find(const hdnet__param_def *table, size_t n, int id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (table[i].id == id)
+            return &table[i];
+    return NULL;
+}
+
+const hdnet__param_def *hdnet__param_named(const hdnet__param_def *table, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return &table[i];
+    return NULL;
+}
+
+int hdnet__param_check(const hdnet__param_def *p, double v)
+{
+    if (isnan(v))
+        return hdnet__error(HDNET_ERANGE, "%s=NaN is not allowed", p->name);
+    if (v < p->lo || v > p->hi)
+        return hdnet__error(HDNET_ERANGE, "%s=%.17g outside [%g, %g]", p->name, v, p->lo, p->hi);
+    if (p->kind != HDNET__PARAM_REAL && v != floor(v))
+        return hdnet__error(HDNET_ERANGE, "%s=%.17g is not an integer", p->name, v);
+    return HDNET_OK;
+}
+
+int hdnet__param_parse(const hdnet__param_def *p, const char *text, double *v)
+{
+    if (p->kind == HDNET__PARAM_ENUM)
+        for (int i = 0; p->values[i]; i++)
+            if (strcmp(p->values[i], text) == 0) {
+                *v = i;
+                return HDNET_OK;
+            }
+    char *end;
+    errno = 0;
+    *v = strtod(text, &end);
+    while (end != text && (*end == ' ' || *end == '\t'))
+        end++;
+    if (end == text || *end)
+        return hdnet__error(HDNET_EINVAL, "%s: cannot parse '%s'", p->name, text);
+    return HDNET_OK;
+}

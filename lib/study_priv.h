@@ -1,0 +1,21 @@
+/* Private to the claims module (study.c, claims.c): the study's contents. */
+#ifndef HDNET_STUDY_PRIV_H
+#define HDNET_STUDY_PRIV_H
+
+#include "hdnet/claims.h"
+#include "analysis_priv.h"
+
+struct hdnet_study {
+    hdnet_aparams params;
+    size_t N, B, T, cue;
+    double speed;
+    float *x, *y, *mask, *out; /* analysis set [B][T][3], [B][T][2], and the outputs */
+    double *th, *av;           /* [B][T], radians */
+    float *w;                  /* W_rec [N][N] */
+    hdnet_tuning *t[2];        /* trained, untrained (or NULL) */
+    double ne, ne500, ne0;
+    double rho[HDNET_STUDY_AUTOCORR_LAGS];
+    int pass2_skipped;
+};
+
+#endif

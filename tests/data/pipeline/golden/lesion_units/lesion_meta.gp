@@ -1,0 +1,5 @@
+ton=300
+toff=500
+toff1=400
+ncomp=10
+nsteps=700

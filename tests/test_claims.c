@@ -1,0 +1,308 @@
+/* The study of a network, the claim table R1-R15, and the measures they share:
+ * the normalized error over a step window, the decoded heading, the bump, the median. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(ne_window)
+{
+    enum { B = 3, T = 40, O = 2, K = 15 };
+    static float y[B * T * O], tg[B * T * O], m[B * T * O], ys[B * K * O], ts[B * K * O], ms[B * K * O];
+    for (size_t i = 0; i < B * T * O; i++) {
+        tg[i] = (float)sin(0.1 * (double)i);
+        y[i] = tg[i] + (float)(0.01 * cos(0.37 * (double)i));
+        m[i] = i % 7 == 3 ? 0.0f : 1.0f;
+    }
+    double full, win, ref;
+    ck_assert_ok(hdnet_normalized_error(y, tg, m, B, T, O, &full));
+    ck_assert_ok(hdnet_normalized_error_window(y, tg, m, B, T, O, 0, T, &win));
+    ck_assert(full == win); /* one implementation: bit-identical */
+    /* a window equals the error of the same steps cut out of every trial */
+    for (size_t b = 0; b < B; b++) {
+        memcpy(ys + b * K * O, y + (b * T + 5) * O, K * O * sizeof *y);
+        memcpy(ts + b * K * O, tg + (b * T + 5) * O, K * O * sizeof *y);
+        memcpy(ms + b * K * O, m + (b * T + 5) * O, K * O * sizeof *y);
+    }
+    ck_assert_ok(hdnet_normalized_error(ys, ts, ms, B, K, O, &ref));
+    ck_assert_ok(hdnet_normalized_error_window(y, tg, m, B, T, O, 5, 5 + K, &win));
+    ck_assert(win == ref);
+    ck_assert(win != full);
+    ck_assert_status(hdnet_normalized_error_window(y, tg, m, B, T, O, 5, 5, &win), HDNET_ERANGE);
+    ck_assert_status(hdnet_normalized_error_window(y, tg, m, B, T, O, 0, T + 1, &win), HDNET_ERANGE);
+    ck_assert_status(hdnet_normalized_error_window(NULL, tg, m, B, T, O, 0, T, &win), HDNET_EINVAL);
+    ck_assert_status(hdnet_normalized_error_window(y, tg, m, 0, T, O, 0, T, &win), HDNET_ESHAPE);
+}
+END_TEST
+
+START_TEST(decoded_heading)
+{
+    const double deg[] = {0, 45, 90, 179.5, 180.5, 270, 359.5};
+    enum { n = sizeof deg / sizeof *deg };
+    float y[2 * (n + 1)];
+    double h[n + 1];
+    for (size_t i = 0; i < n; i++) {
+        y[2 * i] = (float)(3 * sin(deg[i] * 3.14159265358979323846 / 180)); /* the amplitude does not matter */
+        y[2 * i + 1] = (float)(3 * cos(deg[i] * 3.14159265358979323846 / 180));
+    }
+    y[2 * n] = NAN;
+    y[2 * n + 1] = 1;
+    ck_assert_ok(hdnet_decoded_heading(y, n + 1, h, n + 1));
+    for (size_t i = 0; i < n; i++) /* float outputs: 1e-5 degrees */
+        ck_assert_msg(fabs(h[i] - deg[i]) < 1e-5, "%g decoded as %g", deg[i], h[i]);
+    ck_assert(isnan(h[n]));
+    ck_assert_status(hdnet_decoded_heading(y, n + 1, h, n), HDNET_ESHAPE);
+    ck_assert_status(hdnet_decoded_heading(NULL, 1, h, 1), HDNET_EINVAL);
+}
+END_TEST
+
+START_TEST(bump)
+{
+    /* four units at 0, 90, 180, 270 degrees and a fifth one that is not selected */
+    const double phi[5] = {0, 90, 180, 270, NAN};
+    const int ring[4] = {0, 1, 2, 3};
+    const float rates[3 * 5] = {0, 1, 0, 0, 9, /* one unit at 90 */
+                                1, 1, 1, 1, 9, /* uniform: no bump */
+                                0, 0, 2, 2, 0};
+    double B[3], psi[3];
+    ck_assert_ok(hdnet_bump(rates, 3, 5, ring, 4, phi, B, psi, 3));
+    ck_assert_double_eq_tol(B[0], 0.25, 1e-15);
+    ck_assert_double_eq_tol(psi[0], 90, 1e-12);
+    ck_assert_double_eq_tol(B[1], 0, 1e-15);
+    ck_assert_double_eq_tol(B[2], sqrt(2.0) / 2, 1e-15); /* (-2, -2) / 4 */
+    ck_assert_double_eq_tol(psi[2], -135, 1e-12);
+    const int bad[1] = {4}, out_of_range[1] = {5};
+    ck_assert_status(hdnet_bump(rates, 3, 5, bad, 1, phi, B, psi, 3), HDNET_ERANGE);
+    ck_assert_status(hdnet_bump(rates, 3, 5, out_of_range, 1, phi, B, psi, 3), HDNET_ERANGE);
+    ck_assert_status(hdnet_bump(rates, 3, 5, ring, 0, phi, B, psi, 3), HDNET_EINVAL);
+    ck_assert_status(hdnet_bump(rates, 3, 5, ring, 4, phi, B, psi, 2), HDNET_ESHAPE);
+}
+END_TEST
+
+START_TEST(median)
+{
+    double odd[] = {5, NAN, 1, 3}, even[] = {4, 1, INFINITY, 3, 2}, none[] = {NAN};
+    ck_assert_double_eq(hdnet_median(odd, 4), 3);
+    ck_assert_double_eq(hdnet_median(even, 5), 2.5);
+    ck_assert(isnan(hdnet_median(none, 1)));
+    ck_assert(isnan(hdnet_median(NULL, 3)));
+}
+END_TEST
+
+/* The small trained network of tests/data/pipeline and its untrained initial network. */
+static void load_pair(hdnet_net **net, hdnet_net **net0)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", tu_data_path("pipeline/model.npz"));
+    ck_assert_ok(hdnet_net_load(net, path));
+    snprintf(path, sizeof path, "%s", tu_data_path("pipeline/untrained.npz"));
+    ck_assert_ok(hdnet_net_load(net0, path));
+}
+
+static size_t row_of(const hdnet_claims *c, const char *id)
+{
+    for (size_t i = 0; i < hdnet_claims_count(c); i++)
+        if (strcmp(hdnet_claims_text(c, i, HDNET_CLAIM_ID), id) == 0)
+            return i;
+    ck_abort_msg("no row %s", id);
+    return 0;
+}
+
+START_TEST(study_and_claims)
+{
+    hdnet_net *net, *net0;
+    load_pair(&net, &net0);
+    hdnet_config *set;
+    ck_assert_ok(hdnet_analysis_config(net, 300, &set));
+    int64_t steps, rule;
+    ck_assert_ok(hdnet_config_get_int(set, HDNET_P_STEPS, &steps));
+    ck_assert_ok(hdnet_config_get_int(set, HDNET_P_STRETCH_RULE, &rule));
+    ck_assert_int_eq(steps, 300);
+    ck_assert_int_eq(rule, HDNET_STRETCH_FIRST_K);
+    hdnet_study *s, *s0;
+    ck_assert_ok(hdnet_study_run(&s, net, net0, set, 100, HDNET_ANALYSIS_SEED, NULL, 30));
+    /* the untrained network studied as if trained: the null of every check */
+    ck_assert_ok(hdnet_study_run(&s0, net0, NULL, set, 100, HDNET_ANALYSIS_SEED, NULL, 30));
+    double ne, ne0, ne_u, units;
+    ck_assert_ok(hdnet_study_scalar(s, HDNET_SS_NE, &ne));
+    ck_assert_ok(hdnet_study_scalar(s, HDNET_SS_NE_UNTRAINED, &ne_u));
+    ck_assert_ok(hdnet_study_scalar(s0, HDNET_SS_NE, &ne0));
+    ck_assert_ok(hdnet_study_scalar(s, HDNET_SS_UNITS, &units));
+    ck_assert_double_eq(units, 32);
+    ck_assert(ne_u == ne0); /* the same network on the same trials */
+    ck_assert_msg(ne < 0.5 && ne0 > 0.9, "NE trained %g, untrained %g", ne, ne0);
+    ck_assert_ptr_nonnull(hdnet_study_tuning(s, 1));
+    ck_assert_ptr_null(hdnet_study_tuning(s0, 1));
+    /* the study's trials are the analysis set's, and its NE is the NE of its outputs */
+    const size_t S = 100 * 300;
+    float *y = malloc(S * 2 * sizeof *y), *tg = malloc(S * 2 * sizeof *tg), *tg2 = malloc(S * 2 * sizeof *tg2);
+    float *x = malloc(S * 3 * sizeof *x), *m = malloc(S * 2 * sizeof *m);
+    hdnet_task *task;
+    ck_assert_ok(hdnet_task_create(&task, set, HDNET_ANALYSIS_SEED));
+    ck_assert_ok(hdnet_task_generate(task, 100, x, S * 3, tg2, S * 2, m, S * 2, NULL, 0, NULL, 0));
+    hdnet_task_free(task);
+    ck_assert_ok(hdnet_study_trials(s, 100, NULL, 0, tg, S * 2, NULL, 0, NULL, 0, y, S * 2));
+    ck_assert_int_eq(memcmp(tg, tg2, S * 2 * sizeof *tg), 0);
+    double ne_check;
+    ck_assert_ok(hdnet_normalized_error(y, tg, m, 100, 300, 2, &ne_check));
+    ck_assert(ne_check == ne);
+    ck_assert_status(hdnet_study_trials(s, 101, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0), HDNET_ESHAPE);
+
+    hdnet_claims *c, *c0;
+    ck_assert_ok(hdnet_claims_create(&c));
+    ck_assert_ok(hdnet_claims_add_study(c, s));
+    ck_assert_ok(hdnet_claims_create(&c0));
+    ck_assert_ok(hdnet_claims_add_study(c0, s0));
+    static const char *ids[] = {"R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R7", "R8", "R9", "R15", "R14", "R14i"};
+    ck_assert_uint_eq(hdnet_claims_count(c), 13);
+    for (size_t i = 0; i < 13; i++) {
+        ck_assert_str_eq(hdnet_claims_text(c, i, HDNET_CLAIM_ID), ids[i]);
+        ck_assert(strlen(hdnet_claims_text(c, i, HDNET_CLAIM_MEASURED)) > 0);
+        ck_assert(strlen(hdnet_claims_text(c, i, HDNET_CLAIM_CRITERION)) > 0);
+        int v = hdnet_claims_verdict(c, i);
+        ck_assert(v >= HDNET_VERDICT_PASS && v <= HDNET_VERDICT_NOT_RUN);
+    }
+    /* R1's verdict follows its value; the untrained network fails it */
+    size_t r1 = row_of(c, "R1");
+    ck_assert_double_eq(hdnet_claims_number(c, r1, HDNET_CLAIM_VALUE), ne);
+    ck_assert_int_eq(hdnet_claims_verdict(c0, r1), HDNET_VERDICT_FAIL);
+    /* ring connectivity: trained near > far, and no untrained compass ring passes */
+    size_t r6 = row_of(c, "R6");
+    ck_assert_int_eq(hdnet_claims_verdict(c, r6), HDNET_VERDICT_PASS);
+    ck_assert(hdnet_claims_number(c, r6, HDNET_CLAIM_VALUE) > 0);
+    /* R14 compares with the untrained network when the study has one */
+    ck_assert_int_ne(hdnet_claims_verdict(c, row_of(c, "R14")), HDNET_VERDICT_NOT_RUN);
+    ck_assert_int_eq(hdnet_claims_verdict(c0, row_of(c0, "R14")), HDNET_VERDICT_NOT_RUN);
+    /* accessors on bad rows and columns */
+    ck_assert_ptr_null(hdnet_claims_text(c, 13, HDNET_CLAIM_ID));
+    ck_assert_ptr_null(hdnet_claims_text(c, 0, 99));
+    ck_assert(isnan(hdnet_claims_number(c, 13, HDNET_CLAIM_VALUE)));
+    ck_assert(isnan(hdnet_claims_number(c, 0, 99)));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 13), HDNET_EINVAL);
+    ck_assert_int_eq(hdnet_claims_verdict(NULL, 0), HDNET_EINVAL);
+    ck_assert_uint_eq(hdnet_claims_count(NULL), 0);
+    ck_assert_str_eq(hdnet_verdict_name(HDNET_VERDICT_WARN), "WARN");
+    ck_assert_str_eq(hdnet_verdict_name(42), "?");
+    hdnet_claims_free(c);
+    hdnet_claims_free(c0);
+    hdnet_study_free(s);
+    hdnet_study_free(s0);
+    hdnet_config_free(set);
+    free(y);
+    free(tg);
+    free(tg2);
+    free(x);
+    free(m);
+    hdnet_net_free(net);
+    hdnet_net_free(net0);
+}
+END_TEST
+
+START_TEST(lesion_checks)
+{
+    /* a network whose lesions do what the paper reports, and one whose do not */
+    double good[HDNET_LS_COUNT] = {
+        [HDNET_LS_E1_UNITS] = 30, [HDNET_LS_E1_B0] = 0.4, [HDNET_LS_E1_LOST] = 0.05, [HDNET_LS_E1_BACK] = 0.3,
+        [HDNET_LS_E2_UNITS] = 20, [HDNET_LS_E2_DRIFT] = 60, [HDNET_LS_E2_CONTROL] = 1, [HDNET_LS_E2_DECODED] = 50,
+        [HDNET_LS_E2M_UNITS] = 20, [HDNET_LS_E2M_DRIFT] = -60, [HDNET_LS_E2M_CONTROL] = 1,
+        [HDNET_LS_E2M_DECODED] = -50, [HDNET_LS_E3_UNITS] = 40, [HDNET_LS_E3_GAIN] = 0.05,
+        [HDNET_LS_E3_CONTROL] = 1.0, [HDNET_LS_E3_BUMP] = 0.3, [HDNET_LS_E3_BUMP_CONTROL] = 0.4};
+    double bad[HDNET_LS_COUNT];
+    memcpy(bad, good, sizeof bad);
+    bad[HDNET_LS_E1_LOST] = 0.2;     /* 0.5 B0: the bump survives */
+    bad[HDNET_LS_E2_DRIFT] = 10;     /* too little drift */
+    bad[HDNET_LS_E2M_DECODED] = 5;   /* the readout turns the other way */
+    bad[HDNET_LS_E3_GAIN] = 0.9;     /* it still turns */
+    hdnet_claims *c;
+    ck_assert_ok(hdnet_claims_create(&c));
+    ck_assert_ok(hdnet_claims_add_lesion(c, good, HDNET_LS_COUNT));
+    ck_assert_ok(hdnet_claims_add_lesion(c, bad, HDNET_LS_COUNT));
+    static const char *ids[4] = {"R10", "R11", "R11m", "R12"};
+    static const int want_bad[4] = {HDNET_VERDICT_FAIL, HDNET_VERDICT_FAIL, HDNET_VERDICT_WARN, HDNET_VERDICT_FAIL};
+    ck_assert_uint_eq(hdnet_claims_count(c), 8);
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_str_eq(hdnet_claims_text(c, i, HDNET_CLAIM_ID), ids[i]);
+        ck_assert_int_eq(hdnet_claims_verdict(c, i), HDNET_VERDICT_PASS);
+        ck_assert_int_eq(hdnet_claims_verdict(c, i + 4), want_bad[i]);
+    }
+    ck_assert_double_eq_tol(hdnet_claims_number(c, 0, HDNET_CLAIM_VALUE), 0.125, 1e-15);
+    ck_assert_str_eq(hdnet_claims_text(c, 0, HDNET_CLAIM_MEASURED),
+                     "B during silencing 0.125 B0, after 0.750 B0 (B0 0.4; 30 compass units)");
+    ck_assert_status(hdnet_claims_add_lesion(c, good, HDNET_LS_COUNT - 1), HDNET_ESHAPE);
+    ck_assert_status(hdnet_claims_add_lesion(c, NULL, HDNET_LS_COUNT), HDNET_EINVAL);
+    ck_assert_uint_eq(hdnet_claims_count(c), 8);
+    hdnet_claims_free(c);
+}
+END_TEST
+
+START_TEST(speed_checks)
+{
+    const double speeds[3] = {0.1, 1, 3};
+    const double c_mono[3] = {0.6, 0.4, 0.2}, s_mono[3] = {0.2, 0.4, 0.6};
+    const double c_kink[3] = {0.6, 0.7, 0.2}, c_flat[3] = {0.4, 0.4, 0.4};
+    hdnet_claims *c;
+    ck_assert_ok(hdnet_claims_create(&c));
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 3, speeds, c_mono, s_mono, 3));
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 3, speeds, c_kink, s_mono, 3));
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 3, speeds, c_flat, s_mono, 3));
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_SCALED, 3, speeds, c_mono, s_mono, 3));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 0), HDNET_VERDICT_PASS);
+    ck_assert_int_eq(hdnet_claims_verdict(c, 1), HDNET_VERDICT_WARN);
+    ck_assert_int_eq(hdnet_claims_verdict(c, 2), HDNET_VERDICT_FAIL);
+    ck_assert_int_eq(hdnet_claims_verdict(c, 3), HDNET_VERDICT_INFO);
+    ck_assert_str_eq(hdnet_claims_text(c, 3, HDNET_CLAIM_ID), "R13s");
+    ck_assert_str_eq(hdnet_claims_text(c, 0, HDNET_CLAIM_MEASURED),
+                     "speed 0.1: compass 0.60, shifters 0.20; speed 1: compass 0.40, shifters 0.40; "
+                     "speed 3: compass 0.20, shifters 0.60");
+    ck_assert_status(hdnet_claims_add_speed(c, 7, 3, speeds, c_mono, s_mono, 3), HDNET_EINVAL);
+    ck_assert_status(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 1, speeds, c_mono, s_mono, 3), HDNET_ESHAPE);
+    hdnet_claims_free(c);
+}
+END_TEST
+
+START_TEST(bad_arguments)
+{
+    hdnet_net *net, *net0;
+    load_pair(&net, &net0);
+    hdnet_study *s = (hdnet_study *)1;
+    hdnet_config *cfg = (hdnet_config *)1;
+    ck_assert_status(hdnet_analysis_config(net, 1, &cfg), HDNET_ERANGE);
+    ck_assert_ptr_null(cfg);
+    ck_assert_status(hdnet_analysis_config(NULL, 100, &cfg), HDNET_EINVAL);
+    ck_assert_status(hdnet_study_run(&s, net, NULL, NULL, 0, 1, NULL, 10), HDNET_EINVAL);
+    ck_assert_ptr_null(s);
+    ck_assert_status(hdnet_study_run(&s, NULL, NULL, NULL, 10, 1, NULL, 10), HDNET_EINVAL);
+    ck_assert_status(hdnet_study_run(NULL, net, NULL, NULL, 10, 1, NULL, 10), HDNET_EINVAL);
+    double v;
+    ck_assert_status(hdnet_study_scalar(NULL, HDNET_SS_NE, &v), HDNET_EINVAL);
+    ck_assert_ptr_null(hdnet_study_tuning(NULL, 0));
+    ck_assert_status(hdnet_claims_add_study(NULL, NULL), HDNET_EINVAL);
+    ck_assert_status(hdnet_claims_create(NULL), HDNET_EINVAL);
+    ck_assert_status(hdnet_claims_compute(NULL, net, NULL, NULL), HDNET_EINVAL);
+    hdnet_study_free(NULL);
+    hdnet_claims_free(NULL);
+    hdnet_net_free(net);
+    hdnet_net_free(net0);
+}
+END_TEST
+
+Suite *hdnet_suite_claims(void)
+{
+    Suite *s = suite_create("claims");
+    TCase *tc = tcase_create("measures");
+    tcase_add_test(tc, ne_window);
+    tcase_add_test(tc, decoded_heading);
+    tcase_add_test(tc, bump);
+    tcase_add_test(tc, median);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("claims");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, study_and_claims);
+    tcase_add_test(tc, lesion_checks);
+    tcase_add_test(tc, speed_checks);
+    tcase_add_test(tc, bad_arguments);
+    suite_add_tcase(s, tc);
+    return s;
+}
