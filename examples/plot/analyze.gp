@@ -9,8 +9,7 @@ do for [i = strlen(ARG0):1:-1] { if (sdir eq "." && ARG0[i:i] eq "/") { sdir = A
 load sdir."/style.gp"
 load f("plot_meta.gp")
 load f("w_sorted_meta.gp")
-# heading x AV maps: AV range (deg/step) when the program records it
-if (!exists("map_av_max")) map_av_max = 0
+load f("maps_meta.gp")
 max(a, b) = a > b ? a : b
 min(a, b) = a < b ? a : b
 

@@ -6,7 +6,7 @@ sdir = "."
 do for [i = strlen(ARG0):1:-1] { if (sdir eq "." && ARG0[i:i] eq "/") { sdir = ARG0[1:i-1] } }
 load sdir."/style.gp"
 load f("plot_meta.gp")
-if (!exists("map_av_max")) map_av_max = 0
+load f("maps_meta.gp")
 do for [ext in formats] {
   eval terminal(ext, 1200, 900)
   set output f("fig9_maps_untrained.".ext)
