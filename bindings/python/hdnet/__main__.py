@@ -3,12 +3,13 @@
     python -m hdnet train --out DIR [--quick] [--recipe NAME] [--updates N] [--seed S]
                           [--threads K] [--set NAME=VALUE]...
     python -m hdnet eval MODEL.npz [--trials N] [--steps T] [--seed S] [--threads K]
-    python -m hdnet analyze MODEL.npz [--trials N] [--steps T] [--seed S]
+    python -m hdnet analyze MODEL.npz [--untrained CKPT] [--trials N] [--steps T] [--seed S]
 
 `train` writes DIR/model.npz (the best network under model selection) and its
 checkpoints, and prints the test normalized error as hdnet-train does; `eval` prints
-'normalized_error <v>' computed exactly as hdnet-eval; `analyze` classifies the units
-into compass, shifter, weak and inactive cells and prints the counts. Errors are one
+'normalized_error <v>' computed exactly as hdnet-eval; `analyze` studies the network on
+the analysis set as hdnet-analyze does, prints its class counts (compass, shifter, weak,
+inactive) and the checks of the claim table with their verdicts. Errors are one
 line on stderr and exit status 1 (2 for bad arguments).
 """
 import argparse
@@ -17,10 +18,10 @@ import sys
 import time
 
 from . import _lib
-from .analysis import CLASSES, Tuning
+from .analysis import CLASSES
+from .claims import ANALYSIS_SEED, Claims, Study, analysis_config
 from .config import Config
 from .net import Net
-from .task import Task
 from .train import Trainer, evaluate, stream_rng, stream_seed
 
 PROG = "python -m hdnet"
@@ -121,17 +122,19 @@ def cmd_eval(a):
 
 def cmd_analyze(a):
     net = Net.load(a.model)
-    cfg = net.config
-    cfg["steps"] = a.steps
-    cfg["threads"] = a.threads
-    trials = Task(cfg, seed=stream_seed(a.seed, "test")).generate(a.trials)
-    tuning = Tuning(cfg["units"])
-    tuning.collect(net, trials, cue=cfg["cue"])
-    classes = tuning.classify().classes
+    untrained = Net.load(a.untrained) if a.untrained else None
+    aset = analysis_config(net, steps=a.steps)
+    aset["threads"] = a.threads
+    study = Study(net, untrained=untrained, set=aset, trials=a.trials, seed=a.seed)
+    classes = study.tuning().classify().classes
     counts = {name: int((classes == i).sum()) for i, name in enumerate(CLASSES)}
     print("analysis set: %d trials x %d steps, seed %d" % (a.trials, a.steps, a.seed))
-    print("normalized_error %.6f" % _test_ne(net, net.config, 1000, 500, a.seed))
+    print("normalized_error %.6f" % study.scalar("ne"))
     print("classes " + " ".join("%s %d" % (k, v) for k, v in counts.items()))
+    table = Claims()
+    table.add_study(study)
+    for row in table:
+        print("%s %s: %s; criterion %s" % (row.id, row.verdict, row.measured, row.criterion))
     return 0
 
 
@@ -155,16 +158,24 @@ def parser():
     t.add_argument("--report", type=_positive, default=250, help="print a line every N updates (250)")
     t.set_defaults(run=cmd_train)
 
-    for name, fn, steps, trials, what in (("eval", cmd_eval, 500, 1000, "normalized error on test trials"),
-                                          ("analyze", cmd_analyze, 1000, 500, "class counts of the units")):
-        e = sub.add_parser(name, help=what)
-        e.add_argument("model", help="a model file (model.npz)")
-        e.add_argument("-n", "--trials", type=_positive, default=trials, help="trials (%(default)s)")
-        e.add_argument("-t", "--steps", type=_positive, default=steps, help="steps per trial (%(default)s)")
-        e.add_argument("-s", "--seed", type=_seed, default=1, help="master seed of the trials (default 1)")
-        e.add_argument("-j", "--threads", type=_positive, default=_cores(),
-                       help="worker threads (default: all available cores, %(default)s)")
-        e.set_defaults(run=fn)
+    e = sub.add_parser("eval", help="normalized error on test trials")
+    e.add_argument("model", help="a model file (model.npz)")
+    e.add_argument("-n", "--trials", type=_positive, default=1000, help="test trials (%(default)s)")
+    e.add_argument("-t", "--steps", type=_positive, default=500, help="steps per trial (%(default)s)")
+    e.add_argument("-s", "--seed", type=_seed, default=1, help="master seed of the test trials (default 1)")
+    e.add_argument("-j", "--threads", type=_positive, default=_cores(),
+                   help="worker threads (default: all available cores, %(default)s)")
+    e.set_defaults(run=cmd_eval)
+
+    n = sub.add_parser("analyze", help="class counts and the checks R1-R9, R14, R15 (claim table)")
+    n.add_argument("model", help="a model file (model.npz)")
+    n.add_argument("-u", "--untrained", help="checkpoint 0 of the same run (ckpt_0.npz), for R14")
+    n.add_argument("-n", "--trials", type=_positive, default=2000, help="analysis trials (%(default)s)")
+    n.add_argument("-t", "--steps", type=_positive, default=1000, help="steps per trial (%(default)s)")
+    n.add_argument("-s", "--seed", type=_seed, default=ANALYSIS_SEED, help="seed of the analysis set (%(default)s)")
+    n.add_argument("-j", "--threads", type=_positive, default=_cores(),
+                   help="worker threads (default: all available cores, %(default)s)")
+    n.set_defaults(run=cmd_analyze)
     return p
 
 

@@ -69,13 +69,32 @@ class TestCli(unittest.TestCase):
         self.assertEqual(c.returncode, 0, c.stderr)
         self.assertEqual(r.stdout.strip(), c.stdout.strip().splitlines()[-1])
 
-    def test_analyze_counts_every_unit_once(self):
-        r = run("analyze", self.model, "--trials", "40", "--steps", "100")
+    def test_analyze_matches_hdnet_analyze(self):
+        r = run("analyze", self.model, "--trials", "40", "--steps", "100",
+                "--untrained", os.path.join(self.out, "ckpt_0.npz"))
         self.assertEqual(r.returncode, 0, r.stderr)
         line = [ln for ln in r.stdout.splitlines() if ln.startswith("classes ")][0].split()[1:]
         counts = dict(zip(line[0::2], map(int, line[1::2])))
         self.assertEqual(set(counts), set(hdnet.CLASSES))
         self.assertEqual(sum(counts.values()), 20)
+        ids = [ln.split()[0] for ln in r.stdout.splitlines() if ln[:1] == "R"]
+        for want in ("R1", "R3", "R6", "R14"):
+            self.assertIn(want, ids)
+        # the same analysis set as the C program: the same class of every unit
+        prog = os.path.join(SRCROOT, "examples", "hdnet-analyze")
+        if not os.access(prog, os.X_OK):
+            self.skipTest("examples/hdnet-analyze not built")
+        out = os.path.join(self.tmp, "analysis")
+        c = subprocess.run([prog, self.model, "--out", out, "--trials", "40", "--steps", "100", "--no-plots"],
+                           capture_output=True, text=True, timeout=600)
+        self.assertEqual(c.returncode, 0, c.stderr)
+        with open(os.path.join(out, "units.csv")) as f:
+            rows = f.read().splitlines()
+        col = rows[0].split(",").index("class")
+        c_counts = {k: 0 for k in hdnet.CLASSES}
+        for row in rows[1:]:
+            c_counts[row.split(",")[col]] += 1
+        self.assertEqual(counts, c_counts)
 
     def test_bad_input_is_one_line_and_a_non_zero_exit(self):
         r = run("eval", os.path.join(self.tmp, "missing.npz"))
