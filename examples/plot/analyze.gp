@@ -53,10 +53,13 @@ do for [ext in formats] {
   # ---- Fig 2: tuning curves of example units (shared axes) ----
   eval terminal(ext, 1200, 450)
   set output f("fig2_tuning.".ext)
-  set multiplot layout 1,3 title "Heading tuning of the most strongly tuned unit per class (all steps, CCW turns, CW turns)"
+  set multiplot layout 1,3 title "Heading tuning of the most strongly tuned unit per class (all steps, CCW turns, CW turns)" \
+      margins 0.06,0.98,0.22,0.88 spacing 0.07
   set xlabel "heading (deg)"; set ylabel "rate (a.u.)"; set xrange [0:360]; set xtics 0,90,360
-  set yrange [0:rmax * 1.08]; set key below horizontal
+  set yrange [0:rmax * 1.08]
   do for [k=0:2] {
+    # one legend for the three panels, centred below them
+    if (k == 0) { set key at screen 0.5, screen 0.03 center bottom horizontal } else { unset key }
     set title cname[k+1]
     plot f("curves_examples.dat") index k u 1:2 w l lw 2 lc rgb "black" t "all", \
          "" index k u 1:3 w l lc rgb col[2] t "CCW ({/Symbol w} > 0)", "" index k u 1:4 w l lc rgb col[3] t "CW ({/Symbol w} < 0)"
@@ -64,10 +67,12 @@ do for [ext in formats] {
   unset multiplot; set autoscale; set xtics autofreq; unset title
 
   set output f("fig2_av.".ext)
-  set multiplot layout 1,3 title "Angular-velocity tuning at the preferred heading, same axes in every panel (filled: bins in the fit; line: fit)"
+  set multiplot layout 1,3 title "Angular-velocity tuning at the preferred heading, same axes in every panel (filled: bins in the fit; line: fit)" \
+      margins 0.06,0.98,0.22,0.88 spacing 0.07
   set xlabel "angular velocity (deg/step)"; set ylabel "rate (a.u.)"
-  set xrange [avlo:avhi]; set yrange [amin:amax * 1.08]; set key below horizontal
+  set xrange [avlo:avhi]; set yrange [amin:amax * 1.08]
   do for [k=0:2] {
+    if (k == 0) { set key at screen 0.5, screen 0.03 center bottom horizontal } else { unset key }
     set title cname[k+1]
     plot f("av_examples.dat") index k u 1:($3>0?$2:1/0) w p pt 7 ps 0.6 lc rgb col[k+1] t "fitted", \
          "" index k u 1:($3>0?1/0:$2) w p pt 6 ps 0.6 lc rgb "#888888" t "dropped", \
@@ -79,9 +84,9 @@ do for [ext in formats] {
   eval terminal(ext, 900, 600)
   set output f("fig2_scatter.".ext)
   set logscale x; set xlabel "angular-velocity modulation index A (dimensionless)"
-  set ylabel "heading tuning strength S (rate, a.u.)"; set key outside right
+  set ylabel "heading tuning strength S (rate, a.u.)"; set key outside right top vertical
   set arrow 1 from astar, graph 0 to astar, graph 1 nohead dt 2
-  set label 1 "A* (threshold)" at astar, graph 1.02 center
+  set label 1 " A* (class threshold)" at astar, graph 0.97 left
   plot for [k=0:4] f("units_plot.dat") u (($2==k && $4>0)?$4:1/0):3 w p pt 7 ps 1 lc rgb col[k+1] t cname[k+1]
   unset arrow 1; unset label 1; unset logscale x; unset key
 
