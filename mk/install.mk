@@ -31,14 +31,16 @@ man_name_hdnet-speed   := train and test networks at several angular speeds
 
 man: $(MAN_PAGES)
 
-# help2man runs `PROG --help` and `PROG --version`; a program without --version
-# gets the library's version number instead.
+# help2man runs `PROG --help` and `PROG --version` (a program without --version gets
+# the library's version number instead); the "usage:" line becomes the SYNOPSIS.
 man/%.1: examples/% | check-install-tools
 	@mkdir -p man
 	@$(if $(Q),echo "  MAN     $@")
 	$(Q)vopt=$$(./$< --version >/dev/null 2>&1 || echo --version-string=$(VERSION)); \
 	$(HELP2MAN) --no-info --no-discard-stderr --section=1 --source="libhdnet $(VERSION)" \
-		--name="$(man_name_$*)" $$vopt --output=$@.tmp ./$< && mv $@.tmp $@
+		--name="$(man_name_$*)" $$vopt --output=$@.tmp ./$<
+	$(Q)sed -e '/^\.SH DESCRIPTION$$/{N;s/^\.SH DESCRIPTION\nusage: \(.*\)$$/.SH SYNOPSIS\n\1\n.SH DESCRIPTION/;}' \
+		$@.tmp > $@ && rm $@.tmp
 
 check-install-tools:
 	@command -v $(HELP2MAN) >/dev/null || { echo "install: help2man is needed for the man pages (Debian: apt-get install help2man)"; exit 1; }
