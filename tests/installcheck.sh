@@ -38,12 +38,17 @@ if command -v cmake > /dev/null; then
         { cat "$tmp/cmake.log"; fail "cmake: find_package(hdnet 0.1)"; }
     cmake --build "$tmp/cmake" > "$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; fail "cmake --build"; }
     "$tmp/cmake/minimal" > "$tmp/out" || fail "minimal (CMake) does not run"
+    cmake -S tests/install -B "$tmp/cmake_static" -DCMAKE_PREFIX_PATH="$prefix" -DHDNET_TARGET=hdnet::hdnet_static \
+        -DHDNET_EXAMPLE="$top/examples/minimal.c" > "$tmp/cmake.log" 2>&1 &&
+        cmake --build "$tmp/cmake_static" > "$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; fail "cmake: hdnet::hdnet_static"; }
+    "$tmp/cmake_static/minimal" > "$tmp/out" || fail "minimal (CMake, static) does not run"
+    ! ldd "$tmp/cmake_static/minimal" | grep -q libhdnet || fail "hdnet::hdnet_static linked the shared library"
     # 0.x: another minor release may break the ABI, so a request for 0.99 must fail
     if cmake -S tests/install -B "$tmp/cmake2" -DCMAKE_PREFIX_PATH="$prefix" -DHDNET_VERSION_REQUEST=0.99 \
         -DHDNET_EXAMPLE="$top/examples/minimal.c" > "$tmp/cmake.log" 2>&1; then
         fail "find_package(hdnet 0.99) accepted version $(sed -n 's/.*PACKAGE_VERSION "\(.*\)".*/\1/p' "$prefix/lib/cmake/hdnet/hdnetConfigVersion.cmake")"
     fi
-    say "cmake: find_package(hdnet 0.1) and hdnet::hdnet built and ran minimal.c; 0.99 refused"
+    say "cmake: find_package(hdnet 0.1) with hdnet::hdnet and hdnet::hdnet_static built and ran minimal.c; 0.99 refused"
 else
     fail "cmake is not installed (Debian: apt-get install cmake)"
 fi
@@ -85,8 +90,11 @@ say "programs: installed hdnet-train and hdnet-analyze ran (figures from $prefix
 if "$PYTHON" -c "import venv, numpy" 2> /dev/null; then
     "$PYTHON" -m venv --system-site-packages "$tmp/venv" > "$tmp/venv.log" 2>&1 ||
         { cat "$tmp/venv.log"; fail "python3 -m venv (Debian: apt-get install python3-venv)"; }
-    # offline: the build backend (setuptools) comes with the venv, NumPy from the system
-    (cd "$tmp" && "$tmp/venv/bin/pip" install --quiet --no-index --no-build-isolation "$top/bindings/python") \
+    # offline: the build backend (setuptools) comes with the venv, NumPy from the system;
+    # from a copy, so that no build directory of an earlier run is reused or left behind
+    mkdir "$tmp/pysrc" && cp -r bindings/python/pyproject.toml bindings/python/hdnet "$tmp/pysrc/"
+    rm -rf "$tmp/pysrc/hdnet/__pycache__"
+    (cd "$tmp" && "$tmp/venv/bin/pip" install --quiet --no-index --no-build-isolation "$tmp/pysrc") \
         > "$tmp/pip.log" 2>&1 || { cat "$tmp/pip.log"; fail "pip install ./bindings/python"; }
     lib=$(ls "$prefix"/lib/libhdnet.so.*.*.* | head -1)
     (cd "$tmp" && HDNET_LIBRARY="$lib" "$tmp/venv/bin/python" -c \
@@ -95,7 +103,7 @@ if "$PYTHON" -c "import venv, numpy" 2> /dev/null; then
     (cd "$tmp" && HDNET_LIBRARY="$lib" "$tmp/venv/bin/python" -m hdnet eval "$tmp/run/model.npz" --trials 20) \
         > "$tmp/py" 2>&1 || { cat "$tmp/py"; fail "python -m hdnet eval in the venv"; }
     grep -q "^normalized_error " "$tmp/py" || fail "python -m hdnet eval printed: $(cat "$tmp/py")"
-    say "python: pip install ./bindings/python into a venv; import hdnet and python -m hdnet eval work"
+    say "python: pip install of bindings/python (a copy) into a venv; import hdnet and python -m hdnet eval work"
 else
     fail "$PYTHON lacks venv or numpy (Debian: apt-get install python3-venv python3-numpy)"
 fi
