@@ -18,6 +18,8 @@ PKG_CONFIG   ?= pkg-config
 
 BLAS_CFLAGS  ?= $(shell $(PKG_CONFIG) --cflags openblas 2>/dev/null || $(PKG_CONFIG) --cflags blas 2>/dev/null)
 BLAS_LIBS    ?= $(shell $(PKG_CONFIG) --libs openblas 2>/dev/null || $(PKG_CONFIG) --libs blas 2>/dev/null || echo -lblas)
+LAPACK_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags lapacke 2>/dev/null)
+LAPACK_LIBS  ?= $(shell $(PKG_CONFIG) --libs lapacke 2>/dev/null || echo -llapacke)
 CHECK_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   ?= $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
@@ -41,12 +43,12 @@ WARN += -Werror
 endif
 # -ffp-contract=off: bit-exact task generation and reproducible arithmetic.
 BASE_CFLAGS := $(WARN) -D_POSIX_C_SOURCE=200809L -ffp-contract=off -pthread -Iinclude
-LIB_CFLAGS  := $(BASE_CFLAGS) -Ilib -DHDNET_BUILDING -fPIC -fvisibility=hidden $(BLAS_CFLAGS)
+LIB_CFLAGS  := $(BASE_CFLAGS) -Ilib -DHDNET_BUILDING -fPIC -fvisibility=hidden $(BLAS_CFLAGS) $(LAPACK_CFLAGS)
 ifeq ($(HDNET_NO_BLAS),1)
 LIB_CFLAGS  += -DHDNET_NO_BLAS
 BLAS_LIBS   :=
 endif
-LIBS := $(BLAS_LIBS) -lm -pthread
+LIBS := $(LAPACK_LIBS) $(BLAS_LIBS) -lm -pthread
 
 ifeq ($(V),1)
 Q :=
@@ -153,11 +155,13 @@ check: deps all tests/check_hdnet check-headers abi-check
 	$(Q)cd tests && ./check_hdnet
 	$(Q)sh tests/programs.sh
 	$(Q)sh tests/pipeline_golden.sh
+	$(Q)sh tests/programs_hostile.sh
 
 # the example programs as a user runs them (also part of check)
 check-programs: examples
 	$(Q)sh tests/programs.sh
 	$(Q)sh tests/pipeline_golden.sh
+	$(Q)sh tests/programs_hostile.sh
 
 check-fast: all tests/check_hdnet
 	$(Q)cd tests && CK_EXCLUDE_TAGS=slow ./check_hdnet
@@ -177,7 +181,7 @@ hdnet.pc: hdnet.pc.in $(VERSION_H) FORCE
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@EXEC_PREFIX@|$(if $(filter $(PREFIX),$(EXEC_PREFIX)),$${prefix},$(EXEC_PREFIX))|' \
 		-e 's|@LIBDIR@|$(if $(filter $(EXEC_PREFIX)/lib,$(LIBDIR)),$${exec_prefix}/lib,$(LIBDIR))|' \
 		-e 's|@INCLUDEDIR@|$(if $(filter $(PREFIX)/include,$(INCLUDEDIR)),$${prefix}/include,$(INCLUDEDIR))|' \
-		-e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS_PRIVATE@|$(BLAS_LIBS) -lm -pthread|' $< > $@.tmp
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS_PRIVATE@|$(LAPACK_LIBS) $(BLAS_LIBS) -lm -pthread|' $< > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 

@@ -1,6 +1,7 @@
 /* hdnet-bench: seconds per training update (batch draw, noise, loss and BPTT
- * gradient, clipping, AdamW step) at a given size and thread count.
- * Prints one `name value unit` line per result. */
+ * gradient, clipping, AdamW step) at a given size, thread count and kernel
+ * set, or for every kernel set side by side. Prints one `name value unit`
+ * line per result. */
 #include <hdnet/hdnet.h>
 #include "internal.h"
 #include "train_priv.h"
@@ -17,11 +18,14 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hdnet-bench [--batch B] [--steps T] [--units N] [--threads K] [--updates U]\n"
+            "                   [--kernel auto|portable|avx2|avx512 | --kernels]\n"
             "  defaults: the reference size B=100 T=500 N=100, 1 thread, 10 timed updates\n"
-            "  (after 2 warm-up updates). Prints sec_per_update (median), gflops\n"
+            "  (after 2 warm-up updates), kernel auto. Prints sec_per_update (median), gflops\n"
             "  (3 GFLOP per update scaled by B*T*N^2), floor_fraction (0.016 s scaled,\n"
             "  over the median), peak_rss_mb, and cpu_sec_per_update (CPU time of all\n"
-            "  threads, median; less sensitive to other load on a shared machine).\n");
+            "  threads, median; less sensitive to other load on a shared machine).\n"
+            "  --kernels: every kernel set this CPU runs, side by side (one update of each\n"
+            "  in turn per round), then the set kernel=auto picks and its time over the best.\n");
 }
 
 static int die(const char *what, int rc)
@@ -60,16 +64,91 @@ static int parse_size(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+/* One network, optimiser and engine: what one kernel set is timed on. */
+typedef struct {
+    const char *name;
+    hdnet_net *net;
+    hdnet_optim *opt;
+    hdnet__engine *eng;
+    hdnet_task *task;
+    hdnet_rng *noise;
+    double *times, *cpu;
+} variant;
+
+static int variant_open(variant *v, hdnet_config *cfg, int kernel, long U)
+{
+    hdnet_rng *init;
+    uint64_t tseed;
+    int64_t B, T, K;
+    int rc;
+    memset(v, 0, sizeof *v);
+    if ((rc = hdnet_param_value_name(HDNET_P_KERNEL, kernel, &v->name)) ||
+        (rc = hdnet_config_set_int(cfg, HDNET_P_KERNEL, kernel)) ||
+        (rc = hdnet_config_get_int(cfg, HDNET_P_TRIALS, &B)) ||
+        (rc = hdnet_config_get_int(cfg, HDNET_P_STEPS, &T)) ||
+        (rc = hdnet_config_get_int(cfg, HDNET_P_THREADS, &K)))
+        return rc;
+    if ((rc = hdnet_stream_create(&init, 1, HDNET_STREAM_INIT)))
+        return rc;
+    rc = hdnet_net_create(&v->net, cfg, init);
+    hdnet_rng_free(init);
+    if (rc || (rc = hdnet_stream_create(&v->noise, 1, HDNET_STREAM_NOISE)) ||
+        (rc = hdnet_stream_seed(1, HDNET_STREAM_TASK, &tseed)) ||
+        (rc = hdnet_task_create(&v->task, cfg, tseed)) ||
+        (rc = hdnet__engine_create(&v->eng, v->net, (size_t)B, (size_t)T, (int)K)) ||
+        (rc = hdnet_optim_create(&v->opt, cfg, v->net)))
+        return rc;
+    v->times = malloc((size_t)U * sizeof *v->times);
+    v->cpu = malloc((size_t)U * sizeof *v->cpu);
+    return v->times && v->cpu ? HDNET_OK : HDNET_ENOMEM;
+}
+
+static void variant_close(variant *v)
+{
+    hdnet_optim_free(v->opt);
+    hdnet__engine_free(v->eng);
+    hdnet_task_free(v->task);
+    hdnet_net_free(v->net);
+    hdnet_rng_free(v->noise);
+    free(v->times);
+    free(v->cpu);
+}
+
+/* One training update: batch, loss and gradient, clipping, AdamW step. */
+static int one_update(variant *v, size_t B, size_t T, float *x, float *y, float *m, float *g,
+                      double *wall, double *cpu)
+{
+    const size_t bt = B * T, P = hdnet_net_num_params(v->net);
+    double t0 = now_s(), c0 = cpu_s(), loss[HDNET_NLOSS], nrm, f;
+    int rc;
+    if ((rc = hdnet_task_generate(v->task, B, x, bt * 3, y, bt * 2, m, bt * 2, NULL, 0, NULL, 0)) ||
+        (rc = hdnet__engine_loss_grad(v->eng, v->net, B, x, y, m, NULL, v->noise, 0.01, loss, g)) ||
+        (rc = hdnet_clip_grad_norm(v->net, g, P, 10.0, &nrm, &f)) ||
+        (rc = hdnet_optim_step(v->opt, v->net, g, P)))
+        return rc;
+    *wall = now_s() - t0;
+    *cpu = cpu_s() - c0;
+    return HDNET_OK;
+}
+
+static double median_of(double *v, long n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 int main(int argc, char **argv)
 {
     long B = 100, T = 500, N = 100, K = 1, U = 10;
+    int kernel = HDNET_KERNEL_AUTO, all_kernels = 0;
     static const struct option opts[] = {
         {"batch", required_argument, NULL, 'b'}, {"steps", required_argument, NULL, 't'},
         {"units", required_argument, NULL, 'n'}, {"threads", required_argument, NULL, 'k'},
-        {"updates", required_argument, NULL, 'u'}, {"help", no_argument, NULL, 'h'},
+        {"updates", required_argument, NULL, 'u'}, {"kernel", required_argument, NULL, 'K'},
+        {"kernels", no_argument, NULL, 'A'},       {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "b:t:n:k:u:h", opts, NULL)) != -1) {
+    int c, oi = 0;
+    while ((c = getopt_long(argc, argv, "b:t:n:k:u:h", opts, &oi)) != -1) {
         long *dst = NULL, lo = 1, hi = 1000000;
         switch (c) {
         case 'b': dst = &B; break;
@@ -77,6 +156,19 @@ int main(int argc, char **argv)
         case 'n': dst = &N; hi = 65536; break;
         case 'k': dst = &K; hi = 256; break;
         case 'u': dst = &U; break;
+        case 'A': all_kernels = 1; continue;
+        case 'K': {
+            hdnet_config *tmp;
+            int64_t v;
+            if (hdnet_config_create(&tmp) || hdnet_config_set(tmp, "kernel", optarg) ||
+                hdnet_config_get_int(tmp, HDNET_P_KERNEL, &v)) {
+                fprintf(stderr, "hdnet-bench: bad value '%s' for --kernel\n", optarg);
+                return EXIT_FAILURE;
+            }
+            hdnet_config_free(tmp);
+            kernel = (int)v;
+            continue;
+        }
         case 'h': usage(stdout); return EXIT_SUCCESS;
         default: usage(stderr); return EXIT_FAILURE;
         }
@@ -100,74 +192,73 @@ int main(int argc, char **argv)
         return die("config", rc);
     if (T <= (long)hdnet__cfg(cfg, HDNET_P_CUE) && (rc = hdnet_config_set_int(cfg, HDNET_P_CUE, 0)))
         return die("config", rc);
-    hdnet_rng *init, *noise;
-    hdnet_net *net;
-    hdnet_task *task;
-    hdnet__engine *eng;
-    hdnet_optim *opt;
-    uint64_t tseed;
-    if ((rc = hdnet_stream_create(&init, 1, HDNET_STREAM_INIT)) ||
-        (rc = hdnet_stream_create(&noise, 1, HDNET_STREAM_NOISE)) ||
-        (rc = hdnet_stream_seed(1, HDNET_STREAM_TASK, &tseed)))
-        return die("streams", rc);
-    if ((rc = hdnet_net_create(&net, cfg, init)))
-        return die("network", rc);
-    if ((rc = hdnet_task_create(&task, cfg, tseed)))
-        return die("task", rc);
-    if ((rc = hdnet__engine_create(&eng, net, (size_t)B, (size_t)T, (int)K)))
-        return die("engine", rc);
-    if ((rc = hdnet_optim_create(&opt, cfg, net)))
-        return die("optimiser", rc);
-    const size_t bt = (size_t)B * (size_t)T, P = hdnet_net_num_params(net);
+    /* the sets to time: one, or every set this CPU runs */
+    variant vs[4];
+    int nv = 0;
+    for (int kind = HDNET_KERNEL_PORTABLE; all_kernels && kind <= HDNET_KERNEL_AVX512; kind++)
+        if (hdnet__kernel_supported(kind) && (rc = variant_open(&vs[nv++], cfg, kind, U)))
+            return die("set-up", rc);
+    if (!all_kernels && (rc = variant_open(&vs[nv++], cfg, kernel, U)))
+        return die("set-up", rc);
+    const size_t bt = (size_t)B * (size_t)T, P = hdnet_net_num_params(vs[0].net);
     float *x = malloc(bt * 3 * sizeof *x), *y = malloc(bt * 2 * sizeof *y), *m = malloc(bt * 2 * sizeof *m);
     float *g = malloc(P * sizeof *g);
-    double *times = malloc((size_t)U * sizeof *times), *cpu = malloc((size_t)U * sizeof *cpu);
-    if (!x || !y || !m || !g || !times || !cpu) {
+    if (!x || !y || !m || !g) {
         fprintf(stderr, "hdnet-bench: out of memory\n");
         return EXIT_FAILURE;
     }
-    for (long i = -2; i < U; i++) {
-        double t0 = now_s(), c0 = cpu_s(), loss[HDNET_NLOSS], nrm, f;
-        if ((rc = hdnet_task_generate(task, (size_t)B, x, bt * 3, y, bt * 2, m, bt * 2, NULL, 0, NULL, 0)))
-            return die("generate", rc);
-        if ((rc = hdnet__engine_loss_grad(eng, net, (size_t)B, x, y, m, NULL, noise, 0.01, loss, g)))
-            return die("loss_grad", rc);
-        if ((rc = hdnet_clip_grad_norm(net, g, P, 10.0, &nrm, &f)))
-            return die("clip", rc);
-        if ((rc = hdnet_optim_step(opt, net, g, P)))
-            return die("step", rc);
-        if (i >= 0) {
-            times[i] = now_s() - t0;
-            cpu[i] = cpu_s() - c0;
+    for (long i = -2; i < U; i++)
+        for (int k = 0; k < nv; k++) {
+            double w, cp;
+            if ((rc = one_update(&vs[k], (size_t)B, (size_t)T, x, y, m, g, &w, &cp)))
+                return die("update", rc);
+            if (i >= 0) {
+                vs[k].times[i] = w;
+                vs[k].cpu[i] = cp;
+            }
         }
-    }
-    qsort(times, (size_t)U, sizeof *times, cmp_d);
-    qsort(cpu, (size_t)U, sizeof *cpu, cmp_d);
-    double cmed = U % 2 ? cpu[U / 2] : 0.5 * (cpu[U / 2 - 1] + cpu[U / 2]);
-    double med = U % 2 ? times[U / 2] : 0.5 * (times[U / 2 - 1] + times[U / 2]);
     double scale = ((double)B / 100.0) * ((double)T / 500.0) * ((double)N / 100.0) * ((double)N / 100.0);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("batch %ld trials\nsteps %ld steps\nunits %ld units\nthreads %ld threads\n", B, T, N, K);
     printf("timed_updates %ld updates\n", U);
-    printf("sec_per_update %.6f s\n", med);
-    printf("sec_per_update_min %.6f s\n", times[0]);
-    printf("cpu_sec_per_update %.6f s\n", cmed);
-    printf("gflops %.2f GFLOP/s\n", 3.0 * scale / med);
-    printf("floor_fraction %.4f ratio\n", 0.016 * scale / med);
+    double best = INFINITY, med[4];
+    int best_k = 0;
+    for (int k = 0; k < nv; k++) {
+        const double cmed = median_of(vs[k].cpu, U);
+        med[k] = median_of(vs[k].times, U);
+        if (med[k] < best) {
+            best = med[k];
+            best_k = k;
+        }
+        const char *pfx = all_kernels ? vs[k].name : NULL;
+        char key[64];
+#define KEY(s) (pfx ? (snprintf(key, sizeof key, "%s_%s", pfx, s), key) : s)
+        printf("%s %.6f s\n", KEY("sec_per_update"), med[k]);
+        printf("%s %.6f s\n", KEY("sec_per_update_min"), vs[k].times[0]);
+        printf("%s %.6f s\n", KEY("cpu_sec_per_update"), cmed);
+        printf("%s %.2f GFLOP/s\n", KEY("gflops"), 3.0 * scale / med[k]);
+        printf("%s %.4f ratio\n", KEY("floor_fraction"), 0.016 * scale / med[k]);
+#undef KEY
+    }
+    const int chosen = hdnet__kernel_auto((size_t)N);
+    const char *chosen_name = "?";
+    if (hdnet_param_value_name(HDNET_P_KERNEL, chosen, &chosen_name))
+        chosen_name = "?";
+    printf("auto_kernel %s name\n", chosen_name);
+    if (all_kernels) {
+        printf("fastest_kernel %s name\n", vs[best_k].name);
+        for (int k = 0; k < nv; k++)
+            if (vs[k].name && strcmp(vs[k].name, chosen_name) == 0)
+                printf("auto_over_fastest %.4f ratio\n", med[k] / best);
+    }
     printf("peak_rss_mb %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
     free(x);
     free(y);
     free(m);
     free(g);
-    free(times);
-    free(cpu);
-    hdnet_optim_free(opt);
-    hdnet__engine_free(eng);
-    hdnet_task_free(task);
-    hdnet_net_free(net);
-    hdnet_rng_free(init);
-    hdnet_rng_free(noise);
+    for (int k = 0; k < nv; k++)
+        variant_close(&vs[k]);
     hdnet_config_free(cfg);
     return EXIT_SUCCESS;
 }

@@ -2,7 +2,8 @@
 # libhdnet vs PyTorch at the reference size (B=100, T=500, N=100), alternating
 # in one run: per round hdnet-bench at 1 and 2 threads, then torch_ctrnn.py at
 # 1 and 2 threads (12 updates each, the script drops 2 as warm-up). Prints one
-# line per measurement and a table of medians over rounds with the ratios.
+# line per measurement, a table of medians over rounds with the ratios, and the
+# spread (min, median, max) of the per-round ratios.
 # usage: bench/run_compare.sh [rounds] [torch_script]     (from the source root,
 #        after `make bench`; default 5 rounds, ../shared/bench/torch_ctrnn.py,
 #        else /work/shared/bench/torch_ctrnn.py)
@@ -31,12 +32,13 @@ while [ "$r" -le "$ROUNDS" ]; do
     r=$((r + 1))
 done
 echo
+lscpu | grep 'Model name' || true
 awk '
 function median(arr, n,    i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
     return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
 }
-{ key = $5 "_" $7; n[key]++; v[key, n[key]] = $9; if ($5 == "hdnet") { cn[key]++; cv[key, cn[key]] = $11 } }
+{ key = $5 "_" $7; n[key]++; v[key, n[key]] = $9; rv[$2, key] = $9; if ($5 == "hdnet") { cn[key]++; cv[key, cn[key]] = $11 } }
 END {
     for (key in n) { delete a; for (i = 1; i <= n[key]; i++) a[i] = v[key, i]; med[key] = median(a, n[key]) }
     for (key in cn) { delete a; for (i = 1; i <= cn[key]; i++) a[i] = cv[key, i]; cmed[key] = median(a, cn[key]) }
@@ -45,4 +47,19 @@ END {
     printf "|---|---|---|---|---|---|\n"
     for (k = 1; k <= 2; k++) printf "| libhdnet | %d | %.4f | %.4f | %.2fx | %.2fx |\n", k, med["hdnet_" k], cmed["hdnet_" k], med["torch_" k] / med["hdnet_" k], best / med["hdnet_" k]
     for (k = 1; k <= 2; k++) printf "| PyTorch | %d | %.4f | - | - | - |\n", k, med["torch_" k]
+    # per-round ratios: PyTorch 1 thread / libhdnet 1 thread; PyTorch best / libhdnet 2 threads;
+    # libhdnet 1 thread / 2 threads
+    for (r = 1; r <= n["hdnet_1"]; r++) {
+        b = rv[r, "torch_1"] < rv[r, "torch_2"] ? rv[r, "torch_1"] : rv[r, "torch_2"]
+        r1[r] = rv[r, "torch_1"] / rv[r, "hdnet_1"]; r2[r] = b / rv[r, "hdnet_2"]
+        r3[r] = rv[r, "hdnet_1"] / rv[r, "hdnet_2"]
+    }
+    m = n["hdnet_1"]
+    split("", s1); split("", s2); split("", s3)
+    for (r = 1; r <= m; r++) { s1[r] = r1[r]; s2[r] = r2[r]; s3[r] = r3[r] }
+    md1 = median(s1, m); md2 = median(s2, m); md3 = median(s3, m)
+    printf "\nper-round ratios (min / median / max over %d rounds):\n", m
+    printf "PyTorch 1 thread / libhdnet 1 thread: %.2f / %.2f / %.2f\n", s1[1], md1, s1[m]
+    printf "PyTorch best / libhdnet 2 threads: %.2f / %.2f / %.2f\n", s2[1], md2, s2[m]
+    printf "libhdnet 1 thread / 2 threads: %.2f / %.2f / %.2f\n", s3[1], md3, s3[m]
 }' "$tmp"

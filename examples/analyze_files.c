@@ -354,6 +354,27 @@ void analyze_write_untrained_units(const char *out, const hdnet_tuning *t0, size
         free(v[i]);
 }
 
+void analyze_write_interval_units(const char *out, const hdnet_study *s, size_t N)
+{
+    int *cls = cli_malloc(N * sizeof *cls);
+    double *prob = cli_malloc(N * HDNET_NCLASSES * sizeof *prob);
+    cli_check("interval rule", hdnet_study_classes(s, cls, N, prob, N * HDNET_NCLASSES, NULL, 0));
+    FILE *f = cli_fopen(out, "units_interval.csv");
+    fprintf(f, "unit,class");
+    for (int c = 0; c < HDNET_NCLASSES; c++)
+        fprintf(f, ",p_%s", hdnet_class_name(c));
+    fprintf(f, "\n");
+    for (size_t u = 0; u < N; u++) {
+        fprintf(f, "%zu,%s", u, hdnet_class_name(cls[u]));
+        for (int c = 0; c < HDNET_NCLASSES; c++)
+            fprintf(f, ",%.4g", prob[u * HDNET_NCLASSES + (size_t)c]);
+        fprintf(f, "\n");
+    }
+    cli_fclose(f, "units_interval.csv");
+    free(cls);
+    free(prob);
+}
+
 /* test_trace.dat: heading, decoded heading, outputs, target and AV of two trials. Where a
  * heading wraps around 360 degrees a row with NaN headings (and the same step and AV)
  * comes first, so that the heading lines break there and the AV line does not. */

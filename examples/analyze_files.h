@@ -23,6 +23,8 @@ void analyze_write_weights(const char *out, const float *w, const cli_units *u);
 void analyze_write_profiles(const char *out, const float *w, const cli_units *u, const hdnet_aparams *ap);
 /* units_untrained.csv */
 void analyze_write_untrained_units(const char *out, const hdnet_tuning *t0, size_t N);
+/* units_interval.csv: each unit's interval-rule class and class probabilities. */
+void analyze_write_interval_units(const char *out, const hdnet_study *s, size_t N);
 /* task_example.npz, test_outputs.npz and test_trace.dat from the first trials. */
 void analyze_write_trials(const char *out, const hdnet_study *s, size_t B, size_t T);
 /* curves_examples.dat and av_examples.dat (the unit of each class with the largest S),

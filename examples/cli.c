@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -16,14 +17,39 @@
 
 extern char **environ;
 
-void cli_die(const char *fmt, ...)
+static void (*on_die)(const char *message);
+
+void cli_on_die(void (*fn)(const char *message))
 {
+    on_die = fn;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    char raw[2048], msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", cli_prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    hdnet_escape_text(msg, sizeof msg, raw);
+    fprintf(stderr, "%s: %s\n", cli_prog, msg);
+}
+
+void cli_die(const char *fmt, ...)
+{
+    /* one line, whatever bytes file names, options or file contents bring */
+    char raw[2048], msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    hdnet_escape_text(msg, sizeof msg, raw);
+    fprintf(stderr, "%s: %s\n", cli_prog, msg);
+    if (on_die) {
+        void (*fn)(const char *) = on_die;
+        on_die = NULL; /* a failure inside it must not recurse */
+        fn(msg);
+    }
     exit(EXIT_FAILURE);
 }
 
@@ -77,7 +103,8 @@ uint64_t cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *end || errno || s[0] == '-' || s[0] == '+' || v < lo || v > hi)
+    /* digits only: strtoull would skip blanks and wrap " -1" to 2^64 - 1 */
+    if (end == s || *end || errno || !(s[0] >= '0' && s[0] <= '9') || v < lo || v > hi)
         cli_die("%s: expected an integer in [%llu, %llu], got '%s' (try --help)", opt, (unsigned long long)lo,
                 (unsigned long long)hi, s);
     return (uint64_t)v;
@@ -88,7 +115,7 @@ double cli_double(const char *opt, const char *s)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end || errno || !isfinite(v))
+    if (end == s || *end || errno || !isfinite(v) || s[0] == ' ' || s[0] == '\t')
         cli_die("%s: expected a number, got '%s' (try --help)", opt, s);
     return v;
 }
@@ -201,19 +228,72 @@ float *cli_to_float(const double *x, size_t n)
 
 void cli_json_string(FILE *f, const char *s)
 {
+    /* escaped as messages are first (control bytes and invalid UTF-8 as \xNN, so
+     * the result is valid UTF-8), then quotes and backslashes for JSON */
+    char *t = cli_safe(s);
     fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
+    for (const char *c = t; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fputc('\\', f);
+        fputc(*c, f);
     }
     fputc('"', f);
+    free(t);
+}
+
+char *cli_safe(const char *s)
+{
+    size_t n = hdnet_escape_text(NULL, 0, s);
+    char *t = cli_malloc(n + 1);
+    hdnet_escape_text(t, n + 1, s);
+    return t;
+}
+
+FILE *cli_open_input(const char *path)
+{
+    /* O_NONBLOCK: a FIFO must not block open(); anything but a regular file is refused */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        cli_die("cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) != 0) {
+        close(fd);
+        cli_die("%s is not a regular file", path);
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f)
+        cli_die("cannot open %s: %s", path, strerror(errno));
+    return f;
+}
+
+void cli_lock_dir(const char *dir)
+{
+    char *p = cli_path(dir, ".lock");
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        cli_die("cannot open the lock file %s: %s", p, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+        cli_die("%s is in use by another run (%s is locked); wait for it or use another directory", dir, p);
+    free(p); /* fd stays open: the lock lasts as long as the process */
+}
+
+void cli_remove_stale_temps(const char *dir)
+{
+    size_t n = 0;
+    cli_check("stale temporary files", hdnet_remove_stale_temps(dir, &n));
+    if (n)
+        cli_warn("removed %zu temporary file(s) of dead processes from %s", n, dir);
+}
+
+void cli_check_memory(double need, const char *option)
+{
+    uint64_t avail;
+    if (hdnet_memory_available(&avail) != HDNET_OK || avail == UINT64_MAX)
+        return;
+    if (need > (double)avail)
+        cli_die("needs about %.0f MB of memory, %.0f MB are available (memory limit of the cgroup, "
+                "MemAvailable or ulimit -v): reduce %s",
+                need / 1e6, (double)avail / 1e6, option);
 }
 
 double cli_now(void)
@@ -267,8 +347,10 @@ int cli_plot(const char *argv0, const char *script, const char *data_dir)
     char *ex = cli_malloc(strlen(data_dir) + 8);
     sprintf(ex, "dir='%s'", data_dir);
     int bad = 1;
-    if (access(sp, R_OK) != 0) {
-        fprintf(stderr, "%s: plot script %s not found; figures skipped\n", cli_prog, sp);
+    if (strpbrk(data_dir, "'\\\n")) { /* it is quoted inside a gnuplot command */
+        cli_warn("directory name %s has a quote, backslash or newline; figures skipped", data_dir);
+    } else if (access(sp, R_OK) != 0) {
+        cli_warn("plot script %s not found; figures skipped", sp);
     } else {
         char *argv[] = {"gnuplot", "-e", ex, sp, NULL};
         posix_spawn_file_actions_t fa;
@@ -280,8 +362,7 @@ int cli_plot(const char *argv0, const char *script, const char *data_dir)
         if (src != 0)
             fprintf(stderr, "%s: gnuplot not available; data written, figures skipped\n", cli_prog);
         else if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-            fprintf(stderr, "%s: gnuplot failed on %s (see %s); data written, figures skipped\n", cli_prog, script,
-                    logp);
+            cli_warn("gnuplot failed on %s (see %s); data written, figures skipped", script, logp);
         else
             bad = 0;
     }
@@ -378,10 +459,35 @@ void cli_write_units(const cli_units *u, const char *dir)
     cli_fclose(f, "units.csv");
 }
 
+/* A number for CSV and JSON: empty / null when undefined. */
+static void put_number(FILE *f, double v, const char *undefined)
+{
+    if (isfinite(v))
+        fprintf(f, "%.6g", v);
+    else
+        fputs(undefined, f);
+}
+
+/* A JSON string (the claim texts hold no control characters). */
+static void put_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 void cli_write_claims(const hdnet_claims *c, const char *dir)
 {
+    static const char *const num_names[HDNET_CLAIM_NUMBERS] = {"value", "null_low", "null_high", "ci_low",
+                                                               "ci_high"};
     FILE *csv = cli_fopen(dir, "criteria.csv"), *txt = cli_fopen(dir, "criteria.txt");
-    fprintf(csv, "id,claim,measured,criterion,status\n");
+    FILE *json = cli_fopen(dir, "criteria.json");
+    fprintf(csv, "id,claim,measured,criterion,status,value,null_low,null_high,ci_low,ci_high\n");
+    fprintf(json, "{\"library_version\": \"%s\", \"criteria\": [", hdnet_version_string());
     for (size_t i = 0; i < hdnet_claims_count(c); i++) {
         const char *id = hdnet_claims_text(c, i, HDNET_CLAIM_ID), *claim = hdnet_claims_text(c, i, HDNET_CLAIM_CLAIM);
         const char *ms = hdnet_claims_text(c, i, HDNET_CLAIM_MEASURED);
@@ -389,9 +495,30 @@ void cli_write_claims(const hdnet_claims *c, const char *dir)
         const char *st = hdnet_verdict_name(hdnet_claims_verdict(c, i));
         printf("%s %s: measured %s; criterion %s; %s\n", id, claim, ms, crit, st);
         fprintf(txt, "%s %s: measured %s; criterion %s; %s\n", id, claim, ms, crit, st);
-        fprintf(csv, "%s,\"%s\",\"%s\",\"%s\",%s\n", id, claim, ms, crit, st);
+        fprintf(csv, "%s,\"%s\",\"%s\",\"%s\",%s", id, claim, ms, crit, st);
+        fprintf(json, "%s\n  {\"id\": ", i ? "," : "");
+        put_json_string(json, id);
+        fputs(", \"claim\": ", json);
+        put_json_string(json, claim);
+        fputs(", \"status\": ", json);
+        put_json_string(json, st);
+        for (int k = 0; k < HDNET_CLAIM_NUMBERS; k++) {
+            double v = hdnet_claims_number(c, i, k);
+            fputc(',', csv);
+            put_number(csv, v, "");
+            fprintf(json, ", \"%s\": ", num_names[k]);
+            put_number(json, v, "null");
+        }
+        fputc('\n', csv);
+        fputs(", \"measured\": ", json);
+        put_json_string(json, ms);
+        fputs(", \"criterion\": ", json);
+        put_json_string(json, crit);
+        fputc('}', json);
     }
+    fputs("\n]}\n", json);
     fflush(stdout);
+    cli_fclose(json, "criteria.json");
     cli_fclose(txt, "criteria.txt");
     cli_fclose(csv, "criteria.csv");
 }

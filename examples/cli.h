@@ -26,8 +26,13 @@ extern const char cli_prog[];
 #endif
 
 /* ---- errors ---- */
-/* "PROG: message" on stderr and exit(EXIT_FAILURE). */
+/* "PROG: message" on stderr and exit(EXIT_FAILURE). Control bytes and invalid UTF-8
+ * in the message are escaped (hdnet_escape_text), so it is one safe line. */
 CLI_NORETURN void cli_die(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* "PROG: message" on stderr, escaped as by cli_die(), without exiting. */
+void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* Call fn(message) once before cli_die() exits (e.g. to record a failed run); NULL: none. */
+void cli_on_die(void (*fn)(const char *message));
 /* Exit with "PROG: what: <status text> (<library detail>)" unless status is HDNET_OK. */
 void cli_check(const char *what, int status);
 /* A getopt_long error (opterr = 0): one line naming the argument. */
@@ -72,8 +77,21 @@ void cli_npz_add(hdnet_npz *z, const char *name, int dtype, const void *data, si
 void cli_npz_save(hdnet_npz *z, const char *dir, const char *name);
 /* A float copy of n doubles, to be freed. */
 float *cli_to_float(const double *x, size_t n);
-/* Write s as a JSON string literal. */
+/* Write s as a JSON string literal (valid UTF-8 whatever s holds: as cli_safe()). */
 void cli_json_string(FILE *f, const char *s);
+/* s with control bytes and invalid UTF-8 as \xNN, to be freed (for printing names). */
+char *cli_safe(const char *s);
+/* A text input file opened for reading; exits unless it is a regular file (a FIFO
+ * would block, a directory reads as nothing). */
+FILE *cli_open_input(const char *path);
+/* One writer per run directory: an exclusive lock on dir/.lock, held until the
+ * process ends; exits with one line when another process holds it. */
+void cli_lock_dir(const char *dir);
+/* Remove the temporary files dead processes left in dir (hdnet_remove_stale_temps). */
+void cli_remove_stale_temps(const char *dir);
+/* Exit with one line naming option when need bytes exceed what the process may
+ * still allocate (hdnet_memory_available: cgroup limit, MemAvailable, ulimit -v). */
+void cli_check_memory(double need, const char *option);
 
 /* ---- running ---- */
 /* Monotonic seconds. */

@@ -25,7 +25,9 @@ static void usage(FILE *f)
             "  -T, --steps T          steps per trial (1000)\n"
             "  -c, --chunk K          trials per network call (50)\n"
             "  -s, --seed S           seed of the analysis set (99999999)\n"
-            "  -u, --untrained CKPT   checkpoint 0 of the same run: untrained vs trained (R14)\n"
+            "  -u, --untrained CKPT   checkpoint 0 of the same run: untrained vs trained (R14) and a null\n"
+            "      --nulls K          weight-permuted null networks (20; 0: none, then R3-R9 and R14 cannot pass)\n"
+            "      --null-trials N    analysis trials of each null network (500)\n"
             "  -S, --set name=value   analysis parameter (e.g. compass_slope_max=0.02, compat=matlab)\n"
             "                         or task parameter of the analysis set (e.g. speed=3)\n"
             "      --no-plots         write data only\n"
@@ -35,7 +37,7 @@ static void usage(FILE *f)
 
 typedef struct {
     const char *out, *model, *untrained, *sets[64];
-    size_t B, T, chunk, nsets;
+    size_t B, T, chunk, nsets, nulls, null_trials;
     uint64_t seed;
     int plots;
 } options;
@@ -43,13 +45,14 @@ typedef struct {
 static options parse(int argc, char **argv)
 {
     options o = {.B = HDNET_ANALYSIS_TRIALS, .T = HDNET_ANALYSIS_STEPS, .chunk = 50, .seed = HDNET_ANALYSIS_SEED,
-                 .plots = 1};
+                 .plots = 1, .nulls = HDNET_NULL_MIN, .null_trials = HDNET_NULL_TRIALS};
     static const struct option opts[] = {
         {"out", required_argument, 0, 'o'},   {"trials", required_argument, 0, 'n'},
         {"steps", required_argument, 0, 'T'}, {"chunk", required_argument, 0, 'c'},
         {"seed", required_argument, 0, 's'},  {"untrained", required_argument, 0, 'u'},
         {"set", required_argument, 0, 'S'},   {"no-plots", no_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},        {"version", no_argument, 0, 'V'},
+        {"nulls", required_argument, 0, 'N'}, {"null-trials", required_argument, 0, 'M'},
         {0, 0, 0, 0}};
     int c;
     while ((c = cli_getopt(argc, argv, "o:n:T:c:s:u:S:h", opts, usage)) != -1) {
@@ -66,6 +69,8 @@ static options parse(int argc, char **argv)
             o.sets[o.nsets++] = optarg;
             break;
         case 'P': o.plots = 0; break;
+        case 'N': o.nulls = cli_uint("--nulls", optarg, 0, 100000); break;
+        case 'M': o.null_trials = cli_uint("--null-trials", optarg, 20, 1000000); break;
         default: cli_bad_option(argv);
         }
     }
@@ -73,6 +78,8 @@ static options parse(int argc, char **argv)
         cli_die("expected exactly one MODEL.npz (try --help)");
     if (!o.out)
         cli_die("--out DIR is required");
+    if (o.nulls > 0 && o.nulls < HDNET_NULL_MIN)
+        cli_die("--nulls: 0 or at least %d", HDNET_NULL_MIN);
     o.model = argv[optind];
     return o;
 }
@@ -88,6 +95,20 @@ int main(int argc, char **argv)
 {
     options o = parse(argc, argv);
     hdnet_net *net = load(o.model), *net0 = o.untrained ? load(o.untrained) : NULL;
+    size_t N, I, O;
+    cli_check(o.model, hdnet_net_dims(net, &N, &I, &O));
+    if (net0) { /* checked now, not after the analysis */
+        size_t N0, I0, O0;
+        cli_check(o.untrained, hdnet_net_dims(net0, &N0, &I0, &O0));
+        if (N0 != N || I0 != I || O0 != O)
+            cli_die("--untrained %s has %zu units, %zu inputs, %zu outputs; %s has %zu, %zu, %zu: not the same "
+                    "network", o.untrained, N0, I0, O0, o.model, N, I, O);
+    }
+    /* the analysis set (inputs, targets, heading and av of every trial) and the rates
+     * of one chunk of trials per network */
+    cli_check_memory((double)o.B * (double)o.T * (4.0 * (double)(I + 2 * O) + 16.0) +
+                         4.0 * (double)o.chunk * (double)o.T * (double)N * (net0 ? 4.0 : 2.0),
+                     "--trials or --steps");
     hdnet_aparams *ap;
     hdnet_config *set;
     cli_check("parameters", hdnet_aparams_create(&ap));
@@ -95,6 +116,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < o.nsets; i++)
         cli_set(ap, set, CLI_SET_TASK, o.sets[i]);
     cli_mkdirs(o.out);
+    cli_lock_dir(o.out); /* one writer per output directory */
 
     hdnet_study *s;
     double t0 = cli_now(), speed, cue, ne, skipped, units;
@@ -109,11 +131,24 @@ int main(int argc, char **argv)
            (unsigned long long)o.seed);
     printf("analysis (forward passes + accumulation): %.2f s wall, %.2f s CPU\n", cli_now() - t0,
            (double)(clock() - c0) / CLOCKS_PER_SEC);
+    int competent;
+    cli_check("gate", hdnet_gate(ne, HDNET_GATE_NE_MAX, &competent));
+    if (!competent)
+        printf("the network cannot do the task: NE %.4f > %g on the analysis trials; the checks of cell types and "
+               "wiring are NOT_APPLICABLE (the data files are still written)\n", ne, HDNET_GATE_NE_MAX);
+    size_t null_trials = o.null_trials < o.B ? o.null_trials : o.B;
+    if (o.nulls && !skipped && null_trials >= 20) { /* the bootstrap needs 20 blocks of trials */
+        t0 = cli_now();
+        cli_check("nulls", hdnet_study_nulls(s, net, o.nulls, null_trials, o.seed));
+        printf("%zu weight-permuted null networks on %zu trials: %.1f s\n", o.nulls, null_trials, cli_now() - t0);
+    }
     if (skipped)
         fprintf(stderr, "%s: sigma_AV is undefined (no turning in the analysis set): AV analyses skipped\n", cli_prog);
 
     const hdnet_tuning *t = hdnet_study_tuning(s, 0);
-    size_t N = (size_t)units, np;
+    size_t np;
+    if ((size_t)units != N)
+        cli_die("the analysis reports %.0f units, the network has %zu", units, N);
     cli_units u;
     cli_units_get(&u, t, ap);
     size_t *order = cli_malloc(N * sizeof *order);
@@ -123,6 +158,8 @@ int main(int argc, char **argv)
     cli_check("weights", hdnet_net_copy_block(net, HDNET_W_REC, w, N * N));
     cli_write_units(&u, o.out);
     analyze_write_confusion(o.out, &u);
+    if (!skipped && o.B >= 20) /* the bootstrap needs 20 blocks of trials */
+        analyze_write_interval_units(o.out, s, N);
     analyze_write_tuning(o.out, t, &u, !skipped);
     analyze_write_maps(o.out, t, 0, order);
     analyze_write_inputs(o.out, s, t);
@@ -147,7 +184,9 @@ int main(int argc, char **argv)
             bad |= cli_plot(argv[0], "maps_untrained.gp", o.out);
         printf("%s\n", bad ? "figures: skipped (see messages above)" : "figures: written (PNG, SVG and PDF)");
     }
-    printf("wrote %s/units.csv and the other data files\n", o.out);
+    char *safe = cli_safe(o.out);
+    printf("wrote %s/units.csv and the other data files\n", safe);
+    free(safe);
     hdnet_claims_free(claims);
     cli_units_free(&u);
     free(order);

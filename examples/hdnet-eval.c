@@ -71,6 +71,12 @@ int main(int argc, char **argv)
     cli_check("seed", hdnet_stream_seed(seed, HDNET_STREAM_TEST, &test_seed));
     if (task_rng == HDNET_RNG_NUMPY)
         test_seed &= 0xffffffffu;
+    size_t N, I, O;
+    cli_check("network", hdnet_net_dims(net, &N, &I, &O));
+    /* the trials' inputs, targets, mask and outputs (floats), and per worker a chunk of states */
+    cli_check_memory(4.0 * (double)trials * (double)steps * (double)(I + 3 * O) +
+                         4.0 * 32.0 * (double)threads * (double)steps * (double)N,
+                     "--trials or --steps");
     double ne;
     cli_check("evaluate", hdnet_net_evaluate(net, cfg, (size_t)trials, test_seed, &ne));
     printf("normalized_error %.6f\n", ne);

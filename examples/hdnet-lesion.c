@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 const char cli_prog[] = "hdnet-lesion";
@@ -39,44 +40,71 @@ static void usage(FILE *f)
                "      --version         program and library version\n");
 }
 
-/* Read class and preferred heading from units.csv. */
+/* One line of a CSV file into line (cap bytes); 0 at the end of the file. Exits on a
+ * line longer than the buffer (it would be read as two rows). */
+static int read_line(FILE *f, char *line, size_t cap, const char *path, size_t lineno)
+{
+    if (!fgets(line, (int)cap, f))
+        return 0;
+    size_t n = strlen(line);
+    if (n == cap - 1 && line[n - 1] != '\n' && !feof(f))
+        cli_die("%s:%zu: line longer than %zu bytes", path, lineno, cap - 2);
+    line[strcspn(line, "\r\n")] = '\0';
+    return 1;
+}
+
+/* Split line at commas in place; returns the number of fields (at most cap). */
+static size_t split_csv(char *line, char **field, size_t cap)
+{
+    size_t n = 0;
+    for (char *tok = line;; tok++) {
+        if (n == cap)
+            return cap + 1;
+        field[n++] = tok;
+        tok += strcspn(tok, ",");
+        if (!*tok)
+            return n;
+        *tok = '\0';
+    }
+}
+
+/* Read class and preferred heading from units.csv (as hdnet-analyze writes it): every
+ * row has the header's number of fields, one row per unit, known class names, and a
+ * preferred heading that is a number (nan for units without one). */
 static void read_units(const char *path, size_t N, int *cls, double *phi)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        cli_die("cannot read %s: %s", path, strerror(errno));
-    char line[8192];
-    if (!fgets(line, sizeof line, f))
+    FILE *f = cli_open_input(path);
+    char line[8192], *field[256];
+    if (!read_line(f, line, sizeof line, path, 1))
         cli_die("%s: empty file", path);
-    int ci = -1, pi = -1, col = 0;
-    for (char *tok = strtok(line, ",\n"); tok; tok = strtok(NULL, ",\n"), col++) {
-        if (strcmp(tok, "class") == 0)
-            ci = col;
-        if (strcmp(tok, "preferred_hd_deg") == 0)
-            pi = col;
+    size_t ncol = split_csv(line, field, 256), ci = SIZE_MAX, pi = SIZE_MAX;
+    if (ncol > 256)
+        cli_die("%s: more than 256 columns", path);
+    for (size_t c = 0; c < ncol; c++) {
+        if (strcmp(field[c], "class") == 0)
+            ci = c;
+        if (strcmp(field[c], "preferred_hd_deg") == 0)
+            pi = c;
     }
-    if (ci < 0 || pi < 0)
+    if (ci == SIZE_MAX || pi == SIZE_MAX)
         cli_die("%s: no class or preferred_hd_deg column", path);
-    size_t n = 0;
-    while (fgets(line, sizeof line, f) && n < N) {
-        col = 0;
-        char *tok = line;
-        for (int more = 1; more; col++) {
-            char *end = tok + strcspn(tok, ",\n");
-            more = *end == ',';
-            *end = '\0';
-            if (col == ci) {
-                cls[n] = -1;
-                for (int k = 0; k < HDNET_NCLASSES; k++)
-                    if (strcmp(tok, hdnet_class_name(k)) == 0)
-                        cls[n] = k;
-                if (cls[n] < 0)
-                    cli_die("%s: unknown class '%s'", path, tok);
-            }
-            if (col == pi)
-                phi[n] = strtod(tok, NULL);
-            tok = end + 1;
-        }
+    size_t n = 0, lineno = 1;
+    while (read_line(f, line, sizeof line, path, ++lineno)) {
+        if (n == N)
+            cli_die("%s:%zu: more rows than the network's %zu units", path, lineno, N);
+        size_t nf = split_csv(line, field, 256);
+        if (nf != ncol)
+            cli_die("%s:%zu: %zu fields, the header has %zu", path, lineno, nf > 256 ? nf - 1 : nf, ncol);
+        cls[n] = -1;
+        for (int k = 0; k < HDNET_NCLASSES; k++)
+            if (strcmp(field[ci], hdnet_class_name(k)) == 0)
+                cls[n] = k;
+        if (cls[n] < 0)
+            cli_die("%s:%zu: unknown class '%s'", path, lineno, field[ci]);
+        char *end;
+        phi[n] = strtod(field[pi], &end);
+        if (end == field[pi] || *end || field[pi][0] == ' ' || isinf(phi[n]))
+            cli_die("%s:%zu: preferred_hd_deg '%s' is not a number", path, lineno, field[pi]);
         n++;
     }
     fclose(f);
@@ -368,6 +396,7 @@ int main(int argc, char **argv)
     hdnet_config_free(cfg);
     P.cue = (size_t)cue;
     cli_mkdirs(out);
+    cli_lock_dir(out); /* one writer per output directory */
     int *cls = cli_malloc(N * sizeof *cls), *U[NEXP];
     double *phi = cli_malloc(N * sizeof *phi);
     if (units)

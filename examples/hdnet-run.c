@@ -94,8 +94,8 @@ int main(int argc, char **argv)
     cli_check(out_path, hdnet_npy_save(out_path, HDNET_DTYPE_F32, y, shape_y, 3));
     if (rates_path)
         cli_check(rates_path, hdnet_npy_save(rates_path, HDNET_DTYPE_F32, h, shape_h, 3));
-    fprintf(stderr, "hdnet-run: %zu trials x %zu steps, N=%zu -> %s%s%s\n", B, T, N, out_path,
-            rates_path ? ", " : "", rates_path ? rates_path : "");
+    cli_warn("%zu trials x %zu steps, N=%zu -> %s%s%s", B, T, N, out_path, rates_path ? ", " : "",
+             rates_path ? rates_path : "");
     free(x);
     free(y);
     free(h);

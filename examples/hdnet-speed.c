@@ -58,13 +58,38 @@ static void parse_speeds(options *o, const char *arg)
         if (o->nsp == MAXSPEEDS)
             cli_die("--speeds: at most %d values", MAXSPEEDS);
         double v = strtod(s, &end);
-        if (end == s || !(v > 0) || !isfinite(v) || (*end && *end != ','))
+        if (end == s || *s == ' ' || *s == '\t' || !(v > 0) || !isfinite(v) || (*end && *end != ','))
             cli_die("--speeds: expected positive numbers separated by commas, got '%s'", arg);
+        /* each speed has its own directory DIR/speed/<%g of the speed> */
+        char name[64], other[64];
+        snprintf(name, sizeof name, "%g", v);
+        for (size_t i = 0; i < o->nsp; i++) {
+            snprintf(other, sizeof other, "%g", o->speeds[i]);
+            if (strcmp(name, other) == 0)
+                cli_die("--speeds: %.17g and %.17g are %s (the same directory speed/%s)", o->speeds[i], v,
+                        o->speeds[i] == v ? "the same speed" : "too close", name);
+        }
         o->speeds[o->nsp++] = v;
         s = *end ? end + 1 : end;
     }
     if (o->nsp < 2)
         cli_die("--speeds: need at least two speeds");
+}
+
+/* The training config of every network but its seed and speed; exits on a bad
+ * --recipe or --train-set before anything runs. */
+static hdnet_config *train_config(const options *o)
+{
+    hdnet_config *cfg;
+    cli_check("config", hdnet_config_create(&cfg));
+    if (hdnet_config_set_recipe(cfg, o->recipe) != HDNET_OK)
+        cli_die("unknown recipe (paper, reference): %s", o->recipe);
+    if (o->updates)
+        cli_check("--updates", hdnet_config_set_int(cfg, HDNET_P_UPDATES, (int64_t)o->updates));
+    cli_check("--threads", hdnet_config_set_int(cfg, HDNET_P_THREADS, o->threads));
+    for (size_t i = 0; i < o->ntsets; i++)
+        cli_set(NULL, cfg, CLI_SET_ANY, o->tsets[i]);
+    return cfg;
 }
 
 static options parse(int argc, char **argv)
@@ -107,6 +132,7 @@ static options parse(int argc, char **argv)
         cli_die("unexpected argument '%s'", argv[optind]);
     if (!o.out)
         cli_die("--out DIR is required");
+    hdnet_config_free(train_config(&o)); /* validated now, not after the first analysis */
     return o;
 }
 
@@ -114,25 +140,23 @@ static options parse(int argc, char **argv)
  * --seed --recipe --threads --report 500 [--updates] [--set ...] would. Returns 0 on success. */
 static int train(const options *o, const char *dir, double speed, size_t seed)
 {
-    hdnet_config *cfg;
-    cli_check("config", hdnet_config_create(&cfg));
-    if (hdnet_config_set_recipe(cfg, o->recipe) != HDNET_OK)
-        cli_die("unknown recipe (paper, reference): %s", o->recipe);
-    if (o->updates)
-        cli_check("--updates", hdnet_config_set_int(cfg, HDNET_P_UPDATES, (int64_t)o->updates));
+    hdnet_config *cfg = train_config(o);
     cli_check("seed", hdnet_config_set_int(cfg, HDNET_P_SEED, (int64_t)seed));
-    cli_check("--threads", hdnet_config_set_int(cfg, HDNET_P_THREADS, o->threads));
     cli_check("speed", hdnet_config_set_double(cfg, HDNET_P_SPEED, speed));
-    for (size_t i = 0; i < o->ntsets; i++)
+    for (size_t i = 0; i < o->ntsets; i++) /* --train-set is applied last, as hdnet-train --set */
         cli_set(NULL, cfg, CLI_SET_ANY, o->tsets[i]);
-    printf("training: speed %g seed %zu into %s\n", speed, seed, dir);
+    char *safe = cli_safe(dir);
+    printf("training: speed %g seed %zu into %s\n", speed, seed, safe);
+    free(safe);
     fflush(stdout);
     cli_mkdirs(dir);
+    cli_lock_dir(dir);
+    cli_remove_stale_temps(dir);
     train_options to = {dir, o->recipe, 0, 0, 500, 100, o->argc, o->argv};
     int status = train_run(cfg, &to);
     hdnet_config_free(cfg);
-    if (status == 130)
-        exit(130); /* Ctrl-C: the state is saved; stop the experiment */
+    if (status > 128)
+        exit(status); /* Ctrl-C or SIGTERM: the state is saved; stop the experiment */
     return status;
 }
 
@@ -225,6 +249,7 @@ int main(int argc, char **argv)
 {
     options o = parse(argc, argv);
     cli_mkdirs(o.out);
+    cli_lock_dir(o.out);
     FILE *csv = cli_fopen(o.out, "speed.csv");
     fprintf(csv, "speed,seed,ne,sigma_av,astar,D,branch,median_A");
     static const char *rules[NRULES] = {"adaptive", "reference", "scaled"};
@@ -234,6 +259,7 @@ int main(int argc, char **argv)
     fprintf(csv, "\n");
     static counts_t counts[MAXSPEEDS];
     int have[MAXSPEEDS][MAXSEEDS] = {{0}};
+    size_t analysed = 0;
     for (size_t si = 0; si < o.nsp; si++)
         for (size_t k = 0; k < o.K; k++) {
             char dir[4096], model[4200];
@@ -241,7 +267,7 @@ int main(int argc, char **argv)
             snprintf(model, sizeof model, "%s/model.npz", dir);
             if (access(model, R_OK) != 0) {
                 if (!o.train) {
-                    fprintf(stderr, "%s: %s missing, skipped (--no-train)\n", cli_prog, model);
+                    cli_warn("%s missing, skipped (--no-train)", model);
                     continue;
                 }
                 int rc = train(&o, dir, o.speeds[si], k + 1);
@@ -254,13 +280,16 @@ int main(int argc, char **argv)
             hdnet_net *net;
             int rc = hdnet_net_load(&net, model);
             if (rc) {
-                fprintf(stderr, "%s: cannot load %s: %s; skipped\n", cli_prog, model, hdnet_errmsg());
+                cli_warn("cannot load %s: %s; skipped", model, hdnet_errmsg());
                 continue;
             }
             analyse(&o, net, dir, o.speeds[si], k + 1, csv, counts[si][k]);
             have[si][k] = 1;
+            analysed++;
             hdnet_net_free(net);
         }
+    if (analysed == 0)
+        cli_die("no network was trained or found: nothing to analyse");
     cli_fclose(csv, "speed.csv");
     hdnet_claims *claims;
     cli_check("claims", hdnet_claims_create(&claims));
@@ -270,5 +299,10 @@ int main(int argc, char **argv)
     if (o.plots)
         printf("%s\n", cli_plot(argv[0], "speed.gp", o.out) ? "figures: skipped" : "figures: written (PNG, SVG and PDF)");
     hdnet_aparams_free(o.ap);
+    if (analysed < o.nsp * o.K) {
+        fprintf(stderr, "%s: %zu of %zu networks analysed (the others were skipped, see above)\n", cli_prog,
+                analysed, o.nsp * o.K);
+        return EXIT_FAILURE;
+    }
     return 0;
 }

@@ -2,7 +2,7 @@
  *
  *   hdnet-train --out DIR [--recipe paper|reference] [--updates N] [--seed S]
  *               [--threads K] [--speed X] [--batch fixed|fresh] [--quick]
- *               [--set name=value]... [--report N] [--state-every N]
+ *               [--set name=value]... [--report N] [--state-every N] [--force]
  *   hdnet-train --resume DIR [--report N] [--state-every N]
  *
  * Writes DIR/model.npz (the best network under model selection), DIR/ckpt_<u>.npz
@@ -16,9 +16,12 @@
 #include "cli.h"
 #include "train_run.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char cli_prog[] = "hdnet-train";
 
@@ -43,12 +46,16 @@ static void usage(FILE *f)
             "                         on Ctrl-C and at the end)\n"
             "      --resume DIR       continue the run in DIR from DIR/state.npz, bit for bit;\n"
             "                         every setting comes from the state file\n"
+            "      --force            replace the run DIR holds (its model, checkpoints, logs,\n"
+            "                         state and meta.json are deleted first)\n"
             "  -h, --help             this text\n"
             "      --version          program and library version\n"
             "Outputs in DIR: model.npz ckpt_<u>.npz train_log.csv checkpoints.csv meta.json\n"
             "state.npz. Prints 'normalized_error <v>' (1000 test trials x 500 steps) and\n"
             "'normalized_error_1000_steps <v>' for the best network. Ctrl-C stops early,\n"
-            "still writes the outputs and the state for --resume.\n");
+            "still writes the outputs and the state for --resume (so does SIGTERM). One process\n"
+            "at a time may write into DIR; a DIR that holds a run is refused unless --resume\n"
+            "or --force is given.\n");
 }
 
 /* The --quick preset, over the recipe: 1500 updates on 100-step trials at a higher
@@ -66,7 +73,7 @@ typedef struct {
     const char *out, *recipe, *batch, *resume, *updates, *seed, *threads, *speed;
     const char **sets;
     size_t nsets;
-    int quick;
+    int quick, force;
     size_t report, state_every;
 } options;
 
@@ -82,6 +89,7 @@ static options parse(int argc, char **argv)
         {"batch", required_argument, NULL, 'b'},   {"quick", no_argument, NULL, 'q'},
         {"set", required_argument, NULL, 'e'},     {"report", required_argument, NULL, 'R'},
         {"state-every", required_argument, NULL, 'E'}, {"resume", required_argument, NULL, 'Z'},
+        {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -99,6 +107,7 @@ static options parse(int argc, char **argv)
         case 'R': o.report = (size_t)cli_uint("--report", optarg, 1, 1000000000); break;
         case 'E': o.state_every = (size_t)cli_uint("--state-every", optarg, 0, 1000000000); break;
         case 'Z': o.resume = optarg; break;
+        case 'F': o.force = 1; break;
         default: cli_bad_option(argv);
         }
     }
@@ -107,6 +116,8 @@ static options parse(int argc, char **argv)
     if (o.resume && (o.out || o.recipe || o.quick || o.nsets || o.updates || o.seed || o.threads || o.speed ||
                      o.batch))
         cli_die("--resume takes every setting from DIR/state.npz; only --report and --state-every may be given");
+    if (o.resume && o.force)
+        cli_die("--resume continues the run in DIR, --force replaces it: give one of them");
     if (o.resume)
         o.out = o.resume;
     if (!o.out)
@@ -140,6 +151,46 @@ static void configure(hdnet_config *cfg, const options *o)
         cli_set(NULL, cfg, CLI_SET_ANY, o->sets[i]);
 }
 
+/* The files a run writes into its directory. */
+static int is_run_file(const char *name)
+{
+    static const char *const files[] = {"model.npz", "state.npz", "meta.json", "train_log.csv", "checkpoints.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (strcmp(name, files[i]) == 0)
+            return 1;
+    size_t n = strlen(name);
+    return strncmp(name, "ckpt_", 5) == 0 && n > 9 && strcmp(name + n - 4, ".npz") == 0;
+}
+
+/* A new run into dir (locked): refused when dir holds a run, unless --force, which
+ * deletes that run's files first (other files stay). */
+static void claim_dir(const char *dir, int force)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        cli_die("cannot read directory %s: %s", dir, strerror(errno));
+    size_t found = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_run_file(e->d_name))
+            continue;
+        if (!force) {
+            char name[256];
+            snprintf(name, sizeof name, "%s", e->d_name); /* closedir frees the entry */
+            closedir(d);
+            cli_die("%s holds a run (%s); continue it with --resume %s, or replace it with --force", dir, name, dir);
+        }
+        char *p = cli_path(dir, e->d_name);
+        if (unlink(p) != 0)
+            cli_die("--force: cannot delete %s: %s", p, strerror(errno));
+        free(p);
+        found++;
+    }
+    closedir(d);
+    if (found)
+        cli_warn("--force: deleted the %zu file(s) of the previous run in %s", found, dir);
+}
+
 int main(int argc, char **argv)
 {
     options o = parse(argc, argv);
@@ -155,7 +206,15 @@ int main(int argc, char **argv)
         configure(cfg, &o);
     }
     free(o.sets);
-    cli_mkdirs(o.out);
+    train_check_memory(cfg); /* before --force deletes anything */
+    if (o.resume) {
+        cli_lock_dir(o.out);
+    } else {
+        cli_mkdirs(o.out);
+        cli_lock_dir(o.out);
+        claim_dir(o.out, o.force);
+    }
+    cli_remove_stale_temps(o.out);
     train_options to = {o.out, recipe, o.quick, o.resume != NULL, o.report, o.state_every, argc, argv};
     int status = train_run(cfg, &to);
     hdnet_config_free(cfg);

@@ -6,16 +6,18 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* Set by SIGINT; the progress callback then stops the trainer. */
+/* The signal (SIGINT or SIGTERM) that asked to stop; the progress callback
+ * then stops the trainer, and the state is saved as at the end of a run. */
 static volatile sig_atomic_t interrupted = 0;
 
-static void on_sigint(int sig)
+static void on_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
+    interrupted = sig;
 }
 
 typedef struct {
@@ -41,8 +43,7 @@ static void save_state(run_state *st)
     fflush(st->ckpt);
     int rc = hdnet_trainer_save_state(st->tr, st->state_path);
     if (rc && !st->state_failed) {
-        fprintf(stderr, "%s: cannot save %s: %s (%s)\n", cli_prog, st->state_path, hdnet_strerror(rc),
-                hdnet_errmsg());
+        cli_warn("cannot save %s: %s (%s)", st->state_path, hdnet_strerror(rc), hdnet_errmsg());
         st->state_failed = 1;
     }
 }
@@ -122,7 +123,19 @@ static int on_progress(const hdnet_progress *p, void *user)
     return interrupted != 0;
 }
 
-/* Write the config as a JSON object of strings (name -> value as text). */
+/* A config value as JSON: a number when the text is one (inf and NaN are not JSON
+ * numbers: strings), else a string (enumerated values). */
+static void json_value(FILE *f, const char *text)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text && *end == '\0' && isfinite(v) && text[0] != ' ')
+        fputs(text, f);
+    else
+        cli_json_string(f, text);
+}
+
+/* Write the config as a JSON object (name -> number, or value name as a string). */
 static void json_config(FILE *f, const hdnet_config *cfg)
 {
     size_t len = 0;
@@ -147,7 +160,7 @@ static void json_config(FILE *f, const hdnet_config *cfg)
         first = 0;
         cli_json_string(f, line);
         fputs(": ", f);
-        cli_json_string(f, eq + 1);
+        json_value(f, eq + 1);
     }
     fputs("\n  }", f);
     free(s);
@@ -165,6 +178,7 @@ static void json_num(FILE *f, const char *name, double v, int comma)
 
 typedef struct {
     const char *recipe, *status;
+    char error[512];    /* why a failed run failed (empty otherwise) */
     uint64_t seed, task_seed, test_seed;
     double wall, train_seconds, best_ne, ne500, ne1000;
     size_t best_update, updates_done;
@@ -181,7 +195,7 @@ static void write_meta(const char *dir, const hdnet_config *cfg, const meta_info
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        fprintf(stderr, "%s: cannot write %s\n", cli_prog, tmp);
+        cli_warn("cannot write %s", tmp);
         return;
     }
     fputs("{\n  \"program\": ", f);
@@ -198,6 +212,10 @@ static void write_meta(const char *dir, const hdnet_config *cfg, const meta_info
     cli_json_string(f, mi->recipe);
     fputs(",\n  \"status\": ", f);
     cli_json_string(f, mi->status);
+    if (mi->error[0]) {
+        fputs(",\n  \"error\": ", f);
+        cli_json_string(f, mi->error);
+    }
     fprintf(f, ",\n  \"seeds\": {\"master\": %llu, \"streams\": \"hdnet_stream_create(master, i): "
                "0 init, 1 task, 2 noise, 3 selection, 4 test\", \"task\": %llu, \"test\": %llu},\n",
             (unsigned long long)mi->seed, (unsigned long long)mi->task_seed,
@@ -214,7 +232,7 @@ static void write_meta(const char *dir, const hdnet_config *cfg, const meta_info
     json_config(f, cfg);
     fputs("\n}\n", f);
     if (fclose(f) != 0 || rename(tmp, path) != 0)
-        fprintf(stderr, "%s: cannot write %s\n", cli_prog, path);
+        cli_warn("cannot write %s", path);
 }
 
 static FILE *open_out(const char *dir, const char *name, const char *header)
@@ -327,7 +345,7 @@ static meta_info run_info(const hdnet_config *cfg, const train_options *o, int64
     cli_check("config", hdnet_config_get_int(cfg, HDNET_P_STEPS, &T));
     cli_check("config", hdnet_config_get_int(cfg, HDNET_P_THREADS, &K));
     cli_check("config", hdnet_config_get_int(cfg, HDNET_P_TASK_RNG, &task_rng));
-    meta_info mi = {o->recipe, "running", (uint64_t)seed, 0, 0, 0, NAN, NAN, NAN, NAN, 0, 0, -1, o->argc, o->argv,
+    meta_info mi = {o->recipe, "running", "", (uint64_t)seed, 0, 0, 0, NAN, NAN, NAN, NAN, 0, 0, -1, o->argc, o->argv,
                     (size_t)*updates};
     if (task_rng == HDNET_RNG_NUMPY)
         mi.task_seed = mi.seed;
@@ -339,7 +357,9 @@ static meta_info run_info(const hdnet_config *cfg, const train_options *o, int64
     printf("%s: recipe %s%s, %lld updates of %lld trials x %lld steps, seed %llu, %lld thread(s), library %s\n",
            cli_prog, o->recipe, o->quick ? " (quick)" : "", (long long)*updates, (long long)B, (long long)T,
            (unsigned long long)mi.seed, (long long)K, hdnet_version_string());
-    printf("%s: resolved configuration and seeds in %s/meta.json\n", cli_prog, o->dir);
+    char *safe = cli_safe(o->dir);
+    printf("%s: resolved configuration and seeds in %s/meta.json\n", cli_prog, safe);
+    free(safe);
     return mi;
 }
 
@@ -376,13 +396,16 @@ static int run_status(int rc, const char *dir, meta_info *mi)
     }
     if (rc == HDNET_ECANCELED) {
         mi->status = "interrupted";
-        fprintf(stderr, "%s: interrupted; writing the best network so far (continue with --resume %s)\n", cli_prog,
-                dir);
-        return 130;
+        char *safe = cli_safe(dir);
+        fprintf(stderr, "%s: %s; writing the best network so far (continue with --resume %s)\n", cli_prog,
+                interrupted == SIGTERM ? "terminated" : "interrupted", safe);
+        free(safe);
+        return 128 + (interrupted ? (int)interrupted : SIGINT);
     }
     if (rc == HDNET_EDIVERGED) {
-        mi->status = "diverged";
-        fprintf(stderr, "%s: training diverged: %s; keeping the best network so far\n", cli_prog, hdnet_errmsg());
+        mi->status = "failed";
+        snprintf(mi->error, sizeof mi->error, "training diverged: %s", hdnet_errmsg());
+        fprintf(stderr, "%s: %s; keeping the best network so far\n", cli_prog, mi->error);
         return EXIT_FAILURE;
     }
     cli_check("training", rc);
@@ -412,10 +435,59 @@ static void finish(hdnet_trainer *tr, const hdnet_config *cfg, const char *dir, 
            mi->wall);
 }
 
+/* Stop with one line when the batches and the network's states for backpropagation
+ * through time (largest batch, and the selection set) cannot fit in memory. */
+void train_check_memory(const hdnet_config *cfg)
+{
+    int64_t N, B, B2, T, T0, S;
+    cli_check("config", hdnet_config_get_int(cfg, HDNET_P_UNITS, &N));
+    cli_check("config", hdnet_config_get_int(cfg, HDNET_P_TRIALS, &B));
+    cli_check("config", hdnet_config_get_int(cfg, HDNET_P_BATCH_FINAL, &B2));
+    cli_check("config", hdnet_config_get_int(cfg, HDNET_P_STEPS, &T));
+    cli_check("config", hdnet_config_get_int(cfg, HDNET_P_CURRICULUM_STEPS, &T0));
+    cli_check("config", hdnet_config_get_int(cfg, HDNET_P_SELECTION_TRIALS, &S));
+    double b = (double)(B2 > B ? B2 : B), t = (double)(T0 > T ? T0 : T), n = (double)N;
+    /* per trial and step: 7 task floats, and a, h, their gradients in the backward pass */
+    double need = 4.0 * b * t * (7.0 + 4.0 * n) + 4.0 * (double)S * t * 7.0 + 4.0 * n * n * 8.0;
+    cli_check_memory(need, "--set trials= / batch_final= / steps= / selection_trials= / units=");
+}
+
+/* The run cli_die() ends: meta.json records it as failed, with the message. */
+static struct {
+    const char *dir;
+    const hdnet_config *cfg;
+    meta_info *mi;
+} dying;
+
+static void record_failure(const char *message)
+{
+    if (!dying.mi)
+        return;
+    dying.mi->status = "failed";
+    snprintf(dying.mi->error, sizeof dying.mi->error, "%s", message);
+    write_meta(dying.dir, dying.cfg, dying.mi);
+}
+
+/* Exits unless dir is still the directory (device and inode) the run started in. */
+static void check_dir_kept(const char *dir, const struct stat *at_start)
+{
+    struct stat now;
+    if (stat(dir, &now) != 0 || now.st_dev != at_start->st_dev || now.st_ino != at_start->st_ino)
+        cli_die("the output directory %s was removed or replaced during the run; its files are lost", dir);
+}
+
 int train_run(const hdnet_config *cfg, const train_options *o)
 {
     int64_t U;
+    struct stat dir_at_start;
+    if (stat(o->dir, &dir_at_start) != 0)
+        cli_die("cannot use %s: %s", o->dir, strerror(errno));
     meta_info mi = run_info(cfg, o, &U);
+    train_check_memory(cfg);
+    dying.dir = o->dir;
+    dying.cfg = cfg;
+    dying.mi = &mi;
+    cli_on_die(record_failure);
     hdnet_rng *init;
     hdnet_net *net;
     hdnet_trainer *tr;
@@ -433,9 +505,10 @@ int train_run(const hdnet_config *cfg, const train_options *o)
     cli_check("progress", hdnet_trainer_set_progress(tr, on_progress, &st, 1));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 
     const double t0 = cli_now();
     int rc = hdnet_trainer_next_pass(tr) > (size_t)U ? HDNET_OK : hdnet_trainer_run(tr);
@@ -444,15 +517,21 @@ int train_run(const hdnet_config *cfg, const train_options *o)
         printf("\n");
     if (rc == HDNET_OK || rc == HDNET_ECANCELED)
         save_state(&st);
-    fclose(st.log);
-    fclose(st.ckpt);
+    cli_fclose(st.log, "train_log.csv");
+    cli_fclose(st.ckpt, "checkpoints.csv");
+    check_dir_kept(o->dir, &dir_at_start);
     int exit_code = run_status(rc, o->dir, &mi);
     finish(tr, cfg, o->dir, &mi);
     mi.updates_done = st.last_update;
     mi.train_seconds = st.elapsed;
     write_meta(o->dir, cfg, &mi);
+    check_dir_kept(o->dir, &dir_at_start);
+    cli_on_die(NULL);
+    dying.mi = NULL;
     free((char *)st.state_path);
     hdnet_trainer_free(tr);
     hdnet_net_free(net);
+    if (exit_code == EXIT_SUCCESS && st.state_failed)
+        exit_code = EXIT_FAILURE; /* the run finished, but --resume would not find its state */
     return exit_code;
 }

@@ -23,9 +23,18 @@ typedef struct {
  * in dir/meta.json (into recipe, "unknown" when absent). */
 void train_resume_config(const char *dir, hdnet_config *cfg, char *recipe, size_t recipe_cap);
 
-/* Train with cfg as o says. Ctrl-C stops the run early (the outputs and the state
- * are still written). Returns the exit status: 0 finished, 130 interrupted,
- * 1 diverged (the best network so far is kept); exits on other errors. */
+/* Exit with one line naming the options to reduce when a run of cfg (its largest
+ * batch, the states kept for backpropagation, the selection set) cannot fit in the
+ * memory the process may still allocate. train_run() checks it first too. */
+void train_check_memory(const hdnet_config *cfg);
+
+/* Train with cfg as o says (the caller holds the lock on o->dir). Ctrl-C or
+ * SIGTERM stops the run early (the outputs and the state are still written).
+ * meta.json records how the run ended: finished, interrupted, or failed with the
+ * error (also when a later step exits). Returns the exit status: 0 finished,
+ * 128 + signal interrupted, 1 diverged (the best network so far is kept) or the
+ * state could not be saved; exits on other errors, also when o->dir was removed
+ * during the run. */
 int train_run(const hdnet_config *cfg, const train_options *o);
 
 #endif

@@ -15,7 +15,7 @@ typedef struct {
     const char *id, *criterion;
     char claim[160], measured[512];
     int verdict;
-    double value;
+    double value, null_lo, null_hi, ci_lo, ci_hi;
 } claim_row;
 
 struct hdnet_claims {
@@ -32,9 +32,13 @@ typedef struct {
     const hdnet_study *s;
     size_t N;
     double *st[HDNET_US_COUNT];
-    int *ca, *cr; /* classes, adaptive and reference rule */
+    int *ca, *cr; /* classes of the checks (the interval rule when the study has a bootstrap,
+                   * else the adaptive rule) and of the reference rule */
     double info_a[HDNET_CI_COUNT];
-    size_t cnt_a[HDNET_NCLASSES], cnt_r[HDNET_NCLASSES];
+    size_t cnt_a[HDNET_NCLASSES], cnt_r[HDNET_NCLASSES], cnt_ad[HDNET_NCLASSES];
+    int interval;                                         /* 1: ca holds interval-rule classes */
+    double counts[HDNET_NCLASSES * HDNET_CC_COLS];        /* their counts with 95 % intervals */
+    double *a_all;                                        /* A over all headings (bootstrap), or NULL */
     double ts[HDNET_TS_COUNT];
     double profile[3][PROFILE_LEN];
     double *pairs[3];
@@ -51,6 +55,7 @@ static void evidence_free(evidence *e)
     free(e->ca);
     free(e->cr);
     free(e->s0);
+    free(e->a_all);
 }
 
 /* Units of class k under the adaptive rule; returns their number. */
@@ -107,9 +112,19 @@ static int prepare(evidence *e, const hdnet_study *s)
     if (!rc)
         rc = hdnet_tuning_classify(t, HDNET_RULE_REFERENCE, 0, e->cr, N, NULL, 0, NULL, 0);
     for (size_t u = 0; u < N && !rc; u++) {
-        e->cnt_a[e->ca[u]]++;
+        e->cnt_ad[e->ca[u]]++;
         e->cnt_r[e->cr[u]]++;
     }
+    if (!rc && s->boot) { /* the checks use the interval rule (docs/analyses.md, section 4) */
+        e->interval = 1;
+        rc = hdnet_boot_classify(s->boot, NULL, e->ca, N, NULL, 0, e->counts, HDNET_NCLASSES * HDNET_CC_COLS);
+        if (!rc)
+            rc = (e->a_all = malloc(N * sizeof *e->a_all))
+                     ? hdnet_boot_unit_stat(s->boot, HDNET_BS_A, HDNET_BW_VALUE, e->a_all, N)
+                     : hdnet__error(HDNET_ENOMEM, "claims: A");
+    }
+    for (size_t u = 0; u < N && !rc; u++)
+        e->cnt_a[e->ca[u]]++;
     if (!rc)
         rc = profiles(e);
     if (!rc && s->t[1])
@@ -181,9 +196,16 @@ static void r3_counts(const evidence *e, claim_row *r)
     double ratio = nn ? (double)np / (double)nn : INFINITY;
     int ok = nc * 100 >= 20 * N && nc * 100 <= 50 * N && np * 100 >= 10 * N && nn * 100 >= 10 * N &&
              ratio >= 0.5 && ratio <= 2 && nr * 100 <= 30 * N;
-    measured(r, "compass %zu, CCW %zu, CW %zu, weak %zu, inactive %zu of %zu (adaptive; A*=%.3g, D=%.2f, %s)", nc,
-             np, nn, c[3], nr, N, e->info_a[HDNET_CI_ASTAR], e->info_a[HDNET_CI_D],
-             e->info_a[HDNET_CI_BRANCH] == 1 ? "otsu" : "fallback");
+    const double *k = e->counts;
+    if (e->interval)
+        measured(r, "compass %zu [%.0f, %.0f], CCW %zu [%.0f, %.0f], CW %zu [%.0f, %.0f], weak %zu, inactive %zu of %zu "
+                 "(interval rule, 95%% bootstrap intervals); adaptive rule %zu/%zu/%zu/%zu/%zu (A*=%.3g)", nc,
+                 k[1], k[2], np, k[4], k[5], nn, k[7], k[8], c[3], nr, N, e->cnt_ad[0], e->cnt_ad[1],
+                 e->cnt_ad[2], e->cnt_ad[3], e->cnt_ad[4], e->info_a[HDNET_CI_ASTAR]);
+    else
+        measured(r, "compass %zu, CCW %zu, CW %zu, weak %zu, inactive %zu of %zu (adaptive; A*=%.3g, D=%.2f, %s)", nc,
+                 np, nn, c[3], nr, N, e->info_a[HDNET_CI_ASTAR], e->info_a[HDNET_CI_D],
+                 e->info_a[HDNET_CI_BRANCH] == 1 ? "otsu" : "fallback");
     r->value = (double)nc / (double)N;
     r->verdict = !ok ? HDNET_VERDICT_FAIL : nr == 0 ? HDNET_VERDICT_WARN : HDNET_VERDICT_PASS;
 }
@@ -199,7 +221,7 @@ static void r3i_reference_counts(const evidence *e, claim_row *r)
 
 static void r4_separation(const evidence *e, claim_row *r)
 {
-    const double *A = e->st[HDNET_US_A];
+    const double *A = e->a_all ? e->a_all : e->st[HDNET_US_A];
     double mA_c = median_where(A, e->ca, HDNET_CLASS_COMPASS, HDNET_CLASS_COMPASS, e->N);
     double mA_s = median_where(A, e->ca, HDNET_CLASS_SHIFTER_CCW, HDNET_CLASS_SHIFTER_CW, e->N);
     measured(r, "median A shifters %.4g, compass %.4g, ratio %.3g", mA_s, mA_c, mA_s / mA_c);
@@ -339,7 +361,7 @@ static void r14_untrained(const evidence *e, claim_row *r)
 static void r14i_inactive(const evidence *e, claim_row *r)
 {
     size_t n = e->cnt_a[HDNET_CLASS_INACTIVE];
-    measured(r, "%zu inactive units (adaptive rule)", n);
+    measured(r, "%zu inactive units (%s rule)", n, e->interval ? "interval" : "adaptive");
     r->value = (double)n;
     r->verdict = HDNET_VERDICT_INFO;
 }
@@ -460,8 +482,82 @@ static claim_row *new_row(hdnet_claims *c, const char *id, const char *claim, co
     memset(r, 0, sizeof *r);
     r->id = id;
     r->criterion = criterion;
+    r->value = r->null_lo = r->null_hi = r->ci_lo = r->ci_hi = NAN;
     snprintf(r->claim, sizeof r->claim, "%s", claim);
     return r;
+}
+
+/* ---- trust: the competence gate and the nulls (docs/analyses.md, sections 6 and 7) ---- */
+
+/* R0: whether the network does the task; the checks of cell types and wiring depend on it. */
+static int gate_row(const hdnet_study *s, claim_row *r)
+{
+    int competent = 0;
+    int rc = hdnet_gate(s->ne, HDNET_GATE_NE_MAX, &competent);
+    measured(r, "NE %.4f on the %zu analysis trials of %zu steps%s", s->ne, s->B, s->T,
+             competent ? "" : ": the network cannot do the task; R3-R9, R14, R15 are NOT_APPLICABLE");
+    r->value = s->ne;
+    r->verdict = pass_fail(competent);
+    return rc;
+}
+
+/* Names of the statistics the trust rows compare with their nulls (HDNET_TR_* order). */
+static const char *const trust_statistic[HDNET_TR_COUNT] = {
+    "min(compass, CCW, CW)", "separation", "tile gap / bound", "ring contrast", "excitation side CCW - CW",
+    "min(leading - trailing)", "mirror r", "tuned fraction"};
+
+/* The trust table's row of a check id, or -1. */
+static int trust_row(const char *id)
+{
+    for (int i = 0; i < HDNET_TR_COUNT; i++)
+        if (!strcmp(hdnet_trust_criterion_id(i), id))
+            return i;
+    return -1;
+}
+
+/* Apply the nulls and the gate to the rows of one study. Without nulls a check cannot
+ * pass: PASS and WARN become NOT_RUN. */
+static int apply_trust(const hdnet_study *s, claim_row *rows, size_t n)
+{
+    double tab[HDNET_TR_COUNT * HDNET_TT_COLS];
+    int have = s->n_nulls > 0 && s->boot, competent = 0, rc = hdnet_gate(s->ne, HDNET_GATE_NE_MAX, &competent);
+    double counts[HDNET_NCLASSES * HDNET_CC_COLS];
+    if (!rc && have) {
+        int *cls = malloc(s->N * sizeof *cls);
+        rc = cls ? hdnet_boot_classify(s->boot, NULL, cls, s->N, NULL, 0, counts, HDNET_NCLASSES * HDNET_CC_COLS)
+                 : hdnet__error(HDNET_ENOMEM, "claims: classes");
+        free(cls);
+        if (!rc)
+            rc = hdnet_trust_verdicts(s->find, counts, s->net_nulls, s->n_nulls, s->wiring_nulls, s->n_nulls,
+                                      s->t[1] ? s->find0 : NULL, HDNET_NULL_QUANTILE, HDNET_GATE_NE_MAX, s->N, tab,
+                                      HDNET_TR_COUNT * HDNET_TT_COLS);
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        claim_row *r = &rows[i];
+        int t = trust_row(r->id), gated = t >= 0 || !strcmp(r->id, "R15");
+        if (t >= 0 && have) {
+            const double *row = tab + t * HDNET_TT_COLS;
+            size_t len = strlen(r->measured);
+            snprintf(r->measured + len, sizeof r->measured - len,
+                     "; %s %.4g, permuted nulls 5-95%% [%.4g, %.4g], untrained %.4g: %s", trust_statistic[t],
+                     row[HDNET_TT_VALUE], row[HDNET_TT_NULL_LOW], row[HDNET_TT_NULL_HIGH], row[HDNET_TT_UNTRAINED],
+                     row[HDNET_TT_BEYOND] ? "beyond the nulls" : "NOT beyond the nulls");
+            r->value = row[HDNET_TT_VALUE];
+            r->null_lo = row[HDNET_TT_NULL_LOW];
+            r->null_hi = row[HDNET_TT_NULL_HIGH];
+            r->ci_lo = row[HDNET_TT_CI_LOW];
+            r->ci_hi = row[HDNET_TT_CI_HIGH];
+            if (!row[HDNET_TT_BEYOND] && r->verdict != HDNET_VERDICT_NOT_RUN)
+                r->verdict = HDNET_VERDICT_FAIL;
+        } else if (t >= 0 && (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN)) {
+            size_t len = strlen(r->measured);
+            snprintf(r->measured + len, sizeof r->measured - len, "; no null networks: cannot pass");
+            r->verdict = HDNET_VERDICT_NOT_RUN;
+        }
+        if (gated)
+            r->verdict = hdnet_gate_verdict(r->verdict, 1, competent);
+    }
+    return rc;
 }
 
 int hdnet_claims_add_study(hdnet_claims *c, const hdnet_study *study)
@@ -470,15 +566,22 @@ int hdnet_claims_add_study(hdnet_claims *c, const hdnet_study *study)
         return hdnet__error(HDNET_EINVAL, "hdnet_claims_add_study: NULL argument");
     const size_t n = sizeof study_checks / sizeof *study_checks;
     evidence e;
-    int rc = reserve(c, n);
+    int rc = reserve(c, n + 1);
     if (!rc)
         rc = prepare(&e, study);
     if (rc)
         return rc;
-    for (size_t i = 0; i < n; i++)
+    size_t first = c->n;
+    rc = gate_row(study, new_row(c, "R0", "the network does the task (competence gate)",
+                                 "NE <= 0.1; otherwise the checks of cell types and wiring are NOT_APPLICABLE"));
+    for (size_t i = 0; i < n && !rc; i++)
         study_checks[i].run(&e, new_row(c, study_checks[i].id, study_checks[i].claim, study_checks[i].criterion));
+    if (!rc)
+        rc = apply_trust(study, c->rows + first, c->n - first);
     evidence_free(&e);
-    return HDNET_OK;
+    if (rc)
+        c->n = first; /* a failed call leaves the table unchanged */
+    return rc;
 }
 
 int hdnet_claims_add_lesion(hdnet_claims *c, const double *summary, size_t summary_len)
@@ -538,6 +641,14 @@ int hdnet_claims_compute(hdnet_claims **out, const hdnet_net *net, const hdnet_n
     int rc = hdnet_study_run(&s, net, untrained, NULL, HDNET_ANALYSIS_TRIALS, HDNET_ANALYSIS_SEED, params, 50);
     if (rc)
         return rc;
+    double skipped = 0;
+    rc = hdnet_study_scalar(s, HDNET_SS_PASS2_SKIPPED, &skipped);
+    if (!rc && !skipped)
+        rc = hdnet_study_nulls(s, net, HDNET_NULL_MIN, HDNET_NULL_TRIALS, HDNET_ANALYSIS_SEED);
+    if (rc) {
+        hdnet_study_free(s);
+        return rc;
+    }
     rc = hdnet_claims_create(&c);
     if (!rc)
         rc = hdnet_claims_add_study(c, s);
@@ -573,9 +684,17 @@ const char *hdnet_claims_text(const hdnet_claims *c, size_t row, int column)
 
 double hdnet_claims_number(const hdnet_claims *c, size_t row, int column)
 {
-    if (!c || row >= c->n || column != HDNET_CLAIM_VALUE)
+    if (!c || row >= c->n)
         return NAN;
-    return c->rows[row].value;
+    const claim_row *r = &c->rows[row];
+    switch (column) {
+    case HDNET_CLAIM_VALUE: return r->value;
+    case HDNET_CLAIM_NULL_LOW: return r->null_lo;
+    case HDNET_CLAIM_NULL_HIGH: return r->null_hi;
+    case HDNET_CLAIM_CI_LOW: return r->ci_lo;
+    case HDNET_CLAIM_CI_HIGH: return r->ci_hi;
+    default: return NAN;
+    }
 }
 
 int hdnet_claims_verdict(const hdnet_claims *c, size_t row)
@@ -587,6 +706,6 @@ int hdnet_claims_verdict(const hdnet_claims *c, size_t row)
 
 const char *hdnet_verdict_name(int verdict)
 {
-    static const char *const names[] = {"PASS", "FAIL", "WARN", "INFO", "NOT_RUN"};
+    static const char *const names[] = {"PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE"};
     return verdict >= 0 && verdict < (int)(sizeof names / sizeof *names) ? names[verdict] : "?";
 }

@@ -237,13 +237,21 @@ int hdnet_config_set_double(hdnet_config *cfg, int param, double value)
     int rc = hdnet__param_check(p, value);
     if (rc)
         return rc;
+    /* an open-ended bound may be infinite on its own side only */
+    if ((p->id == HDNET_P_AV_MIN && value == INF) || (p->id == HDNET_P_AV_MAX && value == -INF))
+        return hdnet__error(HDNET_ERANGE, "%s=%g excludes every angular velocity", p->name, value);
     cfg->value[p - params] = value;
     return HDNET_OK;
 }
 
 int hdnet_config_set_int(hdnet_config *cfg, int param, int64_t value)
 {
-    return hdnet_config_set_double(cfg, param, (double)value);
+    /* values are stored as doubles: refuse what a double would round */
+    double v = (double)value;
+    if (v >= 9223372036854775808.0 || (int64_t)v != value)
+        return hdnet__error(HDNET_ERANGE, "%lld cannot be stored exactly (above 2^53)",
+                            (long long)value);
+    return hdnet_config_set_double(cfg, param, v);
 }
 
 int hdnet_config_get_double(const hdnet_config *cfg, int param, double *value)

@@ -1,7 +1,15 @@
-/* The gradient engine (docs/model.md): forward and backward over a batch with
- * every workspace allocated at create time, a pthreads pool that splits the
- * batch into contiguous trial chunks (one per thread), and a deterministic
- * fixed-order reduction of the per-thread partial gradients.
+/* The gradient engine (docs/model.md §4): forward and backward over a batch with every
+ * workspace allocated at create time and a pthreads pool.
+ *
+ * Thread-count independence: the batch is cut into fixed blocks of NB trials
+ * (block k = trials [k NB, (k+1) NB)), whatever the number of threads. The
+ * threads take blocks from a shared counter; each block writes its own partial
+ * loss terms and gradient, and the caller sums the partials in block order.
+ * Every floating-point operation and its order therefore depend only on the
+ * batch, never on the thread count or on which thread ran which block: 1, 2
+ * or 64 threads give bit-identical losses, gradients and outputs. Each trial
+ * draws its noise from its own stream (a seed per trial), so the noise does
+ * not depend on the split either.
  *
  * Workspaces (ld = N rounded up to the kernels' vector width, 8 or 16 floats;
  * padding columns are never read into a result):
@@ -27,25 +35,24 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NB 8     /* trials per kernel call (two register blocks of the vector kernels) */
+/* Trials per block: the unit of work and of the reduction, fixed so that the
+ * results do not depend on the thread count (two register blocks of the
+ * vector kernels; 100 trials make 13 blocks, enough to balance 2-4 threads). */
+#define NB 8
 #define PANEL 64 /* steps per gradient-sum panel in the backward pass (L2-resident) */
 
 typedef struct worker {
     struct hdnet__engine *e;
-    int index;
     float *a;      /* [NB][ld] pre-activation state */
     float *delta;  /* [NB][ld] Delta state of the backward pass */
     float *acc;    /* [(ni + 1 + no) * ld]: per-block float sums for W_in, b, W_out */
-    float *tmp;    /* [ld] */
+    float *tmp;    /* [ld]: the block's sum of the Delta~_0 rows */
     float *ybuf;   /* [NB][no] */
     float sums[2 * NB];
-    double *gsm;   /* small blocks in double: W_in [n][ni], b [n], W_out [no][n], b_out [no], a0 [n] */
-    float *gwrec;  /* [n][ld] */
-    double loss[3]; /* sum M r^2, sum h^2, sum |h| */
-    int diverged;
     hdnet_rng rngs[NB]; /* the noise streams of the block's trials */
     pthread_t tid;
     int started;
@@ -61,6 +68,15 @@ struct hdnet__engine {
     float *wt, *w, *wout, *wint, *brec, *alpha, *oma, *a0, *f0, *d0, *bout;
     uint64_t *seeds;
     worker *ws;
+    /* per-block partial results, summed in block order by the caller */
+    size_t maxblk, psz;  /* blocks of a full batch; doubles per block in psm */
+    float *pgw;          /* [block][n][ld] grad W_rec */
+    double *psm;         /* [block][psz]: W_in [n][ni], b [n], W_out [no][n], b_out [no],
+                          * a0 [n] (the direct term), Delta~_0 row sum [n], loss [3] */
+    unsigned char *pdiv; /* [block]: non-finite state */
+    double *red;         /* [nred]: sums over the blocks in double (grad W_rec, then psm) */
+    size_t nred;
+    atomic_size_t next;  /* next block to take */
     /* pool */
     pthread_mutex_t mu;
     pthread_cond_t start, done;
@@ -92,10 +108,8 @@ static void *xaligned(size_t n_floats)
     return p;
 }
 
-/* ---- the per-chunk work ---- */
+/* ---- the per-block work ---- */
 
-/* Prepare trials [b0, b0+bs): noise into H slots 1..T, f(a_init) into slot 0,
- * U into G slots 0..T-1, output noise into E (if drawn), a state. */
 /* Prepare trials [b0, b0+bs): initial state (a, and f(a) in H slot 0), G slot T
  * = 0, and the trials' noise streams. */
 static void prepare_block(struct hdnet__engine *e, worker *w, size_t b0, size_t bs)
@@ -182,20 +196,16 @@ static void fwd_args(const struct hdnet__engine *e, hdnet__fwd_args *fa, int noi
     fa->noisy = noisy;
 }
 
-static void job_loss_grad(struct hdnet__engine *e, worker *w)
+/* Block k of a loss/gradient job: its partial loss terms and gradient into
+ * its own slots of pgw / psm / pdiv. */
+static void block_loss_grad(struct hdnet__engine *e, worker *w, size_t k)
 {
     const size_t T = e->T, n = e->n, ld = e->ld, ni = e->ni, no = e->no, st = (T + 1) * ld;
-    const size_t B = e->B, nt = (size_t)e->nthreads;
-    const size_t b0 = B * (size_t)w->index / nt, b1 = B * ((size_t)w->index + 1) / nt;
-    double *g_win = w->gsm, *g_b = g_win + n * ni, *g_wout = g_b + n, *g_bout = g_wout + no * n,
-           *g_a0 = g_bout + no;
-    memset(w->gsm, 0, e->nsm * sizeof *w->gsm);
-    memset(w->gwrec, 0, n * ld * sizeof *w->gwrec);
-    memset(w->tmp, 0, ld * sizeof *w->tmp);
-    w->loss[0] = w->loss[1] = w->loss[2] = 0.0;
-    w->diverged = 0;
-    if (b0 == b1)
-        return;
+    const size_t blk = k * NB, bs = e->B - blk < NB ? e->B - blk : NB;
+    float *gwrec = e->pgw + k * n * ld;
+    double *g_win = e->psm + k * e->psz, *g_b = g_win + n * ni, *g_wout = g_b + n,
+           *g_bout = g_wout + no * n, *g_a0 = g_bout + no, *d0sum = g_a0 + n, *loss = d0sum + n;
+    memset(g_win, 0, e->psz * sizeof *g_win);
     hdnet__fwd_args fa;
     fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
     hdnet__bwd_args ba = {n, ld, no, e->w, e->wout, e->alpha, e->oma, (float)e->c2f, (float)e->c1f};
@@ -205,90 +215,83 @@ static void job_loss_grad(struct hdnet__engine *e, worker *w)
     const float *bout = e->bout;
     const int out_noise = e->draw && e->out_sd > 0;
     const float c2 = (float)(2.0 * e->c);
-    for (size_t blk = b0; blk < b1; blk += NB) {
-        const size_t bs = b1 - blk < NB ? b1 - blk : NB;
-        prepare_block(e, w, blk, bs);
-        float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
-        double sm = 0, s2 = 0, s1 = 0;
-        for (size_t t = 0; t < T; t++) {
-            step_noise(e, w, blk, bs, t);
-            e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
-                        e->x + (blk * T + t) * ni, T * ni, w->a);
-            /* readout, loss terms and Ey while the new rates are in cache */
-            e->kern.out(&oa, bs, Hb + (t + 1) * ld, st, w->ybuf, no, w->sums);
-            for (size_t i = 0; i < bs; i++) {
-                const size_t q = ((blk + i) * T + t) * no;
-                float *Et = e->E + q;
-                for (size_t k = 0; k < no; k++) {
-                    float yv = w->ybuf[i * no + k] + bout[k] + (out_noise ? Et[k] : 0.0f);
-                    float r = yv - e->y[q + k], mk = e->m[q + k];
-                    sm += (double)mk * r * r;
-                    Et[k] = c2 * mk * r;
-                }
-                s2 += w->sums[2 * i];
-                s1 += w->sums[2 * i + 1];
-            }
-        }
-        w->loss[0] += sm;
-        w->loss[1] += s2;
-        w->loss[2] += s1;
-        if (!block_finite(w->a, bs, ld, n))
-            w->diverged = 1;
-        if (!e->want_grad)
-            continue;
-        /* backward recurrence; every PANEL steps, the gradient sums over the
-         * slots just finished while they are still in cache: grad W_rec +=
-         * Delta~_s^T H_{s-1}, W_in += Delta~_s^T x_s, b += Delta~_s (slots s in
-         * [t, hi)) and W_out += Ey_s^T H_s (H_s is slot s + 1) */
-        memset(w->delta, 0, NB * ld * sizeof *w->delta);
-        memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
-        size_t hi = T; /* slots [t, hi) are done and not yet summed (slot T of G is 0) */
-        for (size_t t = T; t-- > 0;) {
-            e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
-                        e->E + (blk * T + t) * no, T * no, w->delta);
-            if (hi - t < PANEL && t > 0)
-                continue;
-            const size_t rows = hi - t;
-            for (size_t i = 0; i < bs; i++) {
-                const float *Gi = Gb + i * st + t * ld, *Hi = Hb + i * st + t * ld;
-                e->kern.outer(&ga, rows, n, Gi, ld, Hi, ld, w->gwrec);
-                e->kern.outer(&ga, rows, ni, e->x + ((blk + i) * T + t) * ni, ni, Gi, ld, w->acc);
-                e->kern.outer(&ga, rows, 1, &one, 0, Gi, ld, w->acc + ni * ld);
-                e->kern.outer(&ga, rows, no, e->E + ((blk + i) * T + t) * no, no, Hi + ld, ld,
-                              w->acc + (ni + 1) * ld);
-            }
-            hi = t;
-        }
-        for (size_t j = 0; j < n; j++) {
-            for (size_t k = 0; k < ni; k++)
-                g_win[j * ni + k] += w->acc[k * ld + j];
-            g_b[j] += w->acc[ni * ld + j];
-            for (size_t k = 0; k < no; k++)
-                g_wout[k * n + j] += w->acc[(ni + 1 + k) * ld + j];
-        }
-        for (size_t i = 0; i < bs; i++)
-            for (size_t t = 0; t < T; t++)
-                for (size_t k = 0; k < no; k++)
-                    g_bout[k] += e->E[((blk + i) * T + t) * no + k];
-        /* initial state: Delta_{-1} = Delta_0 (1 - alpha) + D_{-1} (Delta~_0 W_rec); D_{-1}
-         * is shared by all trials, so the Delta~_0 rows are summed first (w->tmp) */
+    prepare_block(e, w, blk, bs);
+    float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
+    double sm = 0, s2 = 0, s1 = 0;
+    for (size_t t = 0; t < T; t++) {
+        step_noise(e, w, blk, bs, t);
+        e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
+                    e->x + (blk * T + t) * ni, T * ni, w->a);
+        /* readout, loss terms and Ey while the new rates are in cache */
+        e->kern.out(&oa, bs, Hb + (t + 1) * ld, st, w->ybuf, no, w->sums);
         for (size_t i = 0; i < bs; i++) {
-            const float *d0t = Gb + i * st;
-            const float *del = w->delta + i * ld;
-            for (size_t j = 0; j < n; j++) {
-                g_a0[j] += (double)del[j] * e->oma[j];
-                w->tmp[j] += d0t[j];
+            const size_t q = ((blk + i) * T + t) * no;
+            float *Et = e->E + q;
+            for (size_t o = 0; o < no; o++) {
+                float yv = w->ybuf[i * no + o] + bout[o] + (out_noise ? Et[o] : 0.0f);
+                float r = yv - e->y[q + o], mk = e->m[q + o];
+                sm += (double)mk * r * r;
+                Et[o] = c2 * mk * r;
             }
+            s2 += w->sums[2 * i];
+            s1 += w->sums[2 * i + 1];
         }
     }
-    if (e->want_grad) {
+    loss[0] = sm;
+    loss[1] = s2;
+    loss[2] = s1;
+    e->pdiv[k] = !block_finite(w->a, bs, ld, n);
+    if (!e->want_grad)
+        return;
+    /* backward recurrence; every PANEL steps, the gradient sums over the
+     * slots just finished while they are still in cache: grad W_rec +=
+     * Delta~_s^T H_{s-1}, W_in += Delta~_s^T x_s, b += Delta~_s (slots s in
+     * [t, hi)) and W_out += Ey_s^T H_s (H_s is slot s + 1) */
+    memset(gwrec, 0, n * ld * sizeof *gwrec);
+    memset(w->delta, 0, NB * ld * sizeof *w->delta);
+    memset(w->acc, 0, (ni + 1 + no) * ld * sizeof *w->acc);
+    size_t hi = T; /* slots [t, hi) are done and not yet summed (slot T of G is 0) */
+    for (size_t t = T; t-- > 0;) {
+        e->kern.bwd(&ba, bs, Gb + (t + 1) * ld, Gb + t * ld, Hb + (t + 1) * ld, st,
+                    e->E + (blk * T + t) * no, T * no, w->delta);
+        if (hi - t < PANEL && t > 0)
+            continue;
+        const size_t rows = hi - t;
+        for (size_t i = 0; i < bs; i++) {
+            const float *Gi = Gb + i * st + t * ld, *Hi = Hb + i * st + t * ld;
+            e->kern.outer(&ga, rows, n, Gi, ld, Hi, ld, gwrec);
+            e->kern.outer(&ga, rows, ni, e->x + ((blk + i) * T + t) * ni, ni, Gi, ld, w->acc);
+            e->kern.outer(&ga, rows, 1, &one, 0, Gi, ld, w->acc + ni * ld);
+            e->kern.outer(&ga, rows, no, e->E + ((blk + i) * T + t) * no, no, Hi + ld, ld,
+                          w->acc + (ni + 1) * ld);
+        }
+        hi = t;
+    }
+    for (size_t j = 0; j < n; j++) {
+        for (size_t q = 0; q < ni; q++)
+            g_win[j * ni + q] = w->acc[q * ld + j];
+        g_b[j] = w->acc[ni * ld + j];
+        for (size_t q = 0; q < no; q++)
+            g_wout[q * n + j] = w->acc[(ni + 1 + q) * ld + j];
+    }
+    for (size_t i = 0; i < bs; i++)
+        for (size_t t = 0; t < T; t++)
+            for (size_t o = 0; o < no; o++)
+                g_bout[o] += e->E[((blk + i) * T + t) * no + o];
+    /* initial state: Delta_{-1} = Delta_0 (1 - alpha) + D_{-1} (Delta~_0 W_rec); D_{-1}
+     * is shared by all trials, so the Delta~_0 rows are summed (here per block, over
+     * the blocks by the caller) and multiplied by W_rec once */
+    memset(w->tmp, 0, ld * sizeof *w->tmp);
+    for (size_t i = 0; i < bs; i++) {
+        const float *d0t = Gb + i * st;
+        const float *del = w->delta + i * ld;
         for (size_t j = 0; j < n; j++) {
-            double g = 0;
-            for (size_t mm = 0; mm < n; mm++)
-                g += (double)w->tmp[mm] * e->w[mm * ld + j];
-            g_a0[j] += (double)e->d0[j] * g;
+            g_a0[j] += (double)del[j] * e->oma[j];
+            w->tmp[j] += d0t[j];
         }
     }
+    for (size_t j = 0; j < n; j++)
+        d0sum[j] = w->tmp[j];
 }
 
 static int unit_in(const hdnet_perturb *p, const struct hdnet__perturb_item *it, size_t j)
@@ -299,81 +302,81 @@ static int unit_in(const hdnet_perturb *p, const struct hdnet__perturb_item *it,
     return 0;
 }
 
-static void job_run(struct hdnet__engine *e, worker *w)
+/* Block k of a forward job (outputs, rates, shadow; no reduction). */
+static void block_run(struct hdnet__engine *e, worker *w, size_t kb)
 {
     const size_t T = e->T, n = e->n, ld = e->ld, no = e->no, st = (T + 1) * ld;
-    const size_t B = e->B, nt = (size_t)e->nthreads;
-    const size_t b0 = B * (size_t)w->index / nt, b1 = B * ((size_t)w->index + 1) / nt;
     const hdnet_perturb *p = e->p;
-    w->diverged = 0;
     hdnet__fwd_args fa;
     fwd_args(e, &fa, e->noise != NULL || (e->draw && e->rate_sd > 0));
-    for (size_t blk = b0; blk < b1; blk += NB) {
-        const size_t bs = b1 - blk < NB ? b1 - blk : NB;
-        prepare_block(e, w, blk, bs);
-        float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
-        for (size_t t = 0; t < T; t++) {
-            /* outgoing perturbations: h_i[t-1] does not reach the recurrence */
+    const size_t blk = kb * NB, bs = e->B - blk < NB ? e->B - blk : NB;
+    prepare_block(e, w, blk, bs);
+    float *Hb = e->H + blk * st, *Gb = e->G + blk * st;
+    for (size_t t = 0; t < T; t++) {
+        /* outgoing perturbations: h_i[t-1] does not reach the recurrence */
+        if (p)
+            for (size_t q = 0; q < p->n_items; q++) {
+                const struct hdnet__perturb_item *it = &p->items[q];
+                if (it->mode == HDNET_PERTURB_RATE || t < it->t_on || t >= it->t_off)
+                    continue;
+                for (size_t i = 0; i < bs; i++)
+                    for (size_t u = 0; u < it->count; u++)
+                        Hb[i * st + t * ld + (size_t)p->units[it->first + u]] = 0.0f;
+            }
+        step_noise(e, w, blk, bs, t);
+        e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
+                    e->x + (blk * T + t) * e->ni, T * e->ni, w->a);
+        for (size_t i = 0; i < bs; i++) {
+            const size_t b = blk + i;
+            float *h = Hb + i * st + (t + 1) * ld;
+            if (e->shadow)
+                memcpy(e->shadow + (b * T + t) * n, h, n * sizeof *h);
             if (p)
                 for (size_t q = 0; q < p->n_items; q++) {
                     const struct hdnet__perturb_item *it = &p->items[q];
-                    if (it->mode == HDNET_PERTURB_RATE || t < it->t_on || t >= it->t_off)
+                    if (it->mode != HDNET_PERTURB_RATE || t < it->t_on || t >= it->t_off)
                         continue;
-                    for (size_t i = 0; i < bs; i++)
-                        for (size_t u = 0; u < it->count; u++)
-                            Hb[i * st + t * ld + (size_t)p->units[it->first + u]] = 0.0f;
+                    for (size_t u = 0; u < it->count; u++)
+                        h[p->units[it->first + u]] = it->value;
                 }
-            step_noise(e, w, blk, bs, t);
-            e->kern.fwd(&fa, bs, Hb + t * ld, Hb + (t + 1) * ld, Gb + t * ld, st,
-                        e->x + (blk * T + t) * e->ni, T * e->ni, w->a);
-            for (size_t i = 0; i < bs; i++) {
-                const size_t b = blk + i;
-                float *h = Hb + i * st + (t + 1) * ld;
-                if (e->shadow)
-                    memcpy(e->shadow + (b * T + t) * n, h, n * sizeof *h);
-                if (p)
-                    for (size_t q = 0; q < p->n_items; q++) {
-                        const struct hdnet__perturb_item *it = &p->items[q];
-                        if (it->mode != HDNET_PERTURB_RATE || t < it->t_on || t >= it->t_off)
-                            continue;
-                        for (size_t u = 0; u < it->count; u++)
-                            h[p->units[it->first + u]] = it->value;
+            if (e->rates)
+                memcpy(e->rates + (b * T + t) * n, h, n * sizeof *h);
+            if (e->yout) {
+                float *yo = e->yout + (b * T + t) * no;
+                for (size_t k = 0; k < no; k++) {
+                    const float *wo = e->wout + k * ld;
+                    float acc = 0.0f;
+                    for (size_t j = 0; j < n; j++) {
+                        int off = 0;
+                        if (p)
+                            for (size_t q = 0; q < p->n_items && !off; q++) {
+                                const struct hdnet__perturb_item *it = &p->items[q];
+                                off = it->mode == HDNET_PERTURB_OUTGOING_READOUT &&
+                                      t >= it->t_on && t < it->t_off && unit_in(p, it, j);
+                            }
+                        if (!off)
+                            acc += wo[j] * h[j];
                     }
-                if (e->rates)
-                    memcpy(e->rates + (b * T + t) * n, h, n * sizeof *h);
-                if (e->yout) {
-                    float *yo = e->yout + (b * T + t) * no;
-                    for (size_t k = 0; k < no; k++) {
-                        const float *wo = e->wout + k * ld;
-                        float acc = 0.0f;
-                        for (size_t j = 0; j < n; j++) {
-                            int off = 0;
-                            if (p)
-                                for (size_t q = 0; q < p->n_items && !off; q++) {
-                                    const struct hdnet__perturb_item *it = &p->items[q];
-                                    off = it->mode == HDNET_PERTURB_OUTGOING_READOUT &&
-                                          t >= it->t_on && t < it->t_off && unit_in(p, it, j);
-                                }
-                            if (!off)
-                                acc += wo[j] * h[j];
-                        }
-                        float noise_y = (e->draw && e->out_sd > 0) ? yo[k] : 0.0f;
-                        yo[k] = acc + e->bout[k] + noise_y;
-                    }
+                    float noise_y = (e->draw && e->out_sd > 0) ? yo[k] : 0.0f;
+                    yo[k] = acc + e->bout[k] + noise_y;
                 }
             }
         }
-        if (!block_finite(w->a, bs, ld, n))
-            w->diverged = 1;
     }
+    e->pdiv[kb] = !block_finite(w->a, bs, ld, n);
 }
 
+/* Take blocks from the shared counter until none is left. Which thread runs
+ * which block varies from call to call; the results do not. */
 static void run_job(struct hdnet__engine *e, worker *w)
 {
-    if (e->job == JOB_LOSS_GRAD)
-        job_loss_grad(e, w);
-    else
-        job_run(e, w);
+    const size_t nblk = (e->B + NB - 1) / NB;
+    for (size_t k; (k = atomic_fetch_add_explicit(&e->next, 1, memory_order_relaxed)) < nblk;) {
+        if (e->job == JOB_LOSS_GRAD)
+            block_loss_grad(e, w, k);
+        else
+            block_run(e, w, k);
+    }
 }
 
 /* ---- the pool ---- */
@@ -402,6 +405,7 @@ static void *worker_main(void *arg)
 
 static void dispatch(struct hdnet__engine *e)
 {
+    atomic_store_explicit(&e->next, 0, memory_order_relaxed); /* published by the mutex */
     if (e->nthreads > 1) {
         pthread_mutex_lock(&e->mu);
         e->pending = e->nthreads - 1;
@@ -441,10 +445,12 @@ void hdnet__engine_free(hdnet__engine *e)
             free(e->ws[i].acc);
             free(e->ws[i].tmp);
             free(e->ws[i].ybuf);
-            free(e->ws[i].gsm);
-            free(e->ws[i].gwrec);
         }
     free(e->ws);
+    free(e->pgw);
+    free(e->psm);
+    free(e->pdiv);
+    free(e->red);
     free(e->H);
     free(e->G);
     free(e->E);
@@ -476,7 +482,7 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
     if (n_threads < 1 || n_threads > 256)
         return hdnet__error(HDNET_ERANGE, "threads=%d outside [1, 256]", n_threads);
     hdnet__kernels kern;
-    int rc = hdnet__kernel_select(net->kernel, &kern);
+    int rc = hdnet__kernel_select(net->kernel, net->n, &kern);
     if (rc)
         return rc;
     struct hdnet__engine *e = calloc(1, sizeof *e);
@@ -514,20 +520,25 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
     e->bout = xaligned(e->no);
     e->seeds = calloc(max_trials, sizeof *e->seeds);
     e->ws = calloc((size_t)n_threads, sizeof *e->ws);
+    e->maxblk = (max_trials + NB - 1) / NB;
+    e->psz = e->nsm + n + 3;
+    e->pgw = xaligned(e->maxblk * n * ld);
+    e->psm = calloc(e->maxblk * e->psz, sizeof *e->psm);
+    e->pdiv = calloc(e->maxblk, 1);
+    e->nred = n * n > e->psz ? n * n : e->psz;
+    e->red = calloc(e->nred, sizeof *e->red);
     int ok = e->H && e->G && e->E && e->wt && e->w && e->wout && e->wint && e->brec && e->alpha &&
-             e->oma && e->a0 && e->f0 && e->d0 && e->bout && e->seeds && e->ws;
+             e->oma && e->a0 && e->f0 && e->d0 && e->bout && e->seeds && e->ws && e->pgw &&
+             e->psm && e->pdiv && e->red;
     for (int i = 0; ok && i < n_threads; i++) {
         worker *w = &e->ws[i];
         w->e = e;
-        w->index = i;
         w->a = xaligned(NB * ld);
         w->delta = xaligned(NB * ld);
         w->acc = xaligned((e->ni + 1 + e->no) * ld);
         w->tmp = xaligned(ld);
         w->ybuf = xaligned(NB * e->no);
-        w->gsm = calloc(e->nsm, sizeof *w->gsm);
-        w->gwrec = xaligned(n * ld);
-        ok = w->a && w->delta && w->acc && w->tmp && w->ybuf && w->gsm && w->gwrec;
+        ok = w->a && w->delta && w->acc && w->tmp && w->ybuf;
     }
     if (!ok) {
         hdnet__engine_free(e);
@@ -654,14 +665,16 @@ int hdnet__engine_loss_grad(hdnet__engine *e, const hdnet_net *net, size_t n_tri
         draw_seeds(e, rng, B);
     dispatch(e);
 
-    /* fixed-order reduction */
+    /* the partials, summed in block order */
+    const size_t nblk = (B + NB - 1) / NB, psz = e->psz, nsm = e->nsm, ld = e->ld;
     double sm = 0, s2 = 0, s1 = 0;
     int diverged = 0;
-    for (int i = 0; i < e->nthreads; i++) {
-        sm += e->ws[i].loss[0];
-        s2 += e->ws[i].loss[1];
-        s1 += e->ws[i].loss[2];
-        diverged |= e->ws[i].diverged;
+    for (size_t k = 0; k < nblk; k++) {
+        const double *l = e->psm + k * psz + nsm + n;
+        sm += l[0];
+        s2 += l[1];
+        s1 += l[2];
+        diverged |= e->pdiv[k];
     }
     const float *P = net->params;
     const float *win = P + net->off[HDNET_W_IN], *wo = P + net->off[HDNET_W_OUT];
@@ -684,34 +697,44 @@ int hdnet__engine_loss_grad(hdnet__engine *e, const hdnet_net *net, size_t n_tri
     float *g_win = grad + net->off[HDNET_W_IN], *g_b = grad + net->off[HDNET_B_REC],
           *g_wr = grad + net->off[HDNET_W_REC], *g_wo = grad + net->off[HDNET_W_OUT],
           *g_bo = grad + net->off[HDNET_B_OUT], *g_a0 = grad + net->off[HDNET_A0];
-    const size_t nsm = e->nsm;
-    for (size_t k = 0; k < nsm; k++) {
-        double s = 0;
-        for (int i = 0; i < e->nthreads; i++)
-            s += e->ws[i].gsm[k];
-        /* gsm order: W_in, b, W_out, b_out, a0 */
-        size_t q = k;
-        float v = (float)s;
-        if (q < n * ni)
-            g_win[q] = (float)(s + 2.0 * lw * win[q]);
-        else if ((q -= n * ni) < n)
-            g_b[q] = v;
-        else if ((q -= n) < no * n)
-            g_wo[q] = (float)(s + 2.0 * lw * wo[q]);
-        else if ((q -= no * n) < no)
-            g_bo[q] = v;
-        else
-            g_a0[q - no] = v;
+    /* W_in, b, W_out, b_out, the direct a0 term and the Delta~_0 row sum (psm order) */
+    double *red = e->red;
+    memset(red, 0, e->nred * sizeof *red);
+    for (size_t k = 0; k < nblk; k++) {
+        const double *ps = e->psm + k * psz;
+        for (size_t q = 0; q < nsm + n; q++)
+            red[q] += ps[q];
     }
-    const size_t ld = e->ld;
-    for (size_t r = 0; r < n; r++)
-        memcpy(g_wr + r * n, e->ws[0].gwrec + r * ld, n * sizeof *g_wr);
-    for (int i = 1; i < e->nthreads; i++) {
-        const float *gw = e->ws[i].gwrec;
+    const double *d0sum = red + nsm;
+    for (size_t q = 0; q < nsm; q++) {
+        const double s = red[q];
+        size_t r = q;
+        if (r < n * ni)
+            g_win[r] = (float)(s + 2.0 * lw * win[r]);
+        else if ((r -= n * ni) < n)
+            g_b[r] = (float)s;
+        else if ((r -= n) < no * n)
+            g_wo[r] = (float)(s + 2.0 * lw * wo[r]);
+        else if ((r -= no * n) < no)
+            g_bo[r] = (float)s;
+        else {
+            r -= no; /* a0: direct term + D_{-1} (sum of Delta~_0 rows) W_rec */
+            double g = 0;
+            for (size_t mm = 0; mm < n; mm++)
+                g += d0sum[mm] * e->w[mm * ld + r];
+            g_a0[r] = (float)(s + (double)e->d0[r] * g);
+        }
+    }
+    /* grad W_rec, in double over the blocks */
+    memset(red, 0, n * n * sizeof *red);
+    for (size_t k = 0; k < nblk; k++) {
+        const float *gw = e->pgw + k * n * ld;
         for (size_t r = 0; r < n; r++)
             for (size_t j = 0; j < n; j++)
-                g_wr[r * n + j] += gw[r * ld + j];
+                red[r * n + j] += gw[r * ld + j];
     }
+    for (size_t q = 0; q < n * n; q++)
+        g_wr[q] = (float)red[q];
     if (net->self_mode == HDNET_SELF_NONE)
         for (size_t j = 0; j < n; j++)
             g_wr[j * n + j] = 0.0f;
@@ -752,8 +775,8 @@ int hdnet__engine_run(hdnet__engine *e, const hdnet_net *net, size_t n_trials, c
     if (e->draw)
         draw_seeds(e, rng, n_trials);
     dispatch(e);
-    for (int i = 0; i < e->nthreads; i++)
-        if (e->ws[i].diverged)
+    for (size_t k = 0; k < (n_trials + NB - 1) / NB; k++)
+        if (e->pdiv[k])
             return hdnet__error(HDNET_EDIVERGED, "non-finite state");
     return HDNET_OK;
 }

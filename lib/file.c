@@ -1,4 +1,5 @@
-/* Whole files: atomic writes (temporary file, fsync, rename) and whole reads. */
+/* Whole files: atomic writes (temporary file, fsync, rename; through symbolic links,
+ * in place for pipes and devices) and whole reads of regular files only. */
 #include "internal.h"
 #include "io_priv.h"
 
@@ -10,11 +11,81 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int hdnet__write_file_atomic(const char *path, const void *buf, size_t len)
+/* Write all of buf to fd; 0 or an errno value. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const unsigned char *p = buf;
+    while (len) {
+        ssize_t w = write(fd, p, len > (1u << 30) ? (1u << 30) : len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* A pipe, terminal or device is written in place: renaming a regular file
+ * over it would replace the special file instead of writing to it. */
+static int write_special(const char *path, const void *buf, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY);
+    if (fd < 0)
+        return hdnet__error(HDNET_EIO, "cannot open %s: %s", path, strerror(errno));
+    int e = write_all(fd, buf, len);
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (e)
+        return hdnet__error(HDNET_EIO, "write %s: %s", path, strerror(e));
+    return HDNET_OK;
+}
+
+/* The path a chain of symbolic links ends at (the link's target is replaced,
+ * not the link); path itself when it is no link. Malloc'd, NULL on failure. */
+static char *final_target(const char *path)
+{
+    char *cur = strdup(path);
+    for (int hops = 0; cur && hops < 40; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur;
+        size_t cap = (size_t)st.st_size + 1 > 256 ? (size_t)st.st_size + 1 : 256;
+        char *link = malloc(cap);
+        ssize_t n = link ? readlink(cur, link, cap - 1) : -1;
+        if (n < 0) {
+            free(link);
+            return cur; /* let the write report the problem */
+        }
+        link[n] = '\0';
+        char *next;
+        const char *slash = strrchr(cur, '/');
+        if (link[0] == '/' || !slash) {
+            next = link;
+        } else {
+            size_t dl = (size_t)(slash - cur) + 1;
+            next = malloc(dl + (size_t)n + 1);
+            if (next) {
+                memcpy(next, cur, dl);
+                memcpy(next + dl, link, (size_t)n + 1);
+            }
+            free(link);
+        }
+        free(cur);
+        cur = next;
+    }
+    if (cur)
+        errno = ELOOP;
+    free(cur);
+    return NULL;
+}
+
+/* Temporary file beside path, fsync, rename over path. */
+static int write_file_replace(const char *path, const void *buf, size_t len)
 {
     size_t pl = strlen(path);
-    if (pl == 0)
-        return hdnet__error(HDNET_EIO, "empty path");
     char *tmp = malloc(pl + 40);
     if (!tmp)
         return hdnet__error(HDNET_ENOMEM, "cannot allocate a file name");
@@ -31,21 +102,8 @@ int hdnet__write_file_atomic(const char *path, const void *buf, size_t len)
         return hdnet__error(HDNET_EIO, "cannot create a temporary file beside %s: %s", path,
                             strerror(e));
     }
-    const unsigned char *p = buf;
-    size_t left = len;
-    int e = 0;
+    int e = write_all(fd, buf, len);
     const char *step = "write";
-    while (left) {
-        ssize_t w = write(fd, p, left > (1u << 30) ? (1u << 30) : left);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            e = errno;
-            break;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
     if (!e && fsync(fd) != 0) {
         e = errno;
         step = "fsync";
@@ -85,15 +143,32 @@ int hdnet__write_file_atomic(const char *path, const void *buf, size_t len)
     return HDNET_OK;
 }
 
+int hdnet__write_file_atomic(const char *path, const void *buf, size_t len)
+{
+    if (!*path)
+        return hdnet__error(HDNET_EIO, "empty path");
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return write_special(path, buf, len);
+    char *target = final_target(path);
+    if (!target)
+        return errno == ELOOP ? hdnet__error(HDNET_EIO, "%s: too many levels of symbolic links", path)
+                              : hdnet__error(HDNET_ENOMEM, "cannot allocate a file name");
+    int rc = write_file_replace(target, buf, len);
+    free(target);
+    return rc;
+}
+
 int hdnet__read_file(const char *path, unsigned char **buf, size_t *len)
 {
     *buf = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return hdnet__error(HDNET_EIO, "cannot open %s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) != 0) {
         close(fd);
         return hdnet__error(HDNET_EIO, "%s is not a regular file", path);
     }

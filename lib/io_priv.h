@@ -85,11 +85,15 @@ int hdnet__host_le(void);
 /* CRC-32 (ISO-HDLC, as ZIP and zlib) of len bytes, continuing from crc (0 to start). */
 uint32_t hdnet__crc32(uint32_t crc, const void *buf, size_t len);
 
-/* Write len bytes to path atomically (temporary file in the same directory,
- * fsync, rename). HDNET_OK or HDNET_EIO; the temporary file never remains. */
+/* Write len bytes to path atomically (temporary file "<path>.tmp<pid>.<k>" in
+ * the same directory, fsync, rename). A symbolic link keeps pointing to its
+ * target, which is replaced; a pipe or device is written in place. HDNET_OK,
+ * HDNET_EIO or HDNET_ENOMEM; the temporary file remains only if the process dies
+ * (hdnet_remove_stale_temps() removes it). */
 int hdnet__write_file_atomic(const char *path, const void *buf, size_t len);
 
-/* Read a whole regular file into a malloc'd buffer (*buf NULL when len is 0).
+/* Read a whole regular file into a malloc'd buffer (*buf NULL when len is 0);
+ * anything else (a FIFO, a device, a directory) is refused without blocking.
  * HDNET_OK, HDNET_EIO, HDNET_ENOMEM. */
 int hdnet__read_file(const char *path, unsigned char **buf, size_t *len);
 /* Read a whole file and hand it to a memory loader (hdnet_npy_load_mem, hdnet_npz_load_mem). */

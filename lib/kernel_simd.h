@@ -366,6 +366,7 @@ void FN(outer)(const hdnet__outer_args *k, size_t rows, size_t m, const float *d
     }
 }
 
+#if VW == 8 /* the AVX-512 set uses this 8-lane readout too (kernel.c: same rounding) */
 void FN(out)(const hdnet__out_args *k, size_t nb, const float *h, size_t stride, float *y,
              size_t y_stride, float *sums)
 {
@@ -395,5 +396,6 @@ void FN(out)(const hdnet__out_args *k, size_t nb, const float *h, size_t stride,
         }
     }
 }
+#endif
 
 #endif

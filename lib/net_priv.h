@@ -165,8 +165,11 @@ HDNET__KERNEL_DECL(avx512)
 
 /* 1 if this CPU can run kernel kind `kind`. */
 int hdnet__kernel_supported(int kind);
-/* Kernels for a request (HDNET_KERNEL_*; AUTO = best supported).
+/* The set kernel = auto uses for networks of n units: the fastest in a short
+ * timed trial of the supported sets (a few ms, once per process and n). */
+int hdnet__kernel_auto(size_t n);
+/* Kernels for a request (HDNET_KERNEL_*; AUTO = hdnet__kernel_auto(n)).
  * HDNET_OK or HDNET_ENOTSUP when the CPU lacks the requested kind. */
-int hdnet__kernel_select(int request, hdnet__kernels *out);
+int hdnet__kernel_select(int request, size_t n, hdnet__kernels *out);
 
 #endif

@@ -127,10 +127,12 @@ uint64_t hdnet_optim_steps(const hdnet_optim *opt)
 }
 
 /* Element updates in float with float-rounded scalars, as torch's single-tensor
- * AdamW on float32 parameters; bias corrections in double. */
-void hdnet__optim_step_raw(hdnet_optim *o, float *params, const float *grad)
+ * AdamW on float32 parameters; bias corrections in double. Step number k.
+ * commit = 0 only checks that every new parameter and moment would be finite
+ * (returns 0 if not) and changes nothing; commit = 1 applies the step. */
+static int step_pass(hdnet_optim *o, float *params, const float *grad, uint64_t k, int commit)
 {
-    o->k++;
+    int finite = 1;
     if (o->kind == HDNET_OPT_SGD) {
         const float lr = (float)o->lr, mu = (float)o->mom, wd = (float)o->wd;
         for (size_t j = 0; j < o->nseg; j++) {
@@ -139,14 +141,20 @@ void hdnet__optim_step_raw(hdnet_optim *o, float *params, const float *grad)
             const int dec = o->seg[j].decay && o->wd != 0;
             for (size_t i = 0; i < o->seg[j].len; i++) {
                 float gi = dec ? g[i] + wd * p[i] : g[i];
-                b[i] = o->k == 1 ? gi : mu * b[i] + gi;
-                p[i] = p[i] - lr * b[i];
+                float bi = k == 1 ? gi : mu * b[i] + gi;
+                float pi = p[i] - lr * bi;
+                if (commit) {
+                    b[i] = bi;
+                    p[i] = pi;
+                } else {
+                    finite &= isfinite(bi) && isfinite(pi);
+                }
             }
         }
-        return;
+        return finite;
     }
-    const double bc1 = 1.0 - pow(o->beta1, (double)o->k);
-    const double bc2 = 1.0 - pow(o->beta2, (double)o->k);
+    const double bc1 = 1.0 - pow(o->beta1, (double)k);
+    const double bc2 = 1.0 - pow(o->beta2, (double)k);
     const float b1 = (float)o->beta1, omb1 = (float)(1.0 - o->beta1);
     const float b2 = (float)o->beta2, omb2 = (float)(1.0 - o->beta2);
     const float neg_step = (float)(-(o->lr / bc1));
@@ -162,12 +170,34 @@ void hdnet__optim_step_raw(hdnet_optim *o, float *params, const float *grad)
         for (size_t i = 0; i < o->seg[j].len; i++) {
             float pi = dec ? p[i] * shrink : p[i];
             float gi = g[i];
-            m[i] = m[i] * b1 + gi * omb1;
-            v[i] = v[i] * b2 + omb2 * (gi * gi);
-            float denom = sqrtf(v[i]) / bc2s + eps;
-            p[i] = pi + neg_step * (m[i] / denom);
+            float mi = m[i] * b1 + gi * omb1;
+            float vi = v[i] * b2 + omb2 * (gi * gi);
+            float denom = sqrtf(vi) / bc2s + eps;
+            pi = pi + neg_step * (mi / denom);
+            if (commit) {
+                m[i] = mi;
+                v[i] = vi;
+                p[i] = pi;
+            } else {
+                finite &= isfinite(mi) && isfinite(vi) && isfinite(pi);
+            }
         }
     }
+    return finite;
+}
+
+void hdnet__optim_step_raw(hdnet_optim *o, float *params, const float *grad)
+{
+    o->k++;
+    (void)step_pass(o, params, grad, o->k, 1);
+}
+
+int hdnet__optim_step_checked(hdnet_optim *o, float *params, const float *grad)
+{
+    if (!step_pass(o, params, grad, o->k + 1, 0))
+        return 0;
+    hdnet__optim_step_raw(o, params, grad);
+    return 1;
 }
 
 void hdnet__optim_reset(hdnet_optim *o)
@@ -199,7 +229,11 @@ int hdnet_optim_step(hdnet_optim *opt, hdnet_net *net, const float *grad, size_t
     if (grad_len != opt->n || !same_layout(opt, net))
         return hdnet__error(HDNET_ESHAPE, "gradient of %zu values or network layout does not match "
                             "the optimiser (%zu values)", grad_len, opt->n);
-    hdnet__optim_step_raw(opt, hdnet__net_params(net), grad);
+    if (!isfinite(hdnet__seg_norm(grad, opt->seg, opt->nseg)))
+        return hdnet__error(HDNET_EDIVERGED, "the gradient holds NaN or Inf; parameters unchanged");
+    if (!hdnet__optim_step_checked(opt, hdnet__net_params(net), grad))
+        return hdnet__error(HDNET_EDIVERGED, "the step would make parameters or optimiser moments "
+                            "non-finite; parameters unchanged");
     hdnet__net_enforce(net);
     return HDNET_OK;
 }
@@ -252,6 +286,12 @@ int hdnet_optim_set_state(hdnet_optim *opt, const void *buf, size_t len)
     if (!(lr >= 0) || !isfinite(lr))
         return hdnet__error(HDNET_EFORMAT, "state holds an invalid learning rate");
     const unsigned char *p = (const unsigned char *)buf + sizeof h;
+    for (size_t i = 0; i < opt->n * (opt->v ? 2 : 1); i++) {
+        float x;
+        memcpy(&x, p + i * sizeof x, sizeof x);
+        if (!isfinite(x) || (i >= opt->n && x < 0))
+            return hdnet__error(HDNET_EFORMAT, "state holds a non-finite or negative moment");
+    }
     opt->k = h[3];
     opt->lr = lr;
     memcpy(opt->m, p, opt->n * sizeof(float));

@@ -43,11 +43,23 @@ int hdnet__param_parse(const hdnet__param_def *p, const char *text, double *v)
                 return HDNET_OK;
             }
     char *end;
+    if (*text == ' ' || *text == '\t')
+        return hdnet__error(HDNET_EINVAL, "%s: cannot parse '%s' (leading blank)", p->name, text);
     errno = 0;
     *v = strtod(text, &end);
+    const char *last = end;
     while (end != text && (*end == ' ' || *end == '\t'))
         end++;
     if (end == text || *end)
         return hdnet__error(HDNET_EINVAL, "%s: cannot parse '%s'", p->name, text);
+    /* an integer written out that a double would round ("9007199254740993" -> 2^53) */
+    const char *digits = text + (*text == '-' || *text == '+');
+    if (digits + strspn(digits, "0123456789") == last && fabs(*v) >= 9007199254740992.0) {
+        errno = 0;
+        long long exact = strtoll(text, NULL, 10);
+        if (errno == ERANGE || fabs(*v) >= 9223372036854775808.0 || (long long)*v != exact)
+            return hdnet__error(HDNET_ERANGE, "%s=%s cannot be stored exactly (above 2^53)", p->name,
+                                text);
+    }
     return HDNET_OK;
 }

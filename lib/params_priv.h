@@ -26,7 +26,8 @@ const hdnet__param_def *hdnet__param_named(const hdnet__param_def *table, size_t
 int hdnet__param_check(const hdnet__param_def *p, double v);
 
 /* The value text names: an enum value name, or a whole number ("inf" allowed,
- * trailing blanks ignored). HDNET_EINVAL (with a message) when it is neither;
+ * trailing blanks ignored, leading blanks refused). HDNET_EINVAL (with a message)
+ * when it is neither, HDNET_ERANGE for an integer a double cannot hold exactly;
  * the value is not checked against p's bounds. */
 int hdnet__param_parse(const hdnet__param_def *p, const char *text, double *v);
 

@@ -58,6 +58,9 @@ void hdnet_study_free(hdnet_study *s)
     free(s->w);
     hdnet_tuning_free(s->t[0]);
     hdnet_tuning_free(s->t[1]);
+    hdnet_boot_free(s->boot);
+    free(s->net_nulls);
+    free(s->wiring_nulls);
     free(s);
 }
 
@@ -120,6 +123,37 @@ static int analyse(hdnet_study *s, const hdnet_net *net, int untrained, size_t c
         s->ne500 = s->ne;
     if (untrained)
         free(out);
+    return rc;
+}
+
+/* The trial-block bootstrap and the findings of one network (trust.h). A network whose
+ * AV analyses were skipped has neither: its findings stay NaN. */
+static int trust(hdnet_study *s, const hdnet_net *net, int untrained, size_t chunk)
+{
+    double *find = untrained ? s->find0 : s->find;
+    double pass, lo = NAN, hi = NAN;
+    int rc = hdnet_tuning_scalar(s->t[untrained], HDNET_TS_PASS, &pass);
+    if (!rc && pass >= 3) {
+        rc = hdnet_tuning_scalar(s->t[untrained], HDNET_TS_WIN_LO, &lo);
+        if (!rc)
+            rc = hdnet_tuning_scalar(s->t[untrained], HDNET_TS_WIN_HI, &hi);
+    }
+    if (rc || !(lo < hi) || s->B < HDNET__STUDY_BLOCKS)
+        return rc;
+    hdnet_boot *b;
+    size_t S = s->B * s->T;
+    rc = hdnet_boot_create(&b, s->t[untrained], &s->params, HDNET__STUDY_BLOCKS);
+    if (rc)
+        return rc;
+    rc = hdnet_boot_collect(b, net, s->B, s->T, s->cue, s->x, S * 3, s->th, S, s->av, S, chunk);
+    if (!rc)
+        rc = hdnet_boot_resample(b, HDNET__STUDY_BOOT, s->seed);
+    if (!rc)
+        rc = hdnet_findings(s->t[untrained], b, net, &s->params, untrained ? s->ne0 : s->ne, find, HDNET_F_COUNT);
+    if (!rc && !untrained)
+        s->boot = b;
+    else
+        hdnet_boot_free(b);
     return rc;
 }
 
@@ -195,6 +229,9 @@ int hdnet_study_run(hdnet_study **out, const hdnet_net *net, const hdnet_net *un
     s->N = N;
     s->B = n_trials;
     s->ne0 = NAN;
+    s->seed = seed;
+    for (int i = 0; i < HDNET_F_COUNT; i++)
+        s->find[i] = s->find0[i] = NAN;
     if (params)
         s->params = *params;
     else
@@ -205,8 +242,12 @@ int hdnet_study_run(hdnet_study **out, const hdnet_net *net, const hdnet_net *un
         rc = make_trials(s, set ? set : own, seed);
     if (!rc)
         rc = analyse(s, net, 0, chunk);
+    if (!rc)
+        rc = trust(s, net, 0, chunk);
     if (!rc && untrained)
         rc = analyse(s, untrained, 1, chunk);
+    if (!rc && untrained)
+        rc = trust(s, untrained, 1, chunk);
     if (!rc)
         rc = input_autocorr(s, set ? set : own, seed);
     if (!rc && !(s->w = malloc(N * N * sizeof *s->w)))
@@ -220,6 +261,85 @@ int hdnet_study_run(hdnet_study **out, const hdnet_net *net, const hdnet_net *un
     }
     *out = s;
     return HDNET_OK;
+}
+
+/* The findings of a permuted network on the first trials of the analysis set. */
+typedef struct {
+    const hdnet_study *s;
+    size_t n_trials;
+} null_ctx;
+
+static int network_null(const hdnet_net *net, void *ctx, double *values, size_t n)
+{
+    const null_ctx *c = ctx;
+    const hdnet_study *s = c->s;
+    size_t S = c->n_trials * s->T;
+    return hdnet_findings_run(net, &s->params, c->n_trials, s->T, s->cue, s->x, S * 3, s->y, S * 2, s->mask, S * 2,
+                              s->th, S, s->av, S, HDNET__STUDY_BLOCKS, HDNET__STUDY_BOOT, s->seed, values, n);
+}
+
+/* The trained network's classes and headings with a permuted network's weights. */
+static int wiring_null(const hdnet_net *net, void *ctx, double *values, size_t n)
+{
+    const null_ctx *c = ctx;
+    return hdnet_findings(c->s->t[0], c->s->boot, net, &c->s->params, NAN, values, n);
+}
+
+int hdnet_study_nulls(hdnet_study *s, const hdnet_net *net, size_t n_perm, size_t n_trials, uint64_t seed)
+{
+    if (!s || !net)
+        return hdnet__error(HDNET_EINVAL, "hdnet_study_nulls: NULL argument");
+    if (n_perm < HDNET_NULL_MIN || n_trials < HDNET__STUDY_BLOCKS || n_trials > s->B)
+        return hdnet__error(HDNET_ERANGE, "hdnet_study_nulls: %zu null networks (need %d) on %zu trials "
+                            "(%d ... %zu)", n_perm, HDNET_NULL_MIN, n_trials, HDNET__STUDY_BLOCKS, s->B);
+    if (!s->boot)
+        return hdnet__error(HDNET_ESTATE, "hdnet_study_nulls: the study has no bootstrap (AV analyses skipped)");
+    double *nn = malloc(n_perm * HDNET_F_COUNT * sizeof *nn), *wn = malloc(n_perm * HDNET_F_COUNT * sizeof *wn);
+    null_ctx c = {s, n_trials};
+    int rc = nn && wn ? HDNET_OK : hdnet__error(HDNET_ENOMEM, "hdnet_study_nulls: %zu null networks", n_perm);
+    if (!rc)
+        rc = hdnet_null_values(net, n_perm, seed, wiring_null, &c, wn, n_perm * HDNET_F_COUNT, HDNET_F_COUNT);
+    if (!rc)
+        rc = hdnet_null_values(net, n_perm, seed, network_null, &c, nn, n_perm * HDNET_F_COUNT, HDNET_F_COUNT);
+    if (rc) {
+        free(nn);
+        free(wn);
+        return rc;
+    }
+    free(s->net_nulls);
+    free(s->wiring_nulls);
+    s->net_nulls = nn;
+    s->wiring_nulls = wn;
+    s->n_nulls = n_perm;
+    return HDNET_OK;
+}
+
+int hdnet_study_findings(const hdnet_study *s, size_t which, double *out, size_t out_len, size_t *n_nulls)
+{
+    if (!s || !out)
+        return hdnet__error(HDNET_EINVAL, "hdnet_study_findings: NULL argument");
+    if (which >= 2 + 2 * s->n_nulls)
+        return hdnet__error(HDNET_EINVAL, "hdnet_study_findings: %zu is not a network of the study", which);
+    if (out_len < HDNET_F_COUNT)
+        return hdnet__error(HDNET_ESHAPE, "hdnet_study_findings: out needs %d values", HDNET_F_COUNT);
+    const double *src = which == 0 ? s->find
+                        : which == 1 ? s->find0
+                        : which < 2 + s->n_nulls ? s->net_nulls + (which - 2) * HDNET_F_COUNT
+                                                 : s->wiring_nulls + (which - 2 - s->n_nulls) * HDNET_F_COUNT;
+    memcpy(out, src, HDNET_F_COUNT * sizeof *out);
+    if (n_nulls)
+        *n_nulls = s->n_nulls;
+    return HDNET_OK;
+}
+
+int hdnet_study_classes(const hdnet_study *s, int *cls, size_t cls_len, double *prob, size_t prob_len,
+                        double *counts, size_t counts_len)
+{
+    if (!s || !cls)
+        return hdnet__error(HDNET_EINVAL, "hdnet_study_classes: NULL argument");
+    if (!s->boot)
+        return hdnet__error(HDNET_ESTATE, "hdnet_study_classes: the study has no bootstrap (AV analyses skipped)");
+    return hdnet_boot_classify(s->boot, NULL, cls, cls_len, prob, prob_len, counts, counts_len);
 }
 
 const hdnet_tuning *hdnet_study_tuning(const hdnet_study *s, int untrained)

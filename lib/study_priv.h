@@ -16,6 +16,17 @@ struct hdnet_study {
     double ne, ne500, ne0;
     double rho[HDNET_STUDY_AUTOCORR_LAGS];
     int pass2_skipped;
+    uint64_t seed;
+    /* trust (trust.h): the trained network's bootstrap (NULL when pass 2 was skipped), its
+     * findings and the untrained network's (NaN when not computed), and the nulls */
+    hdnet_boot *boot;
+    double find[HDNET_F_COUNT], find0[HDNET_F_COUNT];
+    double *net_nulls, *wiring_nulls; /* [n_nulls][HDNET_F_COUNT] */
+    size_t n_nulls;
 };
+
+/* Bootstrap blocks and resamples of a study. */
+#define HDNET__STUDY_BLOCKS 20
+#define HDNET__STUDY_BOOT 200
 
 #endif

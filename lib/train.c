@@ -577,7 +577,11 @@ int hdnet_trainer_run(hdnet_trainer *tr)
                     pr.lr *= (double)(p - tr->U0 + 1) / (double)warm;
             }
             tr->opt->lr = pr.lr;
-            hdnet__optim_step_raw(tr->opt, hdnet__net_params(tr->net), tr->grad);
+            if (!hdnet__optim_step_checked(tr->opt, hdnet__net_params(tr->net), tr->grad)) {
+                tr->state = ST_DIVERGED;
+                return hdnet__error(HDNET_EDIVERGED, "the step at update %zu would make parameters "
+                                    "non-finite; the network keeps those before it", p);
+            }
             hdnet__net_enforce(tr->net);
         }
         tr->rate_l2 = pr.rate_l2_next;

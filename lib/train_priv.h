@@ -28,6 +28,9 @@ int hdnet__optim_create_raw(hdnet_optim **out, const hdnet_config *cfg, size_t n
                             const hdnet__seg *seg, size_t nseg);
 /* One step on params[n] with grad[n]; no allocation, no constraints. */
 void hdnet__optim_step_raw(hdnet_optim *opt, float *params, const float *grad);
+/* As hdnet__optim_step_raw(), unless a new parameter or moment would not be
+ * finite: then nothing changes and 0 is returned (1 when the step was taken). */
+int hdnet__optim_step_checked(hdnet_optim *opt, float *params, const float *grad);
 /* Forget the moments and the step count (a fresh start of the same optimiser). */
 void hdnet__optim_reset(hdnet_optim *opt);
 /* Learned segments of a network (decay per scope); returns the count. */

@@ -5,3 +5,4 @@ PYTHON ?= /usr/bin/python3
 .PHONY: check-python
 check-python: lib
 	$(Q)HDNET_LIBRARY=$(CURDIR)/lib/libhdnet.so $(PYTHON) -m unittest discover -s bindings/python/tests
+

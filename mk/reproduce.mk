@@ -34,14 +34,16 @@ REPRO_SPEED_UPD_ARG := $(if $(REPRO_SPEED_UPDATES),--updates $(REPRO_SPEED_UPDAT
 	$(if $(REPRO_SPEED_CURRICULUM),--train-set curriculum_updates=$(REPRO_SPEED_CURRICULUM)) \
 	--train-set init=$(REPRO_INIT)
 
-.PHONY: reproduce reproduce-train reproduce-analyze reproduce-lesion reproduce-speed reproduce-report
+.PHONY: reproduce reproduce-train reproduce-analyze reproduce-lesion reproduce-speed reproduce-report \
+        reproduce-attractor
 
 reproduce: examples
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory reproduce-train && \
 	$(MAKE) --no-print-directory reproduce-analyze && \
 	$(MAKE) --no-print-directory reproduce-lesion && \
-	$(MAKE) --no-print-directory reproduce-speed; \
+	$(MAKE) --no-print-directory reproduce-speed && \
+	$(MAKE) --no-print-directory reproduce-attractor; \
 	rc=$$?; \
 	$(MAKE) --no-print-directory reproduce-report REPRO_SECONDS=$$(( $$(date +%s) - start )); \
 	exit $$rc
@@ -75,6 +77,13 @@ reproduce-speed: examples
 	./examples/hdnet-speed --out $(RESULTS)/speed --seeds $(REPRO_SPEED_SEEDS) --threads $(REPRO_THREADS) \
 		--trials $(REPRO_SPEED_TRIALS) $(REPRO_SPEED_UPD_ARG)
 
+# Fixed and slow points, gain, diffusion, long trials and rank truncation (docs/attractor.md);
+# the untrained checkpoint is the null.
+reproduce-attractor: examples
+	@ckpt0=$$(ls $(REPRO_NET)/ckpt_0.npz $(REPRO_NET)/ckpt_00000.npz 2>/dev/null | head -1); \
+	./examples/hdnet-attractor $(REPRO_NET)/model.npz --out $(RESULTS)/attractor --threads $(REPRO_THREADS) \
+		$${ckpt0:+--untrained $$ckpt0}
+
 # REPORT.md: the check lines in order R1..R15, then the figures; report.csv: all rows.
 reproduce-report:
 	@set -e; out=$(RESULTS)/REPORT.md; csv=$(RESULTS)/report.csv; \
@@ -94,10 +103,12 @@ reproduce-report:
 	  missing=""; for id in R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15; do \
 	    grep -q "^$$id," $$csv || missing="$$missing $$id"; done; \
 	  [ -n "$$missing" ] && { echo; echo "Not evaluated (a step failed or was skipped):$$missing"; } || true; \
+	  if [ -f $(RESULTS)/attractor/attractor.txt ]; then echo; echo "## Attractor (docs/attractor.md)"; echo; \
+	    sed 's/^/- /' $(RESULTS)/attractor/attractor.txt; fi; \
 	  echo; echo "## Figures"; echo; \
 	  for fg in analysis/fig1_task analysis/fig2_tuning analysis/fig2_av analysis/fig2_scatter analysis/fig2_tiling \
 	            analysis/fig3_wsorted analysis/fig3_profiles lesion/fig4_lesion speed/fig5_speed \
-	            analysis/fig9_maps_untrained analysis/fig9_maps; do \
+	            analysis/fig9_maps_untrained analysis/fig9_maps attractor/fig_attractor; do \
 	    [ -f $(RESULTS)/$$fg.png ] && echo "![$$fg]($$fg.png)" && echo || true; done; \
 	} > $$out; \
 	echo "reproduce: wrote $$out and $$csv"; \

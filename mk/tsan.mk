@@ -18,7 +18,7 @@ build/tsan/lib/%.o: lib/%.c lib/*.h $(HEADERS)
 build/tsan/tsan_threads: tests/tsan_threads.c $(TSAN_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(TSAN_CC) $(CPPFLAGS) $(TSAN_CFLAGS) $(BASE_CFLAGS) tests/tsan_threads.c \
-		$(TSAN_LIB_OBJS) -o $@ -lm -pthread
+		$(TSAN_LIB_OBJS) -o $@ $(LAPACK_LIBS) -lm -pthread
 
 .PHONY: check-tsan
 check-tsan: build/tsan/tsan_threads

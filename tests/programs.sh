@@ -5,7 +5,7 @@
 # hdnet-run on a hand-written .npy, and hdnet-train --resume after SIGKILL
 # ending byte-identical to an uninterrupted run. Run from the top directory.
 set -eu
-ex=examples
+ex=${HDNET_EXAMPLES:-examples}  # the sanitizer build: make check-programs-asan
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "programs: FAIL: $*"; exit 1; }
@@ -13,7 +13,7 @@ pass=0
 ok() { pass=$((pass + 1)); }
 
 # ---- --help and bad arguments ----
-for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed; do
+for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed hdnet-attractor; do
     "$ex/$p" --help > "$tmp/help" 2>&1 || fail "$p --help exits non-zero"
     grep -q '^usage: ' "$tmp/help" || fail "$p --help prints no usage line"
     ok
@@ -25,7 +25,7 @@ for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed
     done
 done
 # ---- --version: the program and the library ----
-for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed; do
+for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed hdnet-attractor; do
     "$ex/$p" --version > "$tmp/version" 2>&1 || fail "$p --version exits non-zero"
     grep -q "^$p (libhdnet [0-9]*\.[0-9]*\.[0-9]*)\$" "$tmp/version" || fail "$p --version: $(cat "$tmp/version")"
     ok
@@ -65,6 +65,17 @@ ok
 expect_error "$ex/hdnet-eval" "$tmp/a/model.npz" --set units=10
 expect_error "$ex/hdnet-eval" "$tmp/a/model.npz" --set lr=0.1
 "$ex/hdnet-eval" "$tmp/a/model.npz" --trials 20 --set speed=2 > /dev/null || fail "hdnet-eval --set speed=2"
+ok
+
+# hdnet-attractor on the same network, small settings: every data file, the null
+"$ex/hdnet-attractor" "$tmp/a/model.npz" --out "$tmp/att" --starts 32 --trials 4 --steps 60 --no-plots \
+    --untrained "$tmp/a/ckpt_0.npz" > "$tmp/att.log" || fail "hdnet-attractor"
+for f in attractor.txt fixed_points.csv slow_points.csv spectrum.csv rotating.csv gain.csv diffusion.csv rank.csv \
+         trajectory_pcs.csv; do
+    [ -s "$tmp/att/$f" ] || fail "hdnet-attractor wrote no $f"
+done
+grep -q '^untrained: fixed points' "$tmp/att/attractor.txt" || fail "hdnet-attractor: no null in attractor.txt"
+expect_error "$ex/hdnet-attractor" "$tmp/a/model.npz" --out "$tmp/att2" --starts 0
 ok
 
 # ---- hdnet-run on a float32 [2][30][3] .npy written by hand (all zeros) ----

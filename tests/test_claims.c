@@ -150,37 +150,69 @@ START_TEST(study_and_claims)
     ck_assert(ne_check == ne);
     ck_assert_status(hdnet_study_trials(s, 101, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0), HDNET_ESHAPE);
 
+    /* matched nulls: 20 weight-permuted copies, re-analysed on the first 40 trials */
+    ck_assert_status(hdnet_study_nulls(s, net, 19, 40, 5), HDNET_ERANGE);
+    ck_assert_status(hdnet_study_nulls(s, net, 20, 101, 5), HDNET_ERANGE);
+    ck_assert_ok(hdnet_study_nulls(s, net, 20, 40, 5));
+    double f[HDNET_F_COUNT];
+    size_t n_nulls;
+    ck_assert_ok(hdnet_study_findings(s, 0, f, HDNET_F_COUNT, &n_nulls));
+    ck_assert_uint_eq(n_nulls, 20);
+    ck_assert(f[HDNET_F_NE] == ne);
+    ck_assert_ok(hdnet_study_findings(s, 2 + 20 + 19, f, HDNET_F_COUNT, NULL)); /* the last wiring null */
+    ck_assert_status(hdnet_study_findings(s, 2 + 40, f, HDNET_F_COUNT, NULL), HDNET_EINVAL);
+    int cls[32];
+    ck_assert_ok(hdnet_study_classes(s, cls, 32, NULL, 0, NULL, 0));
+
     hdnet_claims *c, *c0;
     ck_assert_ok(hdnet_claims_create(&c));
     ck_assert_ok(hdnet_claims_add_study(c, s));
     ck_assert_ok(hdnet_claims_create(&c0));
     ck_assert_ok(hdnet_claims_add_study(c0, s0));
-    static const char *ids[] = {"R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R7", "R8", "R9", "R15", "R14", "R14i"};
-    ck_assert_uint_eq(hdnet_claims_count(c), 13);
-    for (size_t i = 0; i < 13; i++) {
+    static const char *ids[] = {"R0", "R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R7", "R8", "R9", "R15", "R14", "R14i"};
+    ck_assert_uint_eq(hdnet_claims_count(c), 14);
+    for (size_t i = 0; i < 14; i++) {
         ck_assert_str_eq(hdnet_claims_text(c, i, HDNET_CLAIM_ID), ids[i]);
         ck_assert(strlen(hdnet_claims_text(c, i, HDNET_CLAIM_MEASURED)) > 0);
         ck_assert(strlen(hdnet_claims_text(c, i, HDNET_CLAIM_CRITERION)) > 0);
         int v = hdnet_claims_verdict(c, i);
-        ck_assert(v >= HDNET_VERDICT_PASS && v <= HDNET_VERDICT_NOT_RUN);
+        ck_assert(v >= HDNET_VERDICT_PASS && v <= HDNET_VERDICT_NOT_APPLICABLE);
     }
     /* R1's verdict follows its value; the untrained network fails it */
     size_t r1 = row_of(c, "R1");
     ck_assert_double_eq(hdnet_claims_number(c, r1, HDNET_CLAIM_VALUE), ne);
     ck_assert_int_eq(hdnet_claims_verdict(c0, r1), HDNET_VERDICT_FAIL);
-    /* ring connectivity: trained near > far, and no untrained compass ring passes */
+    /* the competence gate: the untrained network studied as if trained (NE ~1) has no check of
+     * cell types or wiring that applies, whatever its numbers; the trained one (NE < 0.1) has */
+    ck_assert_msg(ne <= HDNET_GATE_NE_MAX && ne0 > HDNET_GATE_NE_MAX, "NE %g and %g", ne, ne0);
+    ck_assert_int_eq(hdnet_claims_verdict(c, row_of(c, "R0")), HDNET_VERDICT_PASS);
+    ck_assert_int_eq(hdnet_claims_verdict(c0, row_of(c0, "R0")), HDNET_VERDICT_FAIL);
+    static const char *gated[] = {"R3", "R4", "R5", "R6", "R7", "R8", "R9", "R14", "R15"};
+    for (size_t i = 0; i < sizeof gated / sizeof *gated; i++) {
+        ck_assert_int_ne(hdnet_claims_verdict(c, row_of(c, gated[i])), HDNET_VERDICT_NOT_APPLICABLE);
+        ck_assert_int_eq(hdnet_claims_verdict(c0, row_of(c0, gated[i])), HDNET_VERDICT_NOT_APPLICABLE);
+    }
+    ck_assert_int_ne(hdnet_claims_verdict(c0, row_of(c0, "R2")), HDNET_VERDICT_NOT_APPLICABLE);
+    /* a check passes only beyond its nulls */
+    for (size_t i = 0; i < 8; i++) {
+        size_t r = row_of(c, gated[i]);
+        if (hdnet_claims_verdict(c, r) == HDNET_VERDICT_PASS)
+            ck_assert(hdnet_claims_number(c, r, HDNET_CLAIM_VALUE) > hdnet_claims_number(c, r, HDNET_CLAIM_NULL_HIGH) ||
+                      hdnet_claims_number(c, r, HDNET_CLAIM_VALUE) < hdnet_claims_number(c, r, HDNET_CLAIM_NULL_LOW));
+    }
+    /* the null columns are filled where nulls were computed, NaN where not */
     size_t r6 = row_of(c, "R6");
-    ck_assert_int_eq(hdnet_claims_verdict(c, r6), HDNET_VERDICT_PASS);
-    ck_assert(hdnet_claims_number(c, r6, HDNET_CLAIM_VALUE) > 0);
+    ck_assert(!isnan(hdnet_claims_number(c, r6, HDNET_CLAIM_NULL_HIGH)));
+    ck_assert(hdnet_claims_number(c, r6, HDNET_CLAIM_NULL_LOW) <= hdnet_claims_number(c, r6, HDNET_CLAIM_NULL_HIGH));
+    ck_assert(isnan(hdnet_claims_number(c0, r6, HDNET_CLAIM_NULL_HIGH)));
     /* R14 compares with the untrained network when the study has one */
-    ck_assert_int_ne(hdnet_claims_verdict(c, row_of(c, "R14")), HDNET_VERDICT_NOT_RUN);
-    ck_assert_int_eq(hdnet_claims_verdict(c0, row_of(c0, "R14")), HDNET_VERDICT_NOT_RUN);
+    ck_assert_int_eq(hdnet_claims_verdict(c0, row_of(c0, "R14")), HDNET_VERDICT_NOT_APPLICABLE);
     /* accessors on bad rows and columns */
-    ck_assert_ptr_null(hdnet_claims_text(c, 13, HDNET_CLAIM_ID));
+    ck_assert_ptr_null(hdnet_claims_text(c, 14, HDNET_CLAIM_ID));
     ck_assert_ptr_null(hdnet_claims_text(c, 0, 99));
-    ck_assert(isnan(hdnet_claims_number(c, 13, HDNET_CLAIM_VALUE)));
+    ck_assert(isnan(hdnet_claims_number(c, 14, HDNET_CLAIM_VALUE)));
     ck_assert(isnan(hdnet_claims_number(c, 0, 99)));
-    ck_assert_int_eq(hdnet_claims_verdict(c, 13), HDNET_EINVAL);
+    ck_assert_int_eq(hdnet_claims_verdict(c, 14), HDNET_EINVAL);
     ck_assert_int_eq(hdnet_claims_verdict(NULL, 0), HDNET_EINVAL);
     ck_assert_uint_eq(hdnet_claims_count(NULL), 0);
     ck_assert_str_eq(hdnet_verdict_name(HDNET_VERDICT_WARN), "WARN");

@@ -40,12 +40,14 @@ static void close_rows(const float *a, const float *b, size_t rows, size_t n, si
  * tanh/exp (a few ulp), the products have up to 100 terms of size <= 1. */
 #define KTOL 2e-5
 
-static void run_case(int kind, size_t n, size_t nb, int act, int flags)
+/* Set `kind` against set `ref` within tol (0: bit for bit). */
+static void run_case(int kind, int ref, double tol, size_t n, size_t nb, int act, int flags)
 {
     hdnet__kernels kv, kp;
-    ck_assert_ok(hdnet__kernel_select(kind, &kv));
-    ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_PORTABLE, &kp));
-    const size_t ld = (n + kv.align - 1) / kv.align * kv.align, ni = 3, no = 2, T = 3,
+    ck_assert_ok(hdnet__kernel_select(kind, 100, &kv));
+    ck_assert_ok(hdnet__kernel_select(ref, 100, &kp));
+    const size_t align = kv.align > kp.align ? kv.align : kp.align;
+    const size_t ld = (n + align - 1) / align * align, ni = 3, no = 2, T = 3,
                  stride = (T + 1) * ld;
     float *w = falloc(n * ld), *win = falloc(ni * ld), *bias = falloc(ld), *alpha = falloc(ld),
           *oma = falloc(ld), *wout = falloc(no * ld);
@@ -118,14 +120,14 @@ static void run_case(int kind, size_t n, size_t nb, int act, int flags)
         ks[v]->outer(&ga, nb * T, no, ey, no, H[v] + ld, ld, acc[v] + ni * ld);
         ks[v]->outer(&ga, nb * (T + 1), 1, &one, 0, G[v], ld, acc[v] + (ni + no) * ld);
     }
-    close_rows(H[1], H[0], nb * (T + 1), n, ld, KTOL, "h", act);
-    close_rows(G[1], G[0], nb * (T + 1), n, ld, KTOL, "d/delta~", act);
-    close_rows(A[1], A[0], nb, n, ld, KTOL, "a", act);
-    close_rows(Dl[1], Dl[0], nb, n, ld, KTOL, "delta", act);
-    close_rows(acc[1], acc[0], ni + 1 + no, n, ld, KTOL, "sums", act);
-    close_rows(y[1], y[0], nb, no, no, KTOL, "y", act);
-    close_rows(sums[1], sums[0], nb, 2, 2, KTOL, "h^2, |h|", act);
-    close_rows(C[1], C[0], n, n, ld, KTOL, "outer", act);
+    close_rows(H[1], H[0], nb * (T + 1), n, ld, tol, "h", act);
+    close_rows(G[1], G[0], nb * (T + 1), n, ld, tol, "d/delta~", act);
+    close_rows(A[1], A[0], nb, n, ld, tol, "a", act);
+    close_rows(Dl[1], Dl[0], nb, n, ld, tol, "delta", act);
+    close_rows(acc[1], acc[0], ni + 1 + no, n, ld, tol, "sums", act);
+    close_rows(y[1], y[0], nb, no, no, tol, "y", act);
+    close_rows(sums[1], sums[0], nb, 2, 2, tol, "h^2, |h|", act);
+    close_rows(C[1], C[0], n, n, ld, tol, "outer", act);
     for (int v = 0; v < 2; v++) {
         free(H[v]);
         free(G[v]);
@@ -156,11 +158,19 @@ START_TEST(vector_vs_portable)
         tested++;
         for (size_t q = 0; q < sizeof ns / sizeof *ns; q++)
             for (size_t nb = 1; nb <= 6; nb++)
-                run_case(kind, ns[q], nb, HDNET_ACT_RETANH, (int)(nb % 8));
+                run_case(kind, HDNET_KERNEL_PORTABLE, KTOL, ns[q], nb, HDNET_ACT_RETANH,
+                         (int)(nb % 8));
         for (int act = 0; act < HDNET_ACT_COUNT; act++)
             for (int flags = 0; flags < 8; flags++)
-                run_case(kind, 37, 4, act, flags);
+                run_case(kind, HDNET_KERNEL_PORTABLE, KTOL, 37, 4, act, flags);
     }
+    /* AVX-512 against AVX2 bit for bit (kernel.c): the timed choice of
+     * kernel = auto between them must not change a result */
+    if (hdnet__kernel_supported(HDNET_KERNEL_AVX512))
+        for (size_t q = 0; q < sizeof ns / sizeof *ns; q++)
+            for (int act = 0; act < HDNET_ACT_COUNT; act++)
+                run_case(HDNET_KERNEL_AVX512, HDNET_KERNEL_AVX2, 0.0, ns[q], 1 + (size_t)act % 6,
+                         act, act % 8);
     if (!tested)
         ck_assert(!hdnet__kernel_supported(HDNET_KERNEL_AVX2));
 }
@@ -169,21 +179,31 @@ END_TEST
 START_TEST(selection)
 {
     hdnet__kernels k;
-    ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_AUTO, &k));
-    ck_assert(k.kind != HDNET_KERNEL_AUTO);
-    ck_assert(hdnet__kernel_supported(k.kind));
-    if (hdnet__kernel_supported(HDNET_KERNEL_AVX2))
-        ck_assert_int_eq(k.kind, HDNET_KERNEL_AVX2);
-    ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_PORTABLE, &k));
+    /* auto: a supported set, measured once per size and then the same */
+    static const size_t sizes[] = {8, 100, 100, 8};
+    int first[2] = {-1, -1};
+    for (size_t q = 0; q < 4; q++) {
+        ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_AUTO, sizes[q], &k));
+        ck_assert(k.kind != HDNET_KERNEL_AUTO);
+        ck_assert(hdnet__kernel_supported(k.kind));
+        ck_assert_int_eq(k.kind, hdnet__kernel_auto(sizes[q]));
+        int *f = &first[sizes[q] == 100];
+        if (*f < 0)
+            *f = k.kind;
+        ck_assert_int_eq(k.kind, *f);
+    }
+    if (!hdnet__kernel_supported(HDNET_KERNEL_AVX2))
+        ck_assert_int_eq(first[1], HDNET_KERNEL_PORTABLE);
+    ck_assert_ok(hdnet__kernel_select(HDNET_KERNEL_PORTABLE, 100, &k));
     ck_assert_int_eq(k.kind, HDNET_KERNEL_PORTABLE);
     ck_assert(k.fwd == hdnet__fwd_portable && k.outer == hdnet__outer_portable);
     for (int kind = HDNET_KERNEL_AVX2; kind <= HDNET_KERNEL_AVX512; kind++)
         if (!hdnet__kernel_supported(kind))
-            ck_assert_status(hdnet__kernel_select(kind, &k), HDNET_ENOTSUP);
+            ck_assert_status(hdnet__kernel_select(kind, 100, &k), HDNET_ENOTSUP);
         else
-            ck_assert_ok(hdnet__kernel_select(kind, &k));
+            ck_assert_ok(hdnet__kernel_select(kind, 100, &k));
     ck_assert_int_eq(hdnet__kernel_supported(99), 0);
-    ck_assert_status(hdnet__kernel_select(99, &k), HDNET_ENOTSUP);
+    ck_assert_status(hdnet__kernel_select(99, 100, &k), HDNET_ENOTSUP);
 }
 END_TEST
 

@@ -177,6 +177,114 @@ START_TEST(determinism)
 }
 END_TEST
 
+/* Parameters after 6 updates of a small run with `threads` threads and kernel
+ * set `kernel` (and, if init is not NULL, the parameters before training into
+ * init[P]); NULL when the CPU lacks the set. 21 trials per update make the
+ * blocks of 8, 8 and 5 trials that the engine works in (lib/engine.c), which 2
+ * and 3 threads share out differently (and unevenly); 12 units make rows of
+ * more than one vector; the recipe draws rate noise. */
+static float *params_after_training(int kernel, int threads, size_t *P, float **init)
+{
+    hdnet_config *cfg = tiny_cfg(6);
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_UNITS, 12));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_TRIALS, 21));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_KERNEL, kernel));
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_THREADS, threads));
+    hdnet_net *net = make_net(cfg, 5);
+    hdnet_trainer *tr;
+    int rc = hdnet_trainer_create(&tr, cfg, net);
+    if (rc == HDNET_ENOTSUP) {
+        hdnet_net_free(net);
+        hdnet_config_free(cfg);
+        return NULL;
+    }
+    ck_assert_ok(rc);
+    *P = hdnet_net_num_params(net);
+    if (init) {
+        *init = malloc(*P * sizeof **init);
+        ck_assert_ptr_nonnull(*init);
+        ck_assert_ok(hdnet_net_copy_params(net, *init, *P));
+    }
+    ck_assert_ok(hdnet_trainer_run(tr));
+    float *p = malloc(*P * sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ok(hdnet_net_copy_params(net, p, *P));
+    hdnet_trainer_free(tr);
+    hdnet_net_free(net);
+    hdnet_config_free(cfg);
+    return p;
+}
+
+/* The same seed gives bit-identical networks for 1, 2 and 3 threads, with
+ * every kernel set this CPU runs, each pinned in turn (different sets round
+ * differently, docs/performance.md). The network must have moved, or the
+ * comparison would prove nothing. */
+START_TEST(threads_bit_identical)
+{
+    int tested = 0;
+    for (int kernel = HDNET_KERNEL_PORTABLE; kernel <= HDNET_KERNEL_AVX512; kernel++) {
+        size_t P = 0;
+        float *init = NULL;
+        float *one = params_after_training(kernel, 1, &P, &init);
+        if (!one)
+            continue; /* the CPU lacks this set */
+        ck_assert_msg(memcmp(one, init, P * sizeof *one) != 0, "training did not move the network");
+        for (int threads = 2; threads <= 3; threads++) {
+            size_t Pk = 0;
+            float *pk = params_after_training(kernel, threads, &Pk, NULL);
+            ck_assert_ptr_nonnull(pk);
+            ck_assert_uint_eq(Pk, P);
+            ck_assert_msg(memcmp(one, pk, P * sizeof *pk) == 0,
+                          "kernel %d: %d threads give a different network", kernel, threads);
+            free(pk);
+        }
+        free(init);
+        free(one);
+        tested++;
+    }
+    ck_assert_int_ge(tested, 1); /* portable always runs */
+}
+END_TEST
+
+/* Forward passes and evaluation do not depend on the thread count either:
+ * outputs and noisy rates of 21 trials (drawn noise: the rng advances per
+ * trial) and the normalized error, for 1, 2 and 3 threads. */
+START_TEST(threads_forward)
+{
+    enum { B = 21, T = 20, N = 12 };
+    static float x[B * T * 3], y[3][B * T * 2], h[3][B * T * N];
+    double ne[3];
+    hdnet_config *cfg = tiny_cfg(1);
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_UNITS, N));
+    hdnet_task *task;
+    ck_assert_ok(hdnet_task_create(&task, cfg, 9));
+    ck_assert_ok(hdnet_task_generate(task, B, x, B * T * 3, NULL, 0, NULL, 0, NULL, 0, NULL, 0));
+    hdnet_task_free(task);
+    for (int k = 0; k < 3; k++) {
+        ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_THREADS, k + 1));
+        hdnet_net *net = make_net(cfg, 5);
+        float wout[2 * N]; /* a non-zero readout (it starts at 0), so the outputs vary */
+        for (int i = 0; i < 2 * N; i++)
+            wout[i] = 0.1f * (float)((i * 7) % 5 - 2);
+        ck_assert_ok(hdnet_net_set_block(net, HDNET_W_OUT, wout, 2 * N));
+        hdnet_rng *r;
+        ck_assert_ok(hdnet_stream_create(&r, 3, HDNET_STREAM_NOISE));
+        ck_assert_ok(hdnet_net_forward(net, B, T, x, B * T * 3, NULL, 0, r, NULL, 0, y[k],
+                                       B * T * 2, h[k], B * T * N));
+        hdnet_rng_free(r);
+        ck_assert_ok(hdnet_net_evaluate(net, cfg, B, 4, &ne[k]));
+        hdnet_net_free(net);
+    }
+    ck_assert(ne[0] != 1.0 && isfinite(ne[0])); /* the outputs are not constant */
+    for (int k = 1; k < 3; k++) {
+        ck_assert_mem_eq(h[0], h[k], sizeof h[0]);
+        ck_assert_mem_eq(y[0], y[k], sizeof y[0]);
+        ck_assert(ne[0] == ne[k]);
+    }
+    hdnet_config_free(cfg);
+}
+END_TEST
+
 /* The network moves, and a different seed gives a different run. */
 START_TEST(seed_matters)
 {
@@ -700,6 +808,8 @@ Suite *hdnet_suite_train(void)
     tc = tcase_create("run");
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, determinism);
+    tcase_add_test(tc, threads_bit_identical);
+    tcase_add_test(tc, threads_forward);
     tcase_add_test(tc, seed_matters);
     tcase_add_test(tc, rate_rule);
     tcase_add_test(tc, selection);

@@ -27,6 +27,7 @@
 #include "config.h"
 #include "net.h"
 #include "analysis.h"
+#include "trust.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -151,6 +152,50 @@ HDNET_API HDNET_NODISCARD int hdnet_study_trials(const hdnet_study *s, size_t n_
                                                  double *heading, size_t heading_len, double *av, size_t av_len,
                                                  float *outputs, size_t outputs_len);
 
+/* Scalars of a study's trust analysis are read with hdnet_study_findings(). */
+
+/** Compute the matched nulls of a study (docs/analyses.md, section 6): n_perm copies of
+ *  the trained network with permuted off-diagonal recurrent weights, each analysed
+ *  again on the first n_trials trials of the analysis set (network nulls), and the
+ *  trained network's classes and preferred headings with each copy's weights (wiring
+ *  nulls). The claim checks R3-R9 and R14 pass only against them.
+ *  @param[in,out] s     the study (of net)
+ *  @param[in] net       the trained network the study analysed
+ *  @param[in] n_perm    null networks (>= HDNET_NULL_MIN)
+ *  @param[in] n_trials  trials of the network nulls (1 ... the study's trials; 500 is plenty)
+ *  @param[in] seed      seed of the first permutation
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ERANGE (n_perm < HDNET_NULL_MIN, n_trials
+ *          0 or above the study's), HDNET_ESTATE (the study has no bootstrap: AV analyses skipped),
+ *          HDNET_ENOMEM, the codes of hdnet_findings_run()
+ *  Thread-safety: one thread at a time per study; net is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_study_nulls(hdnet_study *s, const hdnet_net *net, size_t n_perm,
+                                                size_t n_trials, uint64_t seed);
+
+/** Findings (HDNET_F_*) of the trained (which = 0) or untrained (1) network, or of null
+ *  network i (which = 2 + i: network nulls; which = 2 + n_nulls + i: wiring nulls).
+ *  @param[in]  s        the study
+ *  @param[in]  which    see above
+ *  @param[out] out      [HDNET_F_COUNT] values (NaN when not computed)
+ *  @param[in]  out_len  length of out
+ *  @param[out] n_nulls  number of null networks of each kind, or NULL
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument, which out of range), HDNET_ESHAPE (out_len)
+ *  Thread-safety: s is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_study_findings(const hdnet_study *s, size_t which, double *out,
+                                                   size_t out_len, size_t *n_nulls);
+
+/** Interval-rule classes and class probabilities of the trained network (trust.h).
+ *  @param[in]  s          the study
+ *  @param[out] cls        [N] HDNET_CLASS_*
+ *  @param[in]  cls_len    length of cls
+ *  @param[out] prob       [N][HDNET_NCLASSES], or NULL
+ *  @param[in]  prob_len   length of prob (ignored when NULL)
+ *  @param[out] counts     [HDNET_NCLASSES][HDNET_CC_COLS] counts with 95 % intervals, or NULL
+ *  @param[in]  counts_len length of counts (ignored when NULL)
+ *  @return as hdnet_boot_classify(), HDNET_ESTATE when the study has no bootstrap
+ *  Thread-safety: s is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_study_classes(const hdnet_study *s, int *cls, size_t cls_len, double *prob,
+                                                  size_t prob_len, double *counts, size_t counts_len);
+
 /* ------------------------------------------------------------------ */
 /* Claim table                                                         */
 /* ------------------------------------------------------------------ */
@@ -164,6 +209,7 @@ typedef struct hdnet_claims hdnet_claims;
 #define HDNET_VERDICT_WARN    2 /**< the criterion holds in its weak form only (see the criterion) */
 #define HDNET_VERDICT_INFO    3 /**< a number reported for comparison, without a criterion */
 #define HDNET_VERDICT_NOT_RUN 4 /**< the check needs an input that was not given */
+#define HDNET_VERDICT_NOT_APPLICABLE 5 /**< the network fails the competence gate (trust.h): the check presupposes an integrator */
 
 /* Text columns (hdnet_claims_text). */
 #define HDNET_CLAIM_ID        0 /**< "R1", "R3i", ... */
@@ -173,6 +219,11 @@ typedef struct hdnet_claims hdnet_claims;
 
 /* Numeric columns (hdnet_claims_number). */
 #define HDNET_CLAIM_VALUE     0 /**< the check's main number (docs/analyses.md says which) */
+#define HDNET_CLAIM_NULL_LOW  1 /**< 5 % quantile of the value on the matched nulls, NaN without nulls */
+#define HDNET_CLAIM_NULL_HIGH 2 /**< 95 % quantile of the value on the matched nulls, NaN without nulls */
+#define HDNET_CLAIM_CI_LOW    3 /**< 2.5 % bound of the value's bootstrap interval, NaN when none */
+#define HDNET_CLAIM_CI_HIGH   4 /**< 97.5 % bound of the value's bootstrap interval, NaN when none */
+#define HDNET_CLAIM_NUMBERS   5 /**< number of numeric columns */
 
 /* Lesion summary (hdnet_claims_add_lesion): medians over trials of the rate-clamp
  * lesions of docs/analyses.md, index = id. */
@@ -283,7 +334,7 @@ HDNET_API double hdnet_claims_number(const hdnet_claims *c, size_t row, int colu
  *  @return HDNET_VERDICT_*, or HDNET_EINVAL for a NULL table or a row out of range */
 HDNET_API int hdnet_claims_verdict(const hdnet_claims *c, size_t row);
 
-/** Name of a verdict: "PASS", "FAIL", "WARN", "INFO", "NOT_RUN".
+/** Name of a verdict: "PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE".
  *  @param[in] verdict  HDNET_VERDICT_*
  *  @return a static string, "?" for an unknown verdict */
 HDNET_API const char *hdnet_verdict_name(int verdict);

@@ -122,7 +122,7 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_KINK_ONE_SIDED  0  /**< retanh'(0) = 0 */
 #define HDNET_KINK_HALF       1  /**< retanh'(0) = 1/2, as PyTorch autograd */
 
-#define HDNET_KERNEL_AUTO     0  /**< best kernel the CPU supports */
+#define HDNET_KERNEL_AUTO     0  /**< fastest supported set in a short timed trial */
 #define HDNET_KERNEL_PORTABLE 1  /**< plain C */
 #define HDNET_KERNEL_AVX2     2  /**< AVX2 + FMA (ENOTSUP where the CPU lacks it) */
 #define HDNET_KERNEL_AVX512   3  /**< AVX-512F (ENOTSUP where the CPU lacks it) */

@@ -28,6 +28,8 @@
 #include "io.h"
 #include "train.h"
 #include "analysis.h"
+#include "attractor.h"
+#include "trust.h"
 #include "claims.h"
 
 #endif

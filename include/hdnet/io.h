@@ -318,6 +318,33 @@ HDNET_API HDNET_NODISCARD int hdnet_net_load_mem(hdnet_net **out, const void *bu
  *  Thread-safety: z is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_net_load_npz(hdnet_net **out, const hdnet_npz *z);
 
+/* ---- temporary files ---- */
+
+/** Remove the temporary files that atomic writes of processes that no longer
+ *  exist left in a directory (after a crash or SIGKILL): regular files named
+ *  "<name>.tmp<pid>.<k>" whose process is gone. Files of running processes,
+ *  of this process and every other name are kept. Programs call it on a run
+ *  directory before writing into it.
+ *  @param[in] dir       the directory (not searched recursively)
+ *  @param[out] removed  number of files removed (may be NULL)
+ *  @return HDNET_OK, HDNET_EINVAL (dir NULL), HDNET_EIO (the directory cannot be
+ *          read, or a file could not be removed; the others are still removed)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_remove_stale_temps(const char *dir, size_t *removed);
+
+/* ---- memory ---- */
+
+/** Bytes this process may still allocate before the system refuses or kills
+ *  it: the least of MemAvailable (/proc/meminfo), the headroom under the limits
+ *  of its memory cgroups (v2 memory.max, v1 memory.limit_in_bytes; every
+ *  ancestor, less the usage) and the address-space limit (ulimit -v) less what is
+ *  mapped. Programs compare it with the estimated need of a large run and stop
+ *  with a clear message instead of being killed by the OOM killer.
+ *  @param[out] bytes  the estimate; UINT64_MAX when nothing is known to limit
+ *  @return HDNET_OK, HDNET_EINVAL (bytes NULL)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_memory_available(uint64_t *bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,7 @@
 #ifndef HDNET_STATUS_H
 #define HDNET_STATUS_H
 
+#include <stddef.h>
 #include "export.h"
 
 #ifdef __cplusplus
@@ -33,6 +34,19 @@ HDNET_API const char *hdnet_strerror(int status);
  *  Ownership: thread-local storage of the library; do not free.
  *  Thread-safety: each thread has its own message. */
 HDNET_API const char *hdnet_errmsg(void);
+
+/** Copy text with the bytes a terminal could act on made visible: control
+ *  bytes (0x00-0x1f, 0x7f), C1 controls (U+0080-U+009F) and bytes that are not
+ *  part of valid UTF-8 become "\xNN"; valid UTF-8 passes unchanged. Messages of
+ *  hdnet_errmsg() are already escaped this way (file names, config values and
+ *  file contents in them included). Like snprintf, out receives at most cap-1
+ *  bytes and a NUL (never a partial escape or UTF-8 sequence).
+ *  @param[out] out  cap bytes, or NULL with cap 0 to ask for the length
+ *  @param[in] cap   size of out in bytes
+ *  @param[in] in    NUL-terminated text (NULL is treated as "")
+ *  @return length of the whole escaped text, without the NUL
+ *  Thread-safety: reentrant. */
+HDNET_API size_t hdnet_escape_text(char *out, size_t cap, const char *in);
 
 #ifdef __cplusplus
 }

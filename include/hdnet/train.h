@@ -22,8 +22,8 @@
  * sets each have their own stream derived from HDNET_P_SEED.
  *
  * Thread-safety: one thread at a time per optimiser or trainer; the trainer
- * uses HDNET_P_THREADS worker threads internally (same seed and thread count
- * give bit-identical runs). */
+ * uses HDNET_P_THREADS worker threads internally (the same seed gives
+ * bit-identical runs for any thread count, with the same kernel set). */
 #ifndef HDNET_TRAIN_H
 #define HDNET_TRAIN_H
 
@@ -104,7 +104,9 @@ HDNET_API uint64_t hdnet_optim_steps(const hdnet_optim *opt);
  *  re-applied (diag(W_rec) = 0 under self_connections = none). No allocation.
  *  @param grad  [hdnet_net_num_params(net)], grad_len its length
  *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ESHAPE (length or layout differs
- *          from the one the optimiser was created for) */
+ *          from the one the optimiser was created for), HDNET_EDIVERGED (NaN or Inf
+ *          in the gradient of a learned block, or a step that would make a parameter
+ *          or moment non-finite; the network and the optimiser are then unchanged) */
 HDNET_API HDNET_NODISCARD int hdnet_optim_step(hdnet_optim *opt, hdnet_net *net, const float *grad,
                                                size_t grad_len);
 
@@ -117,7 +119,8 @@ HDNET_API HDNET_NODISCARD int hdnet_optim_get_state(const hdnet_optim *opt, void
 
 /** Restore a state saved by hdnet_optim_get_state() from an optimiser of the
  *  same kind and size. The optimiser is unchanged on failure.
- *  @return HDNET_OK, HDNET_EINVAL, HDNET_EFORMAT (bad magic, kind, size or length) */
+ *  @return HDNET_OK, HDNET_EINVAL, HDNET_EFORMAT (bad magic, kind, size or length,
+ *          non-finite moments or a negative second moment) */
 HDNET_API HDNET_NODISCARD int hdnet_optim_set_state(hdnet_optim *opt, const void *buf, size_t len);
 
 /** Global gradient-norm clipping: norm = L2 norm of the gradient entries of
@@ -227,8 +230,9 @@ HDNET_API HDNET_NODISCARD int hdnet_trainer_set_checkpoint_dir(hdnet_trainer *tr
 /** Run the remaining passes. After HDNET_ECANCELED a further call continues
  *  with the next pass; after completion or HDNET_EDIVERGED it returns HDNET_ESTATE.
  *  @return HDNET_OK, HDNET_EINVAL, HDNET_ECANCELED (callback), HDNET_EDIVERGED
- *          (NaN/Inf in a loss or gradient; the network may hold the diverged
- *          parameters, the best copy is kept), HDNET_EIO (checkpoint file),
+ *          (NaN/Inf in a loss or gradient, or a step that would make a parameter
+ *          non-finite; the network keeps its last finite parameters, the best
+ *          copy is kept), HDNET_EIO (checkpoint file),
  *          HDNET_ESTATE (nothing left to run) */
 HDNET_API HDNET_NODISCARD int hdnet_trainer_run(hdnet_trainer *tr);
 

@@ -26,16 +26,18 @@ Quick start::
 from ._lib import (HdnetError, OK, EINVAL, ENOMEM, ERANGE, ESHAPE, ESTATE, EIO, EFORMAT, ENOTSUP,
                    EDIVERGED, ECANCELED, API_VERSION, has)
 from ._lib import path as library_path
-from ._lib import version_number, version_string
+from ._lib import version_number, version_string, escape_text
 from .config import Config, ParamInfo, param_info, param_names
 from .rng import Rng, RNG_LIBRARY, RNG_NUMPY
 from .task import Task, Trials
 from .net import Net, Perturbations, Forward, Run, normalized_error, BLOCKS, LOSS_TERMS
-from .io import Npz, save_npz, load_npz, save_npy, load_npy
+from .io import Npz, save_npz, load_npz, save_npy, load_npy, remove_stale_temps, memory_available
 from .train import (Trainer, Optimizer, Progress, train, evaluate, checkpoint_schedule, clip_grad_norm,
                     stream_rng, stream_seed, STREAMS)
 from . import analysis
 from .analysis import AnalysisParams, Tuning, Classification, Profile, CLASSES
+from . import attractor
+from . import trust
 from . import claims as _claims_module
 from .claims import Study, Claims, Claim, claims, analysis_config, ANALYSIS_SEED
 
@@ -53,8 +55,10 @@ __all__ = [
     "EDIVERGED", "ECANCELED", "has", "library_path", "version_number", "version_string", "strerror",
     "Config", "ParamInfo", "param_info", "param_names", "Rng", "RNG_LIBRARY", "RNG_NUMPY",
     "Task", "Trials", "Net", "Perturbations", "Forward", "Run", "normalized_error", "BLOCKS",
-    "LOSS_TERMS", "Npz", "save_npz", "load_npz", "save_npy", "load_npy",
+    "LOSS_TERMS", "Npz", "save_npz", "load_npz", "save_npy", "load_npy", "remove_stale_temps", "memory_available", "escape_text",
     "Trainer", "Optimizer", "Progress", "train", "evaluate", "checkpoint_schedule", "clip_grad_norm",
     "stream_rng", "stream_seed", "STREAMS", "analysis", "AnalysisParams", "Tuning", "Classification", "Profile", "CLASSES",
+    "attractor",
+    "trust",
     "Study", "Claims", "Claim", "claims", "analysis_config", "ANALYSIS_SEED",
 ]

@@ -2,10 +2,13 @@
 
 Internal module: users import :mod:`hdnet`.
 """
+import contextlib
 import ctypes
 import ctypes.util
+import functools
 import os
 import sys
+import threading
 
 import numpy as np
 
@@ -139,6 +142,39 @@ if _loaded[:2] != API_VERSION[:2] or _loaded[2] < API_VERSION[2]:
 STATUS = object()  # marker: the function returns an int status, checked automatically
 
 
+def _int_range(t):
+    """(lo, hi) of a ctypes integer type, or None for other types."""
+    code = getattr(t, "_type_", None)
+    if not isinstance(code, str) or code not in "bBhHiIlLqQ":
+        return None
+    bits = 8 * ctypes.sizeof(t)
+    return (0, 2 ** bits - 1) if code.isupper() else (-2 ** (bits - 1), 2 ** (bits - 1) - 1)
+
+
+class _Checked:
+    """A C function whose integer arguments are range-checked first: ctypes would
+    silently wrap 2**32 + 5 to 5 for an int, or 2**64 to 0 for a size_t."""
+
+    def __init__(self, f):
+        self._f = f
+        self.__name__ = f.__name__
+        self._ranges = [(i, r) for i, r in enumerate(map(_int_range, f.argtypes)) if r]
+
+    @property
+    def argtypes(self):
+        return self._f.argtypes
+
+    def __call__(self, *args):
+        for i, (lo, hi) in self._ranges:
+            a = args[i] if i < len(args) else None
+            if isinstance(a, (int, np.integer)) and not lo <= a <= hi:
+                raise OverflowError("%s: argument %d = %d is outside [%d, %d]" % (self.__name__, i + 1, a, lo, hi))
+        return self._f(*args)
+
+    def __bool__(self):
+        return True
+
+
 def declare(name, restype, *argtypes):
     """Declare a prototype; returns None when the library lacks the symbol."""
     try:
@@ -151,7 +187,7 @@ def declare(name, restype, *argtypes):
     else:
         f.restype = restype
     f.argtypes = list(argtypes)
-    return f
+    return _Checked(f) if any(map(_int_range, argtypes)) else f
 
 
 class _Missing:
@@ -246,11 +282,13 @@ def out_f64(shape):
 
 
 def encode(s, what="name"):
-    if isinstance(s, bytes):
-        return s
-    if not isinstance(s, str):
+    if isinstance(s, str):
+        s = s.encode("utf-8")
+    elif not isinstance(s, bytes):
         raise TypeError("%s must be a str, got %s" % (what, type(s).__name__))
-    return s.encode("utf-8")
+    if b"\0" in s:  # C would see only the text before it
+        raise ValueError("%s contains a NUL byte" % what)
+    return s
 
 
 def seed_value(seed):
@@ -263,22 +301,116 @@ def seed_value(seed):
     return seed
 
 
-def count(n, what, minimum=0):
+SIZE_MAX = 2 ** (8 * ctypes.sizeof(c_size)) - 1
+
+
+def count(n, what, minimum=0, maximum=SIZE_MAX):
+    """Check a count or index: an int in [minimum, maximum] (default: a size_t)."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
         raise TypeError("%s must be an int, got %s" % (what, type(n).__name__))
     n = int(n)
-    if n < minimum:
-        raise ValueError("%s must be >= %d, got %d" % (what, minimum, n))
+    if not minimum <= n <= maximum:
+        raise ValueError("%s must be in [%d, %d], got %d" % (what, minimum, maximum, n))
     return n
 
 
+# ---- object lifetimes and concurrent use ----------------------------------------
+#
+# A C handle may depend on another (a trainer borrows its network, a trainer's
+# optimiser lives inside the trainer): the Python object keeps a reference to
+# what it depends on, and close() of an object still in use by others only
+# marks it closed; the C object is freed when the last dependent is freed.
+# Each object has a guard: calls that modify (or close) it exclude every other
+# call on it; read-only calls may overlap, also with a modifying call on the
+# same thread (a progress callback reading the trainer that runs it). Misuse
+# raises RuntimeError instead of reaching freed or half-written memory.
+
+_lifetimes = threading.RLock()
+
+
+class _Guard:
+    """One writer, or any number of readers (and readers on the writer's own thread)."""
+
+    def __init__(self):
+        self._mutex = threading.Lock()
+        self._writer = None
+        self._readers = 0
+
+    def enter(self, obj, write):
+        me = threading.get_ident()
+        with self._mutex:
+            own = self._writer == me
+            if (self._writer is not None and (write or not own)) or (write and self._readers):
+                raise RuntimeError(
+                    "%s is in use by %s; a call that %s it cannot run now"
+                    % (type(obj).__name__, "the call running this callback" if own else "another thread",
+                       "modifies or closes" if write else "reads"))
+            if write:
+                self._writer = me
+            else:
+                self._readers += 1
+
+    def leave(self, write):
+        with self._mutex:
+            if write:
+                self._writer = None
+            else:
+                self._readers -= 1
+
+
+@contextlib.contextmanager
+def hold(reads=(), writes=(), closed_ok=()):
+    """Hold the guards of several objects (None entries skipped) for one C call;
+    ValueError for a closed one, unless it is in closed_ok (a trainer's closed
+    network is still alive inside the trainer)."""
+    held = []
+    try:
+        for objs, write in ((writes, True), (reads, False)):
+            for o in objs:
+                if o is not None and o.closed and not any(o is c for c in closed_ok):
+                    raise ValueError("%s is closed" % type(o).__name__)
+                if o is not None:
+                    o._guard.enter(o, write)
+                    held.append((o, write))
+        yield
+    finally:
+        for o, write in reversed(held):
+            o._guard.leave(write)
+
+
+def reads(method):
+    """Decorator: the method only reads its object."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kw):
+        with hold(reads=(self,)):
+            return method(self, *args, **kw)
+    return wrapper
+
+
+def writes(method):
+    """Decorator: the method modifies its object."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kw):
+        with hold(writes=(self,)):
+            return method(self, *args, **kw)
+    return wrapper
+
+
 class Handle:
-    """Base of the classes that own one C handle: close() frees it; also a context manager."""
+    """Base of the classes that own one C handle: close() frees it (later, if
+    objects that depend on it are alive); also a context manager."""
 
     _free = None  # the C free function, set by subclasses
 
-    def __init__(self, ptr):
+    def __init__(self, ptr, depends_on=(), guard=None):
         self._h = ptr
+        self._pending = None  # closed, not yet freed
+        self._users = 0
+        self._guard = guard if guard is not None else _Guard()
+        self._deps = tuple(d for d in depends_on if d is not None)
+        with _lifetimes:
+            for d in self._deps:
+                d._users += 1
 
     @property
     def _as_parameter_(self):
@@ -286,15 +418,45 @@ class Handle:
             raise ValueError("%s is closed" % type(self).__name__)
         return self._h
 
+    @property
+    def closed(self):
+        """True after close()."""
+        return not getattr(self, "_h", None)
+
     def close(self):
-        """Free the C object now (also done when the Python object is collected)."""
-        h, self._h = getattr(self, "_h", None), None
-        if h:
-            type(self)._free(h)
+        """Free the C object now, or as soon as no object that depends on it is
+        alive (also done when the Python object is collected). Raises
+        RuntimeError while a call on the object is running."""
+        if not getattr(self, "_h", None):
+            return
+        with hold(writes=(self,)):
+            self._mark_closed()
+
+    def _mark_closed(self):
+        with _lifetimes:
+            self._pending, self._h = self._h, None
+        self._release()
+
+    def _release(self):
+        with _lifetimes:
+            if self._pending is None or self._users:
+                return
+            h, self._pending = self._pending, None
+        self._free_handle(h)
+        for d in self._deps:
+            with _lifetimes:
+                d._users -= 1
+            d._release()
+
+    def _free_handle(self, h):
+        type(self)._free(h)
 
     def __del__(self):
+        # Unreachable: no call can be running on this object (a call holds a
+        # reference), so no guard is needed; a shared guard may be busy.
         try:
-            self.close()
+            if getattr(self, "_h", None):
+                self._mark_closed()
         except Exception:
             pass
 
@@ -311,9 +473,24 @@ def new_handle():
     return c_void_p()
 
 
+api.add("hdnet_escape_text", c_size, c_char_p, c_size, c_char_p)
+
+
+def escape_text(text):
+    """text (str or bytes) with control bytes, C1 controls and invalid UTF-8 shown as
+    \\xNN, as libhdnet escapes its error messages (hdnet_escape_text)."""
+    if isinstance(text, str):
+        text = text.encode("utf-8", "surrogateescape")
+    b = encode(text, "text")
+    n = api.hdnet_escape_text(None, 0, b)
+    buf = ctypes.create_string_buffer(n + 1)
+    api.hdnet_escape_text(buf, n + 1, b)
+    return buf.value.decode("utf-8")
+
+
 def fspath(path):
     """A path (str, bytes or os.PathLike) as bytes for the C API."""
-    return os.fsencode(path)
+    return encode(os.fsencode(path), "path")
 
 
 def to_bytes(fn, *args):

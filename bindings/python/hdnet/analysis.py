@@ -143,11 +143,13 @@ class AnalysisParams(_lib.Handle):
         except KeyError:
             raise KeyError("unknown analysis parameter %r" % (name,)) from None
 
+    @_lib.reads
     def __getitem__(self, name):
         v = c_double()
         api.hdnet_aparams_get(self, self._pid(name), ctypes.byref(v))
         return v.value
 
+    @_lib.writes
     def __setitem__(self, name, value):
         pid = self._pid(name)
         if isinstance(value, (str, bytes)):
@@ -174,7 +176,7 @@ class AnalysisParams(_lib.Handle):
         return _aparams()[name]
 
     def __repr__(self):
-        if not self._h:
+        if self.closed:
             return "<hdnet.AnalysisParams (closed)>"
         changed = ["%s=%r" % (k, v) for k, v in self.items() if v != _aparams()[k][3]]
         return "hdnet.AnalysisParams(%s)" % ", ".join(changed)
@@ -205,10 +207,12 @@ class Tuning(_lib.Handle):
     def __init__(self, n_units, params=None):
         params = _params(params)
         h = c_void_p()
-        api.hdnet_tuning_create(ctypes.byref(h), _lib.count(n_units, "n_units", 1), params)
+        with _lib.hold(reads=(params,)):
+            api.hdnet_tuning_create(ctypes.byref(h), _lib.count(n_units, "n_units", 1), params)
         super().__init__(h)
         self.n_units = int(n_units)
 
+    @_lib.writes
     def add(self, heading, av, cue, outputs=None, rates=None):
         """Add samples: heading, av [trials, steps] (radians, rad/step); outputs
         [trials, steps, 2] or None; rates [trials, steps, N] (None allowed in pass 0)."""
@@ -220,6 +224,7 @@ class Tuning(_lib.Handle):
         api.hdnet_tuning_add(self, n, T, _lib.count(cue, "cue"), *_lib.dptr(th), *_lib.dptr(w), *_lib.fptr(y),
                              *_lib.fptr(h))
 
+    @_lib.writes
     def next_pass(self):
         """Close the current pass."""
         api.hdnet_tuning_next_pass(self)
@@ -233,10 +238,12 @@ class Tuning(_lib.Handle):
         w = _lib.as_f64(trials.av, (n, T), "av")
         if cue is None:
             cue = net.config["cue"]
-        api.hdnet_tuning_collect(self, net, n, T, _lib.count(cue, "cue"), *_lib.fptr(x), *_lib.dptr(th),
-                                 *_lib.dptr(w), _lib.count(chunk, "chunk", 1))
+        with _lib.hold(reads=(net,), writes=(self,)):
+            api.hdnet_tuning_collect(self, net, n, T, _lib.count(cue, "cue"), *_lib.fptr(x), *_lib.dptr(th),
+                                     *_lib.dptr(w), _lib.count(chunk, "chunk", 1))
         return self
 
+    @_lib.reads
     def array(self, name):
         """One result array (TUNING_ARRAYS name or HDNET_TU_* id), float64, squeezed to its shape."""
         which = _id(name, TUNING_ARRAYS, "tuning array")
@@ -247,6 +254,7 @@ class Tuning(_lib.Handle):
         api.hdnet_tuning_copy(self, which, _lib.dptr(out)[0], out.size)
         return out
 
+    @_lib.reads
     def unit_stat(self, name):
         """A per-unit statistic [N] by name ("S", "phi", "slope", ...) or HDNET_US_* id."""
         which = _id(name, unit_stat_names(), "unit statistic")
@@ -265,12 +273,14 @@ class Tuning(_lib.Handle):
                     raise
         return out
 
+    @_lib.reads
     def scalar(self, name):
         """A scalar (TUNING_SCALARS name or HDNET_TS_* id)."""
         v = c_double()
         api.hdnet_tuning_scalar(self, _id(name, TUNING_SCALARS, "tuning scalar"), ctypes.byref(v))
         return v.value
 
+    @_lib.reads
     def classify(self, rule="adaptive", decoded=False):
         """Classify the units: Classification(classes, reasons, info)."""
         cls = np.empty(self.n_units, dtype=np.intc)

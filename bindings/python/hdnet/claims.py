@@ -9,6 +9,8 @@ the analysis set and the claim table R1-R15.
 import collections
 import ctypes
 
+import numpy as np
+
 from . import _lib
 from ._lib import api, c_int, c_size, c_u64, c_double, c_void_p, c_char_p, STATUS, P, c_float_p, c_double_p
 from .analysis import Tuning, _params
@@ -33,6 +35,9 @@ api.add("hdnet_claims_text", c_char_p, c_void_p, c_size, c_int)
 api.add("hdnet_claims_number", c_double, c_void_p, c_size, c_int)
 api.add("hdnet_claims_verdict", c_int, c_void_p, c_size)
 api.add("hdnet_verdict_name", c_char_p, c_int)
+api.add("hdnet_study_nulls", STATUS, c_void_p, c_void_p, c_size, c_size, c_u64)
+api.add("hdnet_study_findings", STATUS, c_void_p, c_size, c_double_p, c_size, P(c_size))
+api.add("hdnet_study_classes", STATUS, c_void_p, P(c_int), c_size, c_double_p, c_size, c_double_p, c_size)
 
 ANALYSIS_SEED = 99999999
 """Task seed of the analysis set (HDNET_ANALYSIS_SEED)."""
@@ -41,16 +46,19 @@ ANALYSIS_STEPS = 1000
 AUTOCORR_LAGS = 51
 # Scalars of hdnet_study_scalar (HDNET_SS_*), in id order.
 STUDY_SCALARS = ("ne", "ne_500", "ne_untrained", "speed", "trials", "steps", "cue", "units", "pass2_skipped")
-VERDICTS = ("PASS", "FAIL", "WARN", "INFO", "NOT_RUN")
+VERDICTS = ("PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE")
+# Numeric columns of a claim (HDNET_CLAIM_VALUE ... HDNET_CLAIM_CI_HIGH).
+CLAIM_NUMBERS = ("value", "null_low", "null_high", "ci_low", "ci_high")
 # Entries of a lesion summary (HDNET_LS_*), in index order.
 LESION_SUMMARY = ("e1_units", "e1_b0", "e1_lost", "e1_back", "e2_units", "e2_drift", "e2_control", "e2_decoded",
                   "e2m_units", "e2m_drift", "e2m_control", "e2m_decoded", "e3_units", "e3_gain", "e3_control",
                   "e3_bump", "e3_bump_control")
 SPEED_RULES = ("adaptive", "reference", "scaled")
 
-Claim = collections.namedtuple("Claim", "id claim measured criterion verdict value")
+Claim = collections.namedtuple("Claim", "id claim measured criterion verdict value null_low null_high ci_low ci_high")
 Claim.__doc__ = ("One row of a claim table: id ('R1', ...), the claim, what was measured, the criterion, "
-                 "the verdict (one of VERDICTS) and the check's main number.")
+                 "the verdict (one of VERDICTS), the check's main number, the 5 % and 95 % quantiles of "
+                 "that number on the matched nulls and its 95 % bootstrap interval (NaN when undefined).")
 
 
 def analysis_config(net, steps=ANALYSIS_STEPS):
@@ -64,12 +72,13 @@ def analysis_config(net, steps=ANALYSIS_STEPS):
 class _TuningView(Tuning):
     """A Tuning owned by a Study (not freed by Python; keeps the study alive)."""
 
-    _free = staticmethod(lambda h: None)
-
     def __init__(self, ptr, owner, n_units):  # pylint: disable=super-init-not-called
-        self._h = c_void_p(ptr)
+        _lib.Handle.__init__(self, c_void_p(ptr), depends_on=(owner,), guard=owner._guard)
         self._owner = owner
         self.n_units = n_units
+
+    def _free_handle(self, h):
+        pass  # freed with its study
 
 
 class Study(_lib.Handle):
@@ -85,8 +94,10 @@ class Study(_lib.Handle):
     def __init__(self, net, untrained=None, set=None, trials=ANALYSIS_TRIALS, seed=ANALYSIS_SEED, params=None,
                  chunk=50):  # pylint: disable=redefined-builtin
         h = c_void_p()
-        api.hdnet_study_run(ctypes.byref(h), net, untrained, set, _lib.count(trials, "trials", 1),
-                            _lib.seed_value(seed), _params(params), _lib.count(chunk, "chunk", 1))
+        params = _params(params)
+        with _lib.hold(reads=(net, untrained, set, params)):
+            api.hdnet_study_run(ctypes.byref(h), net, untrained, set, _lib.count(trials, "trials", 1),
+                                _lib.seed_value(seed), params, _lib.count(chunk, "chunk", 1))
         super().__init__(h)
         self.units = int(self.scalar("units"))
 
@@ -99,6 +110,39 @@ class Study(_lib.Handle):
         v = c_double()
         api.hdnet_study_scalar(self, i, ctypes.byref(v))
         return v.value
+
+    def nulls(self, net, n_perm=20, trials=500, seed=ANALYSIS_SEED):
+        """Compute the matched nulls: n_perm weight-permuted copies of net (the network of this
+        study), re-analysed on the first trials, and with the trained classes (wiring nulls)."""
+        api.hdnet_study_nulls(self, net, _lib.count(n_perm, "n_perm"), _lib.count(trials, "trials"),
+                              _lib.seed_value(seed))
+        return self
+
+    def findings(self, which="trained"):
+        """Findings dict (hdnet.trust.FINDINGS) of "trained", "untrained", or an [n, F] array for
+        "network_nulls" / "wiring_nulls"."""
+        from .trust import FINDINGS
+        out, n = _lib.out_f64(len(FINDINGS)), c_size()
+        api.hdnet_study_findings(self, 0, *_lib.dptr(out), ctypes.byref(n))
+        if which in ("trained", "untrained"):
+            api.hdnet_study_findings(self, int(which == "untrained"), *_lib.dptr(out), None)
+            return dict(zip(FINDINGS, out.tolist()))
+        if which not in ("network_nulls", "wiring_nulls"):
+            raise KeyError("which must be trained, untrained, network_nulls or wiring_nulls")
+        rows = _lib.out_f64((n.value, len(FINDINGS)))
+        first = 2 if which == "network_nulls" else 2 + n.value
+        for i in range(n.value):
+            api.hdnet_study_findings(self, first + i, *_lib.dptr(rows[i]), None)
+        return rows
+
+    def classes(self):
+        """Interval-rule classes [N], class probabilities [N, 5] and counts {class: (n, lo, hi)}."""
+        from .analysis import CLASSES
+        cls = np.empty(self.units, dtype=np.intc)
+        prob = _lib.out_f64((self.units, len(CLASSES)))
+        counts = _lib.out_f64((len(CLASSES), 3))
+        api.hdnet_study_classes(self, cls.ctypes.data_as(P(c_int)), cls.size, *_lib.dptr(prob), *_lib.dptr(counts))
+        return cls.astype(np.int64), prob, {c: tuple(counts[i].tolist()) for i, c in enumerate(CLASSES)}
 
     def tuning(self, untrained=False):
         """The Tuning of the trained (or untrained) network; None when the study has no untrained network."""
@@ -141,8 +185,10 @@ class Claims(_lib.Handle):
 
     def add_study(self, study):
         """Append R1-R9, R15, R14 and R14i of a Study."""
-        api.hdnet_claims_add_study(self, study)
+        with _lib.hold(reads=(study,), writes=(self,)):
+            api.hdnet_claims_add_study(self, study)
 
+    @_lib.writes
     def add_lesion(self, summary):
         """Append R10, R11, R11m and R12 from a lesion summary: a dict keyed by LESION_SUMMARY
         (every key) or an array in that order."""
@@ -154,6 +200,7 @@ class Claims(_lib.Handle):
         v = _lib.as_f64(summary, (len(LESION_SUMMARY),), "summary")
         api.hdnet_claims_add_lesion(self, *_lib.dptr(v))
 
+    @_lib.writes
     def add_speed(self, rule, speeds, compass, shifters, n_seeds):
         """Append R13 (rule "adaptive"), R13i ("reference") or R13s ("scaled"): the median compass
         and shifter fractions at each speed, slow to fast."""
@@ -164,16 +211,18 @@ class Claims(_lib.Handle):
         api.hdnet_claims_add_speed(self, r, s.size, _lib.dptr(s)[0], _lib.dptr(c)[0], _lib.dptr(h)[0],
                                    _lib.count(n_seeds, "n_seeds"))
 
+    @_lib.reads
     def __len__(self):
         return int(api.hdnet_claims_count(self))
 
+    @_lib.reads
     def row(self, i):
         """Row i as a Claim."""
         if not 0 <= i < len(self):
             raise IndexError("row %d of %d" % (i, len(self)))
         text = [_text(api.hdnet_claims_text(self, i, col)) for col in range(4)]
         return Claim(*text, _text(api.hdnet_verdict_name(api.hdnet_claims_verdict(self, i))),
-                     api.hdnet_claims_number(self, i, 0))
+                     *[api.hdnet_claims_number(self, i, k) for k in range(len(CLAIM_NUMBERS))])
 
     def rows(self):
         return [self.row(i) for i in range(len(self))]
@@ -185,7 +234,9 @@ class Claims(_lib.Handle):
 def claims(net, untrained=None, params=None):
     """The claim table of a network in one call (the default analysis set): a list of Claim."""
     h = c_void_p()
-    api.hdnet_claims_compute(ctypes.byref(h), net, untrained, _params(params))
+    params = _params(params)
+    with _lib.hold(reads=(net, untrained, params)):
+        api.hdnet_claims_compute(ctypes.byref(h), net, untrained, params)
     with Claims(_handle=h) as c:
         return c.rows()
 

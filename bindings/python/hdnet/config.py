@@ -145,15 +145,18 @@ class Config(_lib.Handle):
         cfg.load_string(text)
         return cfg
 
+    @_lib.writes
     def set_recipe(self, recipe):
         """Apply a training recipe by name ("paper" or "reference"); other settings stay."""
         api.hdnet_config_set_recipe(self, _lib.encode(recipe, "recipe"))
 
+    @_lib.writes
     def load_string(self, text):
         """Apply "name=value" lines ('#' comments allowed); stops at the first bad line."""
         b = _lib.encode(text, "text")
         api.hdnet_config_from_string(self, b, len(b))
 
+    @_lib.reads
     def to_string(self):
         """Every parameter as "name=value" lines, as hdnet_config_to_string() writes them."""
         n = c_size()
@@ -168,6 +171,7 @@ class Config(_lib.Handle):
 
     __str__ = to_string
 
+    @_lib.reads
     def copy(self):
         """An independent copy (hdnet_config_clone)."""
         h = c_void_p()
@@ -180,6 +184,7 @@ class Config(_lib.Handle):
         return self.copy()
 
     # ---- mapping interface ----
+    @_lib.reads
     def __getitem__(self, name):
         p = _info_or_keyerror(name)
         v = c_double()
@@ -190,11 +195,14 @@ class Config(_lib.Handle):
             return int(v.value)
         return v.value
 
+    @_lib.writes
     def __setitem__(self, name, value):
         p = _info_or_keyerror(name)
         if isinstance(value, (str, bytes)):
             api.hdnet_config_set(self, _lib.encode(p.name), _lib.encode(value, "value"))
         elif isinstance(value, (bool, np.bool_)):
+            if not (p.kind == "int" and p.lo == 0 and p.hi == 1):  # units=True is a mistake
+                raise TypeError("%s: expected a number, got a bool" % p.name)
             api.hdnet_config_set_int(self, p.id, int(value))
         elif isinstance(value, (int, np.integer)):
             if not -2 ** 63 <= int(value) < 2 ** 63:
@@ -247,7 +255,7 @@ class Config(_lib.Handle):
     __hash__ = None
 
     def __repr__(self):
-        if not self._h:
+        if self.closed:
             return "<hdnet.Config (closed)>"
         base = _defaults()
         changed = ["%s=%r" % (k, v) for k, v in self.items() if base[k] != v]
@@ -255,21 +263,25 @@ class Config(_lib.Handle):
 
     # ---- array settings ----
     @property
+    @_lib.reads
     def av_set(self):
         """Discrete angular-velocity set in degrees/step (float64 array; empty = off)."""
         return self._get_vec(api.hdnet_config_get_av_set)
 
     @av_set.setter
+    @_lib.writes
     def av_set(self, values):
         a = _lib.as_f64(np.ravel(values) if values is not None else [], (None,), "av_set")
         api.hdnet_config_set_av_set(self, *_lib.dptr(a))
 
     @property
+    @_lib.reads
     def tau_vector(self):
         """Per-unit time constants (float64 array; empty = the scalar "tau")."""
         return self._get_vec(api.hdnet_config_get_tau_vector)
 
     @tau_vector.setter
+    @_lib.writes
     def tau_vector(self, values):
         a = _lib.as_f64(np.ravel(values) if values is not None else [], (None,), "tau_vector")
         api.hdnet_config_set_tau_vector(self, *_lib.dptr(a))

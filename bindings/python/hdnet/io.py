@@ -29,6 +29,8 @@ api.add("hdnet_npz_count", c_size, c_void_p)
 api.add("hdnet_npz_name", STATUS, c_void_p, c_size, P(c_char_p))
 api.add("hdnet_npz_info", STATUS, c_void_p, c_char_p, P(c_int), P(c_size), c_size, P(c_size))
 api.add("hdnet_npz_read", STATUS, c_void_p, c_char_p, c_int, c_void_p, c_size)
+api.add("hdnet_remove_stale_temps", STATUS, c_char_p, P(c_size))
+api.add("hdnet_memory_available", STATUS, P(ctypes.c_uint64))
 
 # HDNET_DTYPE_* <-> NumPy
 _DTYPES = [np.dtype("<f4"), np.dtype("<f8"), np.dtype("<i8"), np.dtype("<i4"), np.dtype("u1")]
@@ -94,14 +96,17 @@ class Npz(_lib.Handle):
         api.hdnet_npz_load_mem(ctypes.byref(h), data, len(data))
         return cls(_handle=h)
 
+    @_lib.reads
     def save(self, path):
         """Write the archive to path, atomically."""
         api.hdnet_npz_save(self, _path(path))
 
+    @_lib.reads
     def to_bytes(self):
         """The archive's .npz bytes (equal archives give equal bytes)."""
         return _to_bytes(api.hdnet_npz_save_mem, self)
 
+    @_lib.reads
     def keys(self):
         """Member names, in order."""
         out, name = [], c_char_p()
@@ -112,12 +117,14 @@ class Npz(_lib.Handle):
 
     __iter__ = lambda self: iter(self.keys())  # noqa: E731
 
+    @_lib.reads
     def __len__(self):
         return int(api.hdnet_npz_count(self))
 
     def __contains__(self, name):
         return name in self.keys()
 
+    @_lib.reads
     def info(self, name):
         """(numpy dtype, shape) of a member."""
         dt, nd = c_int(), c_size()
@@ -125,6 +132,7 @@ class Npz(_lib.Handle):
         api.hdnet_npz_info(self, _lib.encode(name), ctypes.byref(dt), shape, MAXDIM, ctypes.byref(nd))
         return _DTYPES[dt.value], tuple(shape[:nd.value])
 
+    @_lib.reads
     def __getitem__(self, name):
         if name not in self.keys():
             raise KeyError(name)
@@ -134,10 +142,12 @@ class Npz(_lib.Handle):
                            out.size)
         return out
 
+    @_lib.writes
     def __setitem__(self, name, array):
         a, code, shape = _prepare(array)
         api.hdnet_npz_add(self, _lib.encode(name), code, a.ctypes.data_as(c_void_p), shape, a.ndim)
 
+    @_lib.writes
     def add_text(self, name, text):
         """Add UTF-8 text as a 1-D uint8 member."""
         api.hdnet_npz_add_text(self, _lib.encode(name), _lib.encode(text, "text"))
@@ -151,7 +161,7 @@ class Npz(_lib.Handle):
         return {k: self[k] for k in self.keys()}
 
     def __repr__(self):
-        return "<hdnet.Npz %s>" % (self.keys() if self._h else "(closed)")
+        return "<hdnet.Npz %s>" % ("(closed)" if self.closed else self.keys())
 
 
 def save_npz(path, arrays=None, **kw):
@@ -175,6 +185,22 @@ def save_npy(path, array):
     """Write one array as a .npy file (format 1.0) with libhdnet's writer."""
     a, code, shape = _prepare(array)
     api.hdnet_npy_save(_path(path), code, a.ctypes.data_as(c_void_p), shape, a.ndim)
+
+
+def remove_stale_temps(directory):
+    """Remove the temporary files ("<name>.tmp<pid>.<k>") that atomic writes of
+    processes that no longer exist left in directory; returns how many."""
+    n = c_size()
+    api.hdnet_remove_stale_temps(_path(directory), ctypes.byref(n))
+    return n.value
+
+
+def memory_available():
+    """Bytes this process may still allocate (least of MemAvailable, the memory cgroup
+    headroom and the address-space limit); 2**64 - 1 when nothing is known to limit."""
+    n = ctypes.c_uint64()
+    api.hdnet_memory_available(ctypes.byref(n))
+    return n.value
 
 
 def load_npy(path):

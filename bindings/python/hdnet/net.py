@@ -90,6 +90,7 @@ class Perturbations(_lib.Handle):
             else:
                 self.add(*item)
 
+    @_lib.writes
     def add(self, mode, units, t_on, t_off, value=0.0):
         """Perturb units (sequence of unit indices) for t_on <= t < t_off; returns self."""
         if isinstance(mode, str):
@@ -98,11 +99,14 @@ class Perturbations(_lib.Handle):
             except KeyError:
                 raise ValueError("mode must be one of %s, got %r" % (", ".join(PERTURB_MODES), mode)) from None
         u = np.asarray(units)
+        if u.size and u.dtype.kind == "O" and all(isinstance(v, int) for v in u.ravel()):
+            u = np.array([min(max(v, -1), 2 ** 63 - 1) for v in u.ravel()], dtype=np.int64)  # huge ints
         if u.size and u.dtype.kind not in "iu":
             raise TypeError("units must be integers, got dtype %s" % u.dtype)
-        u = np.ascontiguousarray(u.ravel(), dtype=np.intc)
+        # check before converting: 2**32 + 5 must not become unit 5
         if u.size and (u.min() < 0 or u.max() > np.iinfo(np.intc).max):
-            raise ValueError("units must be non-negative unit indices")
+            raise ValueError("units must be unit indices in [0, %d]" % np.iinfo(np.intc).max)
+        u = np.ascontiguousarray(u.ravel(), dtype=np.intc)
         api.hdnet_perturb_add(self, int(mode), u.ctypes.data_as(P(c_int)), u.size,
                               _lib.count(t_on, "t_on"), _lib.count(t_off, "t_off"), float(value))
         return self
@@ -131,7 +135,8 @@ class Net(_lib.Handle):
             if rng is None:
                 rng = Rng(cfg["seed"])
             _handle = c_void_p()
-            api.hdnet_net_create(ctypes.byref(_handle), cfg, rng)
+            with _lib.hold(reads=(cfg,), writes=(rng,)):
+                api.hdnet_net_create(ctypes.byref(_handle), cfg, rng)
         super().__init__(_handle)
         n, i, o = c_size(), c_size(), c_size()
         api.hdnet_net_dims(self, ctypes.byref(n), ctypes.byref(i), ctypes.byref(o))
@@ -139,17 +144,20 @@ class Net(_lib.Handle):
 
     # ---- structure ----
     @property
+    @_lib.reads
     def num_params(self):
         """Length of the flat parameter (and gradient) vector."""
         return int(api.hdnet_net_num_params(self))
 
     @property
+    @_lib.reads
     def config(self):
         """A copy of the config the network was built from."""
         h = c_void_p()
         api.hdnet_net_get_config(self, ctypes.byref(h))
         return Config(_handle=h)
 
+    @_lib.reads
     def copy(self):
         """A deep copy."""
         h = c_void_p()
@@ -169,17 +177,20 @@ class Net(_lib.Handle):
         """Offset of a block in the flat parameter vector."""
         return self._block_info(_block_id(name))[1]
 
+    @_lib.reads
     def _block_info(self, which):
         r, c, off = c_size(), c_size(), c_size()
         api.hdnet_net_block_info(self, which, ctypes.byref(r), ctypes.byref(c), ctypes.byref(off))
         shape = (r.value,) if BLOCKS[which] in _VECTORS else (r.value, c.value)
         return shape, off.value
 
+    @_lib.reads
     def learned(self, name):
         """True if the block is trained, False if frozen."""
         return bool(api.hdnet_net_block_learned(self, _block_id(name)))
 
     # ---- parameters ----
+    @_lib.reads
     def get_block(self, name):
         """A copy of one block as a float32 array."""
         which = _block_id(name)
@@ -187,6 +198,7 @@ class Net(_lib.Handle):
         api.hdnet_net_copy_block(self, which, *_lib.fptr(out))
         return out
 
+    @_lib.writes
     def set_block(self, name, values):
         """Set one block (finite values of the block's shape); unchanged on failure."""
         which = _block_id(name)
@@ -203,12 +215,14 @@ class Net(_lib.Handle):
         for name, values in blocks.items():
             self.set_block(name, values)
 
+    @_lib.reads
     def get_flat_params(self):
         """The flat parameter vector (blocks in BLOCKS order), float32 [num_params]."""
         out = _lib.out_f32(self.num_params)
         api.hdnet_net_copy_params(self, *_lib.fptr(out))
         return out
 
+    @_lib.writes
     def set_flat_params(self, values):
         """Set the flat parameter vector."""
         a = _lib.as_f32(values, (self.num_params,), "params")
@@ -252,8 +266,9 @@ class Net(_lib.Handle):
         a0 = self._a_init(a_init, n)
         y = _lib.out_f32((n, T, self.outputs))
         h = _lib.out_f32((n, T, self.units)) if rates else None
-        api.hdnet_net_forward(self, n, T, *_lib.fptr(x), *_lib.fptr(z), rng, *_lib.fptr(a0),
-                              *_lib.fptr(y), *_lib.fptr(h))
+        with _lib.hold(reads=(self,), writes=(rng,)):
+            api.hdnet_net_forward(self, n, T, *_lib.fptr(x), *_lib.fptr(z), rng, *_lib.fptr(a0),
+                                  *_lib.fptr(y), *_lib.fptr(h))
         return Forward(y, h)
 
     def run(self, inputs, a_init=None, perturbations=None, rates=True, shadow=False):
@@ -272,8 +287,9 @@ class Net(_lib.Handle):
         y = _lib.out_f32((n, T, self.outputs))
         h = _lib.out_f32((n, T, self.units)) if rates else None
         s = _lib.out_f32((n, T, self.units)) if shadow else None
-        api.hdnet_net_run(self, n, T, *_lib.fptr(x), *_lib.fptr(a0), p, *_lib.fptr(y),
-                          *_lib.fptr(h), *_lib.fptr(s))
+        with _lib.hold(reads=(self, p)):
+            api.hdnet_net_run(self, n, T, *_lib.fptr(x), *_lib.fptr(a0), p, *_lib.fptr(y),
+                              *_lib.fptr(h), *_lib.fptr(s))
         return Run(y, h, s)
 
     def loss_and_grad(self, inputs, targets, mask, noise=None, rng=None, rate_l2=None, grad=True):
@@ -294,17 +310,20 @@ class Net(_lib.Handle):
             rate_l2 = self.config["rate_l2"]
         loss = _lib.out_f64(len(LOSS_TERMS))
         g = _lib.out_f32(self.num_params) if grad else None
-        api.hdnet_net_loss_grad(self, n, T, *_lib.fptr(x), *_lib.fptr(y), *_lib.fptr(m),
-                                *_lib.fptr(z), rng, float(rate_l2), *_lib.dptr(loss), *_lib.fptr(g))
+        with _lib.hold(reads=(self,), writes=(rng,)):
+            api.hdnet_net_loss_grad(self, n, T, *_lib.fptr(x), *_lib.fptr(y), *_lib.fptr(m),
+                                    *_lib.fptr(z), rng, float(rate_l2), *_lib.dptr(loss), *_lib.fptr(g))
         terms = {k: float(v) for k, v in zip(LOSS_TERMS, loss)}
         return terms, (self.unflatten(g) if grad else None)
 
     # ---- model files (io.h) ----
+    @_lib.reads
     def save(self, path):
         """Write the network as a model file (.npz: the six blocks, config text,
         format and library versions), atomically. np.load(path) reads it too."""
         api.hdnet_net_save(self, _lib.fspath(path))
 
+    @_lib.reads
     def to_bytes(self):
         """The model-file bytes (saving, loading and saving again gives the same bytes)."""
         return _lib.to_bytes(api.hdnet_net_save_mem, self)
@@ -328,19 +347,21 @@ class Net(_lib.Handle):
     def from_npz(cls, npz):
         """Read a network from an hdnet.Npz archive (e.g. a checkpoint)."""
         h = c_void_p()
-        api.hdnet_net_load_npz(ctypes.byref(h), npz)
+        with _lib.hold(reads=(npz,)):
+            api.hdnet_net_load_npz(ctypes.byref(h), npz)
         return cls(_handle=h)
 
     def to_npz(self, npz):
         """Add the model-file members to an hdnet.Npz archive."""
-        api.hdnet_net_save_npz(self, npz)
+        with _lib.hold(reads=(self,), writes=(npz,)):
+            api.hdnet_net_save_npz(self, npz)
 
     def __reduce__(self):
         # pickle through the model-file bytes
         return (_net_from_bytes, (self.to_bytes(),))
 
     def __repr__(self):
-        if not self._h:
+        if self.closed:
             return "<hdnet.Net (closed)>"
         return "<hdnet.Net units=%d inputs=%d outputs=%d>" % (self.units, self.inputs, self.outputs)
 

@@ -53,14 +53,17 @@ class Rng(_lib.Handle):
         super().__init__(_handle)
 
     @property
+    @_lib.reads
     def kind(self):
         """"library" or "numpy"."""
         return _KIND_NAMES.get(api.hdnet_rng_kind(self), "unknown")
 
+    @_lib.writes
     def seed(self, seed):
         """Reseed in place."""
         api.hdnet_rng_seed(self, _lib.seed_value(seed))
 
+    @_lib.reads
     def copy(self):
         """A copy with the same state: it yields the same numbers."""
         h = c_void_p()
@@ -69,24 +72,28 @@ class Rng(_lib.Handle):
 
     __copy__ = copy
 
+    @_lib.writes
     def split(self):
         """A new independent stream (the parent jumps ahead; see hdnet_rng_split)."""
         h = c_void_p()
         api.hdnet_rng_split(self, ctypes.byref(h))
         return Rng(_handle=h)
 
+    @_lib.writes
     def uniform(self, n):
         """n doubles uniform on [0, 1), as a float64 array."""
         out = _lib.out_f64(_lib.count(n, "n"))
         api.hdnet_rng_uniform(self, _lib.dptr(out)[0], out.size)
         return out
 
+    @_lib.writes
     def normal(self, n):
         """n standard normal doubles, as a float64 array."""
         out = _lib.out_f64(_lib.count(n, "n"))
         api.hdnet_rng_normal(self, _lib.dptr(out)[0], out.size)
         return out
 
+    @_lib.writes
     def randint(self, high, n):
         """n integers uniform on {0, ..., high-1} (1 <= high <= 2**32), as a uint64 array."""
         high = _lib.count(high, "high", 1)
@@ -95,6 +102,7 @@ class Rng(_lib.Handle):
         return out
 
     @property
+    @_lib.reads
     def state(self):
         """The full state as bytes; assign saved bytes to restore it."""
         n = api.hdnet_rng_state_size(self)
@@ -103,12 +111,13 @@ class Rng(_lib.Handle):
         return buf.raw
 
     @state.setter
+    @_lib.writes
     def state(self, data):
         data = bytes(data)
         api.hdnet_rng_set_state(self, data, len(data))
 
     def __repr__(self):
-        return "<hdnet.Rng kind=%s>" % (self.kind if self._h else "closed")
+        return "<hdnet.Rng kind=%s>" % ("closed" if self.closed else self.kind)
 
 
 def as_rng(rng, what="rng"):

@@ -42,14 +42,17 @@ class Task(_lib.Handle):
         super().__init__(h)
 
     @property
+    @_lib.reads
     def steps(self):
         """Steps per trial (the "steps" parameter)."""
         return int(api.hdnet_task_steps(self))
 
+    @_lib.writes
     def reseed(self, seed):
         """Restart the stream from seed."""
         api.hdnet_task_reseed(self, _lib.seed_value(seed))
 
+    @_lib.writes
     def generate(self, n_trials):
         """Generate n_trials trials; returns Trials(inputs, targets, mask, heading, av)."""
         n = _lib.count(n_trials, "n_trials", 1)
@@ -64,7 +67,7 @@ class Task(_lib.Handle):
         return Trials(x, y, m, th, av)
 
     def __repr__(self):
-        return "<hdnet.Task steps=%s>" % (self.steps if self._h else "closed")
+        return "<hdnet.Task steps=%s>" % ("closed" if self.closed else self.steps)
 
 
 def as_config(cfg):

@@ -1,6 +1,10 @@
 """Training (train.h): optimisers, gradient clipping, the trainer with a Python progress
 callback, checkpoint schedules, random streams and evaluation."""
 import ctypes
+import math
+import signal
+import threading
+import weakref
 
 import numpy as np
 
@@ -92,7 +96,8 @@ def evaluate(net, cfg=None, trials=1000, seed=None):
     if seed is None:
         seed = stream_seed(cfg["seed"], "test")
     ne = c_double()
-    api.hdnet_net_evaluate(net, cfg, _lib.count(trials, "trials", 1), _lib.seed_value(seed), ctypes.byref(ne))
+    with _lib.hold(reads=(net, cfg)):
+        api.hdnet_net_evaluate(net, cfg, _lib.count(trials, "trials", 1), _lib.seed_value(seed), ctypes.byref(ne))
     return ne.value
 
 
@@ -121,7 +126,8 @@ def clip_grad_norm(net, grad, max_norm):
     Returns (norm before clipping, factor applied); max_norm = 0 only measures."""
     g = _flat_grad(net, grad, inplace=True)
     norm, factor = c_double(), c_double()
-    api.hdnet_clip_grad_norm(net, *_lib.fptr(g), float(max_norm), ctypes.byref(norm), ctypes.byref(factor))
+    with _lib.hold(reads=(net,)):
+        api.hdnet_clip_grad_norm(net, *_lib.fptr(g), float(max_norm), ctypes.byref(norm), ctypes.byref(factor))
     return norm.value, factor.value
 
 
@@ -129,47 +135,57 @@ class Optimizer(_lib.Handle):
     """AdamW / Adam / SGD on a network's flat parameters (hdnet_optim), configured by cfg
     ("optimizer", "lr", "beta1", "beta2", "eps", "weight_decay", "decay_scope",
     "sgd_momentum"). step(net, grad) takes a flat gradient or a dict of block gradients
-    (as returned by Net.loss_and_grad)."""
+    (as returned by Net.loss_and_grad); a gradient with NaN or Inf raises HdnetError
+    (EDIVERGED) and changes nothing."""
 
     _free = api.hdnet_optim_free
 
     def __init__(self, cfg, net, _handle=None, _owner=None):
         if _handle is None:
             _handle = c_void_p()
-            api.hdnet_optim_create(ctypes.byref(_handle), as_config(cfg), net)
-        super().__init__(_handle)
+            cfg = as_config(cfg)
+            with _lib.hold(reads=(cfg, net)):
+                api.hdnet_optim_create(ctypes.byref(_handle), cfg, net)
+        # a trainer's optimiser lives inside the trainer: it keeps the trainer alive
+        # and shares its guard (no use while the trainer runs on another thread)
+        super().__init__(_handle, depends_on=(_owner,), guard=_owner._guard if _owner is not None else None)
         self._owner = _owner
 
-    def close(self):
-        if self._owner is not None:  # borrowed from a Trainer: never freed here
-            self._h = None
-            return
-        super().close()
+    def _free_handle(self, h):
+        if self._owner is None:  # a borrowed optimiser is freed with its trainer
+            super()._free_handle(h)
+
+    def _writable(self):
+        if self._owner is not None:
+            raise AttributeError("the trainer's optimizer is read-only")
 
     @property
+    @_lib.reads
     def lr(self):
         """Learning rate of the next steps."""
         return float(api.hdnet_optim_get_lr(self))
 
     @lr.setter
+    @_lib.writes
     def lr(self, value):
-        if self._owner is not None:
-            raise AttributeError("the trainer's optimizer is read-only")
+        self._writable()
         api.hdnet_optim_set_lr(self, float(value))
 
     @property
+    @_lib.reads
     def steps(self):
         """Steps taken so far."""
         return int(api.hdnet_optim_steps(self))
 
     def step(self, net, grad):
         """One optimiser step on net with the gradient grad."""
-        if self._owner is not None:
-            raise AttributeError("the trainer's optimizer is read-only")
+        self._writable()
         g = _flat_grad(net, grad)
-        api.hdnet_optim_step(self, net, *_lib.fptr(g))
+        with _lib.hold(writes=(self, net)):
+            api.hdnet_optim_step(self, net, *_lib.fptr(g))
 
     @property
+    @_lib.reads
     def state(self):
         """The optimiser state as bytes (assign to restore)."""
         n = api.hdnet_optim_state_size(self)
@@ -178,9 +194,9 @@ class Optimizer(_lib.Handle):
         return buf.raw[:n]
 
     @state.setter
+    @_lib.writes
     def state(self, data):
-        if self._owner is not None:
-            raise AttributeError("the trainer's optimizer is read-only")
+        self._writable()
         data = bytes(data)
         api.hdnet_optim_set_state(self, data, len(data))
 
@@ -210,17 +226,47 @@ class Progress:
                                                                 self.normalized_error)
 
 
+class _Interrupt:
+    """Ctrl-C during Trainer.run(): SIGINT only sets a flag (the C loop checks it
+    after each pass through the progress trampoline), and run() raises
+    KeyboardInterrupt once the C call has returned cleanly. Installed only in the
+    main thread and only over Python's default handler."""
+
+    def __init__(self):
+        self.hit = False
+        self._old = None
+
+    def _handler(self, signum, frame):
+        self.hit = True
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        return False
+
+
 class Trainer(_lib.Handle):
     """Trains a network in place with the recipe of cfg (hdnet_trainer).
 
     Trainer(cfg, net, progress=None, every=1, checkpoint_dir=None): the trainer holds a
     reference to net and updates it in place; the best network under model selection
-    is kept apart (best(), best_net(), copy_best()).
+    is kept apart (best(), best_net(), copy_best()). Closing net while the trainer
+    lives only marks it closed (the trainer keeps using it); one call at a time may
+    modify a trainer (run() from two threads raises RuntimeError).
 
     progress(p: Progress) is called after pass p when p % every == 0, at evaluations
     and at the last pass; returning a true value stops training (run() returns False;
     a further run() continues). An exception raised inside the callback stops training
-    and is re-raised by run() once the C call has returned cleanly.
+    and is re-raised by run() once the C call has returned cleanly. The callback may
+    read the trainer (best(), save_state(), ...) but not modify or close it, nor the
+    network (RuntimeError, re-raised by run()). Ctrl-C stops training after the
+    current pass and raises KeyboardInterrupt; the trainer stays resumable.
     """
 
     _free = api.hdnet_trainer_free
@@ -228,42 +274,54 @@ class Trainer(_lib.Handle):
     def __init__(self, cfg, net, progress=None, every=1, checkpoint_dir=None):
         if not isinstance(net, Net):
             raise TypeError("net must be an hdnet.Net, got %s" % type(net).__name__)
+        cfg = as_config(cfg)
         h = c_void_p()
-        api.hdnet_trainer_create(ctypes.byref(h), as_config(cfg), net)
-        super().__init__(h)
-        self.net = net  # borrowed by the C trainer: keep it alive
-        self._cb = None
+        with _lib.hold(reads=(cfg, net)):
+            api.hdnet_trainer_create(ctypes.byref(h), cfg, net)
+        super().__init__(h, depends_on=(net,))  # the C trainer borrows net
+        self.net = net
+        self._fn = None
+        self._every = 1
         self._error = None
+        self._interrupt = None
+        # The trampoline runs after every pass, so that Ctrl-C is seen without a
+        # user callback too; the user's callback is called on its own schedule.
+        this = weakref.ref(self)  # no reference cycle through the C callback
+        self._cb = PROGRESS_FN(lambda p, user: this()._progress(p) if this() is not None else 1)
+        api.hdnet_trainer_set_progress(self, self._cb, None, 1)
         if progress is not None:
             self.set_progress(progress, every)
         if checkpoint_dir is not None:
             self.set_checkpoint_dir(checkpoint_dir)
 
+    def _progress(self, p):
+        try:
+            if self._fn is not None:
+                evaluated = api.hdnet_progress_is_checkpoint(p) or \
+                    not math.isnan(api.hdnet_progress_normalized_error(p))
+                u = api.hdnet_progress_update(p)
+                if u % self._every == 0 or evaluated or u == api.hdnet_progress_total(p):
+                    if self._fn(Progress(p)):
+                        return 1
+            return 1 if self._interrupt is not None and self._interrupt.hit else 0
+        except BaseException as e:  # noqa: B902 - stop the C loop, re-raise after it returns
+            self._error = e
+            return 1
+
+    @_lib.writes
     def set_progress(self, fn, every=1):
         """Install (or with fn=None remove) the progress callback."""
-        if fn is None:
-            api.hdnet_trainer_set_progress(self, PROGRESS_FN(), None, 0)
-            self._cb = None
-            return
-        if not callable(fn):
+        if fn is not None and not callable(fn):
             raise TypeError("progress must be callable")
-        every = _lib.count(every, "every", 1)
+        self._every = _lib.count(every, "every", 1) if fn is not None else 1
+        self._fn = fn
 
-        def trampoline(p, user):
-            try:
-                return 1 if fn(Progress(p)) else 0
-            except BaseException as e:  # noqa: B902 - stop the C loop, re-raise after it returns
-                self._error = e
-                return 1
-
-        cb = PROGRESS_FN(trampoline)
-        api.hdnet_trainer_set_progress(self, cb, None, every)
-        self._cb = cb  # the C side keeps only the pointer
-
+    @_lib.writes
     def set_checkpoint_dir(self, path):
         """Save ckpt_<update>.npz at checkpoints and model.npz at improvements into path."""
         api.hdnet_trainer_set_checkpoint_dir(self, None if path is None else _lib.fspath(path))
 
+    @_lib.reads
     def save_state(self, path):
         """Write the full training state (parameters, optimiser, random streams, pass
         counter, rate penalty, best model) atomically to path, for load_state()."""
@@ -272,32 +330,39 @@ class Trainer(_lib.Handle):
     def load_state(self, path):
         """Restore a state written by save_state(); a resumed run continues bit for bit
         (same seed and thread count). The trainer is unchanged if loading fails."""
-        api.hdnet_trainer_load_state(self, _lib.fspath(path))
+        with _lib.hold(writes=(self, self.net), closed_ok=(self.net,)):
+            api.hdnet_trainer_load_state(self, _lib.fspath(path))
 
     def run(self):
         """Run the remaining passes. Returns True when training is complete, False when the
-        callback asked to stop. Raises HdnetError (e.g. EDIVERGED) or the callback's exception."""
-        self._error = None
-        try:
-            api.hdnet_trainer_run(self)
-        except _lib.HdnetError as e:
-            if self._error is not None:
+        callback asked to stop. Raises HdnetError (e.g. EDIVERGED), the callback's exception,
+        or KeyboardInterrupt (Ctrl-C; a further run() continues)."""
+        with _lib.hold(writes=(self, self.net), closed_ok=(self.net,)), _Interrupt() as interrupt:
+            self._error, self._interrupt = None, interrupt
+            try:
+                api.hdnet_trainer_run(self)
+                complete = True
+            except _lib.HdnetError as e:
+                if self._error is None and e.status != _lib.ECANCELED:
+                    raise
+                complete = False
+            finally:
+                self._interrupt = None
                 err, self._error = self._error, None
-                raise err
-            if e.status == _lib.ECANCELED:
-                return False
-            raise
-        if self._error is not None:
-            err, self._error = self._error, None
+        if err is not None:
             raise err
-        return True
+        if interrupt.hit:
+            raise KeyboardInterrupt
+        return complete
 
+    @_lib.reads
     def best(self):
         """(best selection NE, its update)."""
         ne, up = c_double(), c_size()
         api.hdnet_trainer_best(self, ctypes.byref(ne), ctypes.byref(up))
         return ne.value, up.value
 
+    @_lib.reads
     def best_net(self):
         """A new Net equal to the best network so far."""
         h = c_void_p()
@@ -306,16 +371,20 @@ class Trainer(_lib.Handle):
 
     def copy_best(self, dst=None):
         """Copy the best parameters into dst (default: the trained net)."""
-        api.hdnet_trainer_copy_best(self, self.net if dst is None else dst)
+        dst = self.net if dst is None else dst
+        with _lib.hold(reads=(self,), writes=(dst,)):
+            api.hdnet_trainer_copy_best(self, dst)
 
     @property
+    @_lib.reads
     def next_pass(self):
         """Index of the next pass run() will run (= passes completed)."""
         return api.hdnet_trainer_next_pass(self)
 
     @property
+    @_lib.reads
     def optimizer(self):
-        """The trainer's optimiser, read-only (lr, steps, state)."""
+        """The trainer's optimiser, read-only (lr, steps, state); it keeps the trainer alive."""
         h = api.hdnet_trainer_optim(self)
         return Optimizer(None, None, _handle=c_void_p(h), _owner=self)
 

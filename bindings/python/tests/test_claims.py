@@ -8,7 +8,7 @@ from _helpers import np, hdnet, needs, SRCROOT
 A = hdnet.analysis
 C = hdnet._claims_module
 DATA = os.path.join(SRCROOT, "tests", "data", "pipeline")
-IDS = ["R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R7", "R8", "R9", "R15", "R14", "R14i"]
+IDS = ["R0", "R1", "R2", "R3", "R3i", "R4", "R5", "R6", "R7", "R8", "R9", "R15", "R14", "R14i"]
 
 
 def load_pair():
@@ -32,26 +32,38 @@ class TestClaimTable(unittest.TestCase):
         self.assertNotEqual(r14.verdict, "NOT_RUN")
 
     def test_verdicts_follow_values(self):
-        r1 = self.table[0]
+        r0, r1 = self.table[0], self.table[1]
         self.assertEqual(r1.verdict, "PASS" if r1.value <= 0.01 else "FAIL")
+        self.assertEqual(r0.verdict, "PASS" if r0.value <= 0.1 else "FAIL")  # the competence gate
         r9 = self.table[IDS.index("R9")]
-        self.assertEqual(r9.verdict, "PASS" if r9.value >= 0.5 else "FAIL")
+        if r0.verdict == "FAIL":
+            self.assertEqual(r9.verdict, "NOT_APPLICABLE")
+        elif r9.verdict == "PASS":  # beyond the 95 % quantile of its nulls
+            self.assertGreater(r9.value, r9.null_high)
 
     def test_untrained_network_is_the_null(self):
         # the untrained network analysed as if trained fails the accuracy check, and its
         # table has no untrained comparison
         null = hdnet.claims(self.net0)
-        self.assertEqual(null[0].id, "R1")
-        self.assertEqual(null[0].verdict, "FAIL")
-        self.assertGreater(null[0].value, 0.9)
-        self.assertLess(self.table[0].value, null[0].value)
-        self.assertEqual(null[IDS.index("R14")].verdict, "NOT_RUN")
+        self.assertEqual(null[1].id, "R1")
+        self.assertEqual(null[1].verdict, "FAIL")
+        self.assertGreater(null[1].value, 0.9)
+        self.assertLess(self.table[1].value, null[1].value)
+        self.assertEqual(null[0].verdict, "FAIL")  # the gate: no cell types for a network that cannot integrate
+        for cid in ("R3", "R4", "R5", "R6", "R7", "R8", "R9", "R14", "R15"):
+            self.assertEqual(null[IDS.index(cid)].verdict, "NOT_APPLICABLE", cid)
 
     def test_study_gives_the_same_table(self):
         s = hdnet.Study(self.net, self.net0)
+        s.nulls(self.net, 20, 500, hdnet.ANALYSIS_SEED)  # as hdnet.claims() does
         c = hdnet.Claims()
         c.add_study(s)
-        self.assertEqual(c.rows(), self.table)
+        self.assertEqual(repr(c.rows()), repr(self.table))  # repr: NaN columns compare equal
+        self.assertEqual(s.findings()["ne"], s.scalar("ne"))
+        self.assertEqual(s.findings("network_nulls").shape, (20, len(hdnet.trust.FINDINGS)))
+        cls, prob, counts = s.classes()
+        np.testing.assert_allclose(prob.sum(1), 1.0)
+        self.assertEqual(sum(v[0] for v in counts.values()), self.net.units)
 
 
 @needs("hdnet_study_run")
