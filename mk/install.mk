@@ -25,6 +25,8 @@ man_name_hdnet-run     := run a trained network on given inputs
 man_name_hdnet-analyze := classify and plot the units of a trained network
 man_name_hdnet-lesion  := silence classes of units and measure the damage
 man_name_hdnet-speed   := train and test networks at several angular speeds
+man_name_hdnet-attractor := the ring attractor of a trained network: fixed and slow points
+man_name = $(or $(man_name_$(1)),$(1) of libhdnet)
 
 .PHONY: man install-programs install-man install-data install-cmake install-ldconfig \
         uninstall-extras check-install-tools
@@ -38,7 +40,7 @@ man/%.1: examples/% | check-install-tools
 	@$(if $(Q),echo "  MAN     $@")
 	$(Q)vopt=$$(./$< --version >/dev/null 2>&1 || echo --version-string=$(VERSION)); \
 	$(HELP2MAN) --no-info --no-discard-stderr --section=1 --source="libhdnet $(VERSION)" \
-		--name="$(man_name_$*)" $$vopt --output=$@.tmp ./$<
+		--name="$(call man_name,$*)" $$vopt --output=$@.tmp ./$<
 	$(Q)sed -e '/^\.SH DESCRIPTION$$/{N;s/^\.SH DESCRIPTION\nusage: \(.*\)$$/.SH SYNOPSIS\n\1\n.SH DESCRIPTION/;}' \
 		$@.tmp > $@ && rm $@.tmp
 

@@ -55,7 +55,7 @@ fi
 
 # ---- programs and man pages ----
 bin=$prefix/bin
-for p in hdnet-train hdnet-eval hdnet-run hdnet-analyze hdnet-lesion hdnet-speed; do
+for p in $(cd examples && ls hdnet-* | grep -v "\\."); do
     [ -x "$bin/$p" ] || fail "$bin/$p not installed"
     [ -f "$prefix/share/man/man1/$p.1" ] || fail "man page $p.1 not installed"
 done
