@@ -60,7 +60,7 @@ static void usage(FILE *f)
 
 /* The --quick preset, over the recipe: 1500 updates on 100-step trials at a higher
  * learning rate. With the paper recipe (batch growing from 64 to 256 trials, cosine
- * decay) it reaches test NE 0.011-0.015 on 500-step trials in about 45 s on 2 cores
+ * decay) it reaches test NE 0.011-0.015 on 500-step trials in 20-30 s on 2 cores
  * (seeds 1-3, docs/training.md). */
 static void apply_quick(hdnet_config *cfg)
 {
