@@ -2,7 +2,9 @@
 
 PREFIX       ?= /usr/local
 EXEC_PREFIX  ?= $(PREFIX)
-LIBDIR       ?= $(EXEC_PREFIX)/lib
+# PREFIX=/usr installs into the multiarch directory, as Debian does (/usr/lib/x86_64-linux-gnu).
+MULTIARCH    ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
+LIBDIR       ?= $(EXEC_PREFIX)/lib$(if $(and $(filter /usr,$(PREFIX)),$(MULTIARCH)),/$(MULTIARCH))
 INCLUDEDIR   ?= $(PREFIX)/include
 BINDIR       ?= $(EXEC_PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
@@ -183,7 +185,8 @@ hdnet.pc: hdnet.pc.in $(VERSION_H) FORCE
 	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 
-install: lib hdnet.pc
+# `make install` (mk/install.mk) = install-lib + programs, man pages, plot scripts, CMake package.
+install-lib: lib hdnet.pc
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/hdnet $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/hdnet/
 	$(INSTALL) -m 755 lib/$(REALNAME) $(DESTDIR)$(LIBDIR)/
@@ -198,20 +201,6 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(REALNAME) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 		$(DESTDIR)$(LIBDIR)/libhdnet.so $(DESTDIR)$(LIBDIR)/libhdnet.a $(DESTDIR)$(PKGCONFIGDIR)/hdnet.pc
 
-# Install into a temporary tree and build examples/minimal.c (and the C++
-# example, when present) with nothing but pkg-config.
-installcheck:
-	$(Q)set -e; tmp=$$(mktemp -d); \
-	$(MAKE) --no-print-directory install DESTDIR=$$tmp PREFIX=/usr/local >/dev/null; \
-	export PKG_CONFIG_PATH=$$tmp/usr/local/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$$tmp; \
-	flags=$$($(PKG_CONFIG) --cflags --libs hdnet); \
-	$(CC) -std=c11 -Wall -Werror examples/minimal.c -o $$tmp/minimal $$flags -lm; \
-	LD_LIBRARY_PATH=$$tmp/usr/local/lib $$tmp/minimal; \
-	if [ -f examples/minimal_cpp.cpp ]; then \
-		$(CXX) -Wall -Werror examples/minimal_cpp.cpp -o $$tmp/minimal_cpp $$flags; \
-		LD_LIBRARY_PATH=$$tmp/usr/local/lib $$tmp/minimal_cpp; fi; \
-	rm -rf $$tmp; echo "installcheck: minimal program built with pkg-config and ran"
-
 # Module make fragments (fuzzing, reproduction, bindings, ...).
 -include $(sort $(wildcard mk/*.mk))
 
@@ -219,8 +208,9 @@ installcheck:
 deps:
 	$(Q)sh scripts/deps.sh
 
+# Train a network that does the task, analyse it, print what it found (scripts/demo.sh).
 demo: deps all
-	./examples/hdnet-train --quick --out demo-run
+	$(Q)sh scripts/demo.sh demo-run
 
 docs:
 	$(Q)if command -v doxygen >/dev/null; then doxygen docs/Doxyfile; else echo "doxygen not installed (make deps)"; exit 1; fi

@@ -77,6 +77,14 @@ static void write_map_grid(const char *out, const char *name, const hdnet_tuning
     }
     cli_fclose(fm, name);
     free(mp);
+    /* the grid's extent in degrees and degrees per step, for the axis labels */
+    double *hde = arr(t, HDNET_TU_HD_EDGES, NULL), *ave = arr(t, HDNET_TU_AV_EDGES, NULL);
+    fm = cli_fopen(out, "maps_meta.gp");
+    fprintf(fm, "map_hd_lo=%g\nmap_hd_hi=%g\nmap_av_lo=%g\nmap_av_hi=%g\n", hde[0], hde[H / hc * hc], ave[0],
+            ave[V / vc * vc]);
+    cli_fclose(fm, "maps_meta.gp");
+    free(hde);
+    free(ave);
 }
 
 /* joint_maps[_untrained].npz and the map grid. */
@@ -391,8 +399,9 @@ void analyze_write_interval_units(const char *out, const hdnet_study *s, size_t 
     free(prob);
 }
 
-/* test_trace.dat: heading, decoded heading, outputs, target and AV of two trials; wrap
- * jumps omitted (a blank line for the true heading, a gap for the decoded one). */
+/* test_trace.dat: heading, decoded heading, outputs, target and AV of two trials. Where a
+ * heading wraps around 360 degrees a row with NaN headings (and the same step and AV)
+ * comes first, so that the heading lines break there and the AV line does not. */
 static void write_trace(const char *out, size_t n, size_t T, const double *th, const double *thd, const float *y,
                         const float *tg, const double *av)
 {
@@ -404,9 +413,9 @@ static void write_trace(const char *out, size_t n, size_t T, const double *th, c
             double h = fmod(th[i] * CLI_DEG, 360.0);
             if (h < 0)
                 h += 360;
-            if (!isnan(prev) && fabs(h - prev) > 180)
-                fprintf(f, "\n");
-            double shown = (!isnan(prevd) && fabs(thd[i] - prevd) > 180) ? NAN : thd[i];
+            if ((!isnan(prev) && fabs(h - prev) > 180) || (!isnan(prevd) && fabs(thd[i] - prevd) > 180))
+                fprintf(f, "%zu NaN NaN NaN NaN NaN %.6g\n", k, av[i] * CLI_DEG);
+            double shown = thd[i];
             prev = h;
             prevd = thd[i];
             fprintf(f, "%zu %.6g %.6g %.6g %.6g %.6g %.6g\n", k, h, shown, y[2 * i], y[2 * i + 1], tg[2 * i],

@@ -303,23 +303,47 @@ double cli_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Directory of the plot scripts: $HDNET_PLOT_DIR, else <dir of argv0>/plot. */
-static char *plot_dir(const char *argv0)
+/* The directory of the running program (from /proc/self/exe, else argv0), malloc'd. */
+static char *program_dir(const char *argv0)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *path = argv0;
+    if (n > 0) {
+        exe[n] = '\0';
+        path = exe;
+    }
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 1;
+    char *d = cli_malloc(len + 1);
+    memcpy(d, slash ? path : ".", len);
+    d[len] = '\0';
+    return d;
+}
+
+/* Directory of the plot scripts: $HDNET_PLOT_DIR; else plot/ beside the program (the
+ * build tree), else ../share/hdnet/plot from it (an installed program). The first
+ * candidate that holds script is chosen, the first one when none does. */
+static char *plot_dir(const char *argv0, const char *script)
 {
     const char *env = getenv("HDNET_PLOT_DIR");
     if (env && *env)
         return strcpy(cli_malloc(strlen(env) + 1), env);
-    const char *slash = strrchr(argv0, '/');
-    size_t n = slash ? (size_t)(slash - argv0) : 1;
-    char *p = cli_malloc(n + 8);
-    memcpy(p, slash ? argv0 : ".", n);
-    strcpy(p + n, "/plot");
-    return p;
+    char *bin = program_dir(argv0), *tree = cli_path(bin, "plot"), *installed = cli_path(bin, "../share/hdnet/plot");
+    char *sp = cli_path(installed, script);
+    int use_installed = access(sp, R_OK) == 0;
+    free(sp);
+    sp = cli_path(tree, script);
+    use_installed &= access(sp, R_OK) != 0;
+    free(sp);
+    free(bin);
+    free(use_installed ? tree : installed);
+    return use_installed ? installed : tree;
 }
 
 int cli_plot(const char *argv0, const char *script, const char *data_dir)
 {
-    char *pd = plot_dir(argv0), *sp = cli_path(pd, script), *logp = cli_path(data_dir, "gnuplot.log");
+    char *pd = plot_dir(argv0, script), *sp = cli_path(pd, script), *logp = cli_path(data_dir, "gnuplot.log");
     char *ex = cli_malloc(strlen(data_dir) + 8);
     sprintf(ex, "dir='%s'", data_dir);
     int bad = 1;

@@ -97,7 +97,8 @@ void cli_check_memory(double need, const char *option);
 /* Monotonic seconds. */
 double cli_now(void);
 /* The gnuplot script named script from the plot directory ($HDNET_PLOT_DIR, else
- * <directory of argv0>/plot), with `dir` set to data_dir. Returns 0 when the figures
+ * plot/ beside the program, else ../share/hdnet/plot from it once installed), with
+ * `dir` set to data_dir. Returns 0 when the figures
  * were written, 1 when they were skipped (the reason is printed; data stay). */
 int cli_plot(const char *argv0, const char *script, const char *data_dir);
 

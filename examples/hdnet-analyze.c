@@ -187,7 +187,7 @@ int main(int argc, char **argv)
         int bad = cli_plot(argv[0], "analyze.gp", o.out);
         if (net0 && !bad)
             bad |= cli_plot(argv[0], "maps_untrained.gp", o.out);
-        printf("%s\n", bad ? "figures: skipped (see messages above)" : "figures: written (PNG and SVG)");
+        printf("%s\n", bad ? "figures: skipped (see messages above)" : "figures: written (PNG, SVG and PDF)");
     }
     char *safe = cli_safe(o.out);
     printf("wrote %s/units.csv and the other data files\n", safe);

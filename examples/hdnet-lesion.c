@@ -442,7 +442,7 @@ int main(int argc, char **argv)
     fprintf(f, "ton=%zu\ntoff=%zu\ntoff1=400\nncomp=%zu\nnsteps=%zu\n", P.t_on, P.t_off, nU[E1], P.T);
     cli_fclose(f, "lesion_meta.gp");
     if (plots)
-        printf("%s\n", cli_plot(argv[0], "lesion.gp", out) ? "figures: skipped" : "figures: written (PNG and SVG)");
+        printf("%s\n", cli_plot(argv[0], "lesion.gp", out) ? "figures: skipped" : "figures: written (PNG, SVG and PDF)");
     for (int a = 0; a < 2; a++)
         for (int k = 0; k < 4; k++)
             free(*mp[a][k]);

@@ -297,7 +297,7 @@ int main(int argc, char **argv)
     cli_write_claims(claims, o.out);
     hdnet_claims_free(claims);
     if (o.plots)
-        printf("%s\n", cli_plot(argv[0], "speed.gp", o.out) ? "figures: skipped" : "figures: written (PNG and SVG)");
+        printf("%s\n", cli_plot(argv[0], "speed.gp", o.out) ? "figures: skipped" : "figures: written (PNG, SVG and PDF)");
     hdnet_aparams_free(o.ap);
     if (analysed < o.nsp * o.K) {
         fprintf(stderr, "%s: %zu of %zu networks analysed (the others were skipped, see above)\n", cli_prog,

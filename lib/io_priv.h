@@ -15,6 +15,7 @@ typedef struct {
     size_t shape[HDNET_NPY_MAXDIM];
     size_t numel;
     unsigned char *data;              /* numel * hdnet_dtype_size(dtype) bytes (NULL if 0) */
+    int text;                         /* UTF-8 text (uint8 [len]) written as a NumPy string */
 } hdnet__npz_member;
 
 struct hdnet_npz {
@@ -30,6 +31,7 @@ typedef struct {
     size_t shape[HDNET_NPY_MAXDIM];
     size_t numel;
     size_t data_off;   /* offset of the data from the start of the .npy bytes */
+    size_t text_units; /* a NumPy string '<U<n>': n (UTF-32 units; dtype U8, numel 1); else 0 */
 } hdnet__npy_hdr;
 
 /* Parse and validate .npy bytes: the data must fill exactly the rest of len.
@@ -46,6 +48,33 @@ size_t hdnet__npy_size(int dtype, const size_t *shape, size_t ndim, size_t numel
 /* Write the .npy encoding into out (hdnet__npy_size() bytes). */
 void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t ndim, size_t numel,
                        unsigned char *out);
+
+/* Bytes of a .npy header (a multiple of 64) with this descr and shape. */
+size_t hdnet__npy_header_size(const char *descr, const size_t *shape, size_t ndim);
+
+/* Write that header of hs bytes into out. */
+void hdnet__npy_encode_header(const char *descr, const size_t *shape, size_t ndim, size_t hs, unsigned char *out);
+
+/* Fill m (dtype, shape, numel, data, text; not the name) from parsed .npy bytes:
+ * a NumPy string becomes its UTF-8 text. HDNET_OK, HDNET_EFORMAT, HDNET_ENOMEM. */
+int hdnet__npy_member(const unsigned char *npy, const hdnet__npy_hdr *h, const char *what,
+                      hdnet__npz_member *m);
+
+/* Count the code points of n bytes of UTF-8 (no NUL, no overlong forms or surrogates);
+ * -1 when invalid. */
+int hdnet__utf8_chars(const unsigned char *s, size_t n, size_t *chars);
+
+/* Bytes of the .npy encoding of text of `chars` code points as a 0-d NumPy string. */
+size_t hdnet__npy_text_size(size_t chars);
+
+/* Write n bytes of valid UTF-8 (chars code points) as a 0-d '<U' .npy array
+ * (hdnet__npy_text_size() bytes) into out. */
+void hdnet__npy_text_encode(const unsigned char *s, size_t n, size_t chars, unsigned char *out);
+
+/* Decode `units` UTF-32 units (byte-swapped when swap) into malloc'd UTF-8 text
+ * (*text NULL when empty), dropping trailing NULs. HDNET_EFORMAT, HDNET_ENOMEM. */
+int hdnet__npy_text_decode(const unsigned char *src, size_t units, int swap, const char *what,
+                           unsigned char **text, size_t *len);
 
 /* Copy n elements of size es from src to dst, reversing the bytes of each when swap. */
 void hdnet__copy_elems(unsigned char *dst, const unsigned char *src, size_t n, size_t es, int swap);

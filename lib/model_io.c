@@ -9,7 +9,7 @@
 static const char layout_text[] =
     "W_in[N][I] b_rec[N] W_rec[N][N] W_out[O][N] b_out[O] ah0[N]: float32, C order, "
     "weights [post][pre] (W_rec[i][j] is the connection from unit j to unit i); "
-    "config: hdnet_config_to_string() lines as uint8 text; tau: float64 [N] when per-unit; "
+    "config: hdnet_config_to_string() lines as a NumPy string; tau: float64 [N] when per-unit; "
     "inputs/outputs/activity elsewhere are [trial][time][channel]\n";
 
 static int is_matrix(int block)

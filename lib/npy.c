@@ -76,12 +76,17 @@ int hdnet__npy_check(int dtype, const void *data, const size_t *shape, size_t nd
     return HDNET_OK;
 }
 
+/* The descr of a dtype, e.g. "<f4" or "|u1". */
+static void descr_of(int dtype, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%c%s", dtypes[dtype].size == 1 ? '|' : '<', dtypes[dtype].code);
+}
+
 /* The dict text without padding; returns its length (at most ~250 bytes). */
-static size_t dict_text(int dtype, const size_t *shape, size_t ndim, char *buf, size_t cap)
+static size_t dict_text(const char *descr, const size_t *shape, size_t ndim, char *buf, size_t cap)
 {
     size_t pos = 0;
-    int k = snprintf(buf, cap, "{'descr': '%c%s', 'fortran_order': False, 'shape': (",
-                     dtypes[dtype].size == 1 ? '|' : '<', dtypes[dtype].code);
+    int k = snprintf(buf, cap, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
     pos = (size_t)k;
     for (size_t i = 0; i < ndim; i++) {
         k = snprintf(buf + pos, cap - pos, i ? ", %zu" : "%zu", shape[i]);
@@ -94,25 +99,25 @@ static size_t dict_text(int dtype, const size_t *shape, size_t ndim, char *buf, 
 
 #define DICT_CAP 512
 
-static size_t header_size(int dtype, const size_t *shape, size_t ndim)
+size_t hdnet__npy_header_size(const char *descr, const size_t *shape, size_t ndim)
 {
     char tmp[DICT_CAP];
-    size_t d = dict_text(dtype, shape, ndim, tmp, sizeof tmp);
+    size_t d = dict_text(descr, shape, ndim, tmp, sizeof tmp);
     /* magic(6) + version(2) + hlen(2) + dict + padding + '\n', multiple of 64 */
     return (10 + d + 1 + 63) / 64 * 64;
 }
 
 size_t hdnet__npy_size(int dtype, const size_t *shape, size_t ndim, size_t numel)
 {
-    return header_size(dtype, shape, ndim) + numel * dtypes[dtype].size;
+    char descr[8];
+    descr_of(dtype, descr, sizeof descr);
+    return hdnet__npy_header_size(descr, shape, ndim) + numel * dtypes[dtype].size;
 }
 
-void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t ndim, size_t numel,
-                       unsigned char *out)
+void hdnet__npy_encode_header(const char *descr, const size_t *shape, size_t ndim, size_t hs, unsigned char *out)
 {
     char tmp[DICT_CAP];
-    size_t d = dict_text(dtype, shape, ndim, tmp, sizeof tmp);
-    size_t hs = header_size(dtype, shape, ndim);
+    size_t d = dict_text(descr, shape, ndim, tmp, sizeof tmp);
     size_t hlen = hs - 10;
     memcpy(out, "\x93NUMPY\x01\x00", 8);
     out[8] = (unsigned char)(hlen & 0xff);
@@ -120,6 +125,15 @@ void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t 
     memcpy(out + 10, tmp, d);
     memset(out + 10 + d, ' ', hlen - d - 1);
     out[hs - 1] = '\n';
+}
+
+void hdnet__npy_encode(int dtype, const void *data, const size_t *shape, size_t ndim, size_t numel,
+                       unsigned char *out)
+{
+    char descr[8];
+    descr_of(dtype, descr, sizeof descr);
+    size_t hs = hdnet__npy_header_size(descr, shape, ndim);
+    hdnet__npy_encode_header(descr, shape, ndim, hs, out);
     hdnet__copy_elems(out + hs, data, numel, dtypes[dtype].size, !hdnet__host_le());
 }
 
@@ -365,16 +379,29 @@ static int parse_dtype(const char *descr, const char *what, hdnet__npy_hdr *h)
         code = descr;
     }
     h->dtype = -1;
+    h->text_units = 0;
     for (int t = 0; t < HDNET_DTYPE_COUNT; t++)
         if (!strcmp(code, dtypes[t].code))
             h->dtype = t;
+    size_t es = h->dtype >= 0 ? dtypes[h->dtype].size : 0;
+    if (code[0] == 'U' && code[1] >= '1' && code[1] <= '9' && strlen(code) <= 10 &&
+        strspn(code + 1, "0123456789") == strlen(code + 1)) {
+        /* a NumPy string: read as text (UTF-8 bytes, dtype uint8) */
+        h->text_units = (size_t)strtoul(code + 1, NULL, 10);
+        if (h->ndim != 0)
+            return hdnet__error(HDNET_ENOTSUP, "%s: an array of strings (only a single string is read)", what);
+        if (h->text_units > HDNET_NPY_MAX_ELEMS / 4)
+            return hdnet__error(HDNET_ENOTSUP, "%s: string of more than %u characters", what,
+                                HDNET_NPY_MAX_ELEMS / 4);
+        h->dtype = HDNET_DTYPE_U8;
+        es = 4 * h->text_units;
+    }
     if (h->dtype < 0)
-        return hdnet__error(HDNET_ENOTSUP, "%s: dtype '%s' (supported: f4 f8 i8 i4 u1)", what, descr);
-    size_t es = dtypes[h->dtype].size;
+        return hdnet__error(HDNET_ENOTSUP, "%s: dtype '%s' (supported: f4 f8 i8 i4 u1, U<n> text)", what, descr);
     if (order == '|' && es != 1)
         return FMT("%s: dtype '%s' needs a byte order", what, descr);
     int file_le = order == '<' || order == '|' || (order == '=' && hdnet__host_le());
-    h->swap = es > 1 && file_le != hdnet__host_le();
+    h->swap = (h->text_units || es > 1) && file_le != hdnet__host_le();
     return HDNET_OK;
 }
 
@@ -395,8 +422,8 @@ static int check_size(const char *what, int fortran, size_t avail, hdnet__npy_hd
     }
     if (fortran && nontrivial > 1)
         return hdnet__error(HDNET_ENOTSUP, "%s: Fortran-order array (save it in C order)", what);
-    size_t bytes = 0;
-    int ovf = hdnet__mul(n, dtypes[h->dtype].size, &bytes);
+    size_t bytes = 0, es = h->text_units ? 4 * h->text_units : dtypes[h->dtype].size;
+    int ovf = hdnet__mul(n, es, &bytes);
     if (ovf || bytes != avail)
         return FMT("%s: shape needs %s%zu data bytes, %zu present", what, ovf ? "over " : "",
                    ovf ? SIZE_MAX : bytes, avail);

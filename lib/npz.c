@@ -173,8 +173,31 @@ int hdnet_npz_add_text(hdnet_npz *z, const char *name, const char *text)
 {
     if (!text)
         return hdnet__error(HDNET_EINVAL, "text is NULL");
-    size_t n = strlen(text);
-    return hdnet_npz_add(z, name, HDNET_DTYPE_U8, text, &n, 1);
+    size_t n = strlen(text), chars;
+    if (hdnet__utf8_chars((const unsigned char *)text, n, &chars))
+        return hdnet__error(HDNET_EINVAL, "text for '%s' is not valid UTF-8", name ? name : "(null)");
+    int rc = hdnet_npz_add(z, name, HDNET_DTYPE_U8, text, &n, 1);
+    if (!rc)
+        z->m[z->n - 1].text = 1;
+    return rc;
+}
+
+/* Bytes of a member's .npy encoding. */
+static size_t member_size(const hdnet__npz_member *m)
+{
+    size_t chars = 0;
+    if (m->text && !hdnet__utf8_chars(m->data, m->numel, &chars))
+        return hdnet__npy_text_size(chars);
+    return hdnet__npy_size(m->dtype, m->shape, m->ndim, m->numel);
+}
+
+static void member_encode(const hdnet__npz_member *m, unsigned char *out)
+{
+    size_t chars = 0;
+    if (m->text && !hdnet__utf8_chars(m->data, m->numel, &chars))
+        hdnet__npy_text_encode(m->data, m->numel, chars, out);
+    else
+        hdnet__npy_encode(m->dtype, m->data, m->shape, m->ndim, m->numel, out);
 }
 
 int hdnet_npz_name(const hdnet_npz *z, size_t i, const char **name)
@@ -309,7 +332,7 @@ static int archive_size(const hdnet_npz *z, size_t *total)
     for (size_t i = 0; i < z->n; i++) {
         const hdnet__npz_member *m = &z->m[i];
         uint64_t nl = strlen(m->name) + 4;
-        uint64_t sz = hdnet__npy_size(m->dtype, m->shape, m->ndim, m->numel);
+        uint64_t sz = member_size(m);
         if (sz > 0xfffffffeu || off > 0xfffffffeu)
             return hdnet__error(HDNET_ENOTSUP, "archive over 4 GiB needs ZIP64");
         off += LOCAL_SIZE + nl + sz;
@@ -330,9 +353,9 @@ static void encode_archive(const hdnet_npz *z, unsigned char *out)
     for (size_t i = 0; i < z->n; i++) {
         const hdnet__npz_member *m = &z->m[i];
         size_t nl = strlen(m->name) + 4;
-        size_t sz = hdnet__npy_size(m->dtype, m->shape, m->ndim, m->numel);
+        size_t sz = member_size(m);
         unsigned char *h = out + off, *data = h + LOCAL_SIZE + nl;
-        hdnet__npy_encode(m->dtype, m->data, m->shape, m->ndim, m->numel, data);
+        member_encode(m, data);
         uint32_t c = hdnet__crc32(0, data, sz);
         put32(h, SIG_LOCAL);
         put16(h + 4, 20);       /* version needed: 2.0 */
@@ -354,7 +377,7 @@ static void encode_archive(const hdnet_npz *z, unsigned char *out)
     for (size_t i = 0; i < z->n; i++) {
         const hdnet__npz_member *m = &z->m[i];
         size_t nl = strlen(m->name) + 4;
-        size_t sz = hdnet__npy_size(m->dtype, m->shape, m->ndim, m->numel);
+        size_t sz = member_size(m);
         const unsigned char *lh = out + lho;
         unsigned char *h = out + off;
         put32(h, SIG_CENTRAL);
@@ -547,21 +570,15 @@ static int decode_member(hdnet_npz *z, const unsigned char *b, const entry *e, s
     int rc = hdnet__npy_parse(d, e->size, name, &h);
     if (rc)
         return rc;
-    size_t es = hdnet_dtype_size(h.dtype);
     hdnet__npz_member m = {0};
-    m.dtype = h.dtype;
-    m.ndim = h.ndim;
-    memcpy(m.shape, h.shape, sizeof m.shape);
-    m.numel = h.numel;
-    m.name = malloc(e->name_len - 3);
-    m.data = h.numel ? malloc(h.numel * es) : NULL;
-    if (!m.name || (h.numel && !m.data)) {
-        free(m.name);
+    rc = hdnet__npy_member(d, &h, name, &m);
+    if (rc)
+        return rc;
+    if (!(m.name = malloc(e->name_len - 3))) {
         free(m.data);
         return hdnet__error(HDNET_ENOMEM, "cannot allocate member '%s'", name);
     }
     memcpy(m.name, name, e->name_len - 3);
-    hdnet__copy_elems(m.data, d + h.data_off, h.numel, es, h.swap);
     return hdnet__npz_append(z, &m);
 }
 

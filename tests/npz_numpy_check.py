@@ -8,11 +8,12 @@ e.g. in CI after `make lib`. It drives the library through ctypes:
  1. arrays written by hdnet_npy_save / hdnet_npz_save are read by numpy.load
     with the right dtype, shape and values;
  2. a model written by hdnet_net_save is read by numpy.load as it is (every
-    member, the config text through bytes(z['config']).decode()), with and
-    without a per-unit tau vector;
+    member; the texts config, library_version and layout as NumPy strings that
+    come back as str), with and without a per-unit tau vector;
  3. archives written by numpy.savez are read by hdnet_npz_load, and a model
     re-saved by numpy.savez from the arrays NumPy read loads with hdnet_net_load
-    and gives back the same parameters bit for bit.
+    and gives back the same parameters bit for bit, also with its texts stored
+    the old way (uint8 arrays of UTF-8 bytes).
 Exit status 0 when every check passes.
 """
 import ctypes as C
@@ -185,10 +186,13 @@ def check_model(tmp, tau_vector):
             a = f[name]
             check(a.dtype == np.float32 and a.shape == shapes[name], 'model %s dtype/shape' % name)
             check(a.tobytes() == mine[name].tobytes(), 'model %s values' % name)
-        text = bytes(f['config']).decode()
+        for name in ('config', 'library_version', 'layout'):
+            check(f[name].dtype.kind == 'U' and f[name].shape == () and isinstance(f[name][()], str),
+                  '%s is a NumPy string (%s %s)' % (name, f[name].dtype, f[name].shape))
+        text = str(f['config'])
         check(('units=%d\n' % N) in text, 'config text readable in Python')
         check(f['format_version'].shape == () and int(f['format_version']) == 1, 'format_version')
-        check(len(bytes(f['library_version']).decode()) > 0, 'library_version text')
+        check(len(str(f['library_version'])) > 0, 'library_version text')
         if tau_vector:
             check(f['tau'].dtype == np.float64 and np.array_equal(f['tau'], tau), 'tau vector')
         arrays = {k: f[k] for k in f.files}
@@ -201,6 +205,18 @@ def check_model(tmp, tau_vector):
     for name in BLOCKS:
         check(back[name].tobytes() == mine[name].tobytes(), 'numpy-resaved %s bit-exact' % name)
     lib.hdnet_net_free(net2)
+    # the old encoding of the texts (uint8 arrays) still loads
+    old = dict(arrays)
+    for name in ('config', 'library_version', 'layout'):
+        old[name] = np.frombuffer(str(arrays[name]).encode(), dtype=np.uint8)
+    p3 = os.path.join(tmp, 'model_uint8_texts.npz')
+    np.savez(p3, **old)
+    net3 = vp()
+    ok(lib.hdnet_net_load(C.byref(net3), p3.encode()), 'net_load of a model with uint8 texts')
+    back = blocks(net3)
+    for name in BLOCKS:
+        check(back[name].tobytes() == mine[name].tobytes(), 'uint8-text model %s bit-exact' % name)
+    lib.hdnet_net_free(net3)
     lib.hdnet_net_free(net)
     lib.hdnet_rng_free(rng)
     lib.hdnet_config_free(cfg)

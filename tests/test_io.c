@@ -1321,6 +1321,158 @@ START_TEST(model_roundtrip)
 }
 END_TEST
 
+/* First occurrence of needle in hay, or NULL. */
+static const unsigned char *find_bytes(const unsigned char *hay, size_t n, const char *needle, size_t k)
+{
+    for (size_t i = 0; k <= n && i <= n - k; i++)
+        if (!memcmp(hay + i, needle, k))
+            return hay + i;
+    return NULL;
+}
+
+static int host_le(void)
+{
+    const uint16_t one = 1;
+    unsigned char c;
+    memcpy(&c, &one, 1);
+    return c == 1;
+}
+
+/* Load .npy bytes of a 0-d string with this descr and UTF-32 units; the member as text. */
+static int load_str(const char *descr, const uint32_t *units, size_t n, int big_endian, char *text, size_t cap)
+{
+    char dict[128];
+    snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (), }", descr);
+    size_t len;
+    unsigned char *npy = npy_raw(dict, 4 * n, &len);
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 4; b++)
+            npy[len - 4 * n + 4 * i + (size_t)(big_endian ? 3 - b : b)] = (unsigned char)(units[i] >> (8 * b));
+    hdnet_npz *z;
+    int rc = hdnet_npy_load_mem(&z, npy, len);
+    ck_assert_int_eq(rc, load_one_member(npy, len)); /* same verdict inside an archive */
+    free(npy);
+    if (rc)
+        return rc;
+    int dt;
+    size_t sh[1], nd;
+    ck_assert_ok(hdnet_npz_info(z, "arr_0", &dt, sh, 1, &nd));
+    ck_assert(dt == HDNET_DTYPE_U8 && nd == 1 && sh[0] < cap);
+    memset(text, 0, cap);
+    ck_assert_ok(hdnet_npz_read(z, "arr_0", HDNET_DTYPE_U8, text, cap));
+    hdnet_npz_free(z);
+    return HDNET_OK;
+}
+
+/* Text members are NumPy strings on disk ('<U<n>', 0-d: np.load gives a str) and
+ * UTF-8 bytes (uint8 [len]) through the API; old uint8 texts read the same. */
+START_TEST(text_members)
+{
+    /* written: a 0-d '<U' array of UTF-32LE code points; read back as the same UTF-8 */
+    const char *texts[] = {"tau=10\n", "", "\xc3\xa9t\xc3\xa9 \xe2\x86\x92 \xf0\x9f\xa7\xad"};
+    const char *descrs[] = {"'<U7'", "'<U1'", "'<U7'"}; /* '' is stored as one NUL, as NumPy does */
+    for (size_t k = 0; k < 3; k++) {
+        hdnet_npz *z, *back;
+        ck_assert_ok(hdnet_npz_create(&z));
+        ck_assert_ok(hdnet_npz_add_text(z, "t", texts[k]));
+        size_t len;
+        ck_assert_ok(hdnet_npz_save_mem(z, NULL, 0, &len));
+        unsigned char *b = malloc(len);
+        ck_assert_ok(hdnet_npz_save_mem(z, b, len, &len));
+        ck_assert_ptr_nonnull(find_bytes(b, len, descrs[k], strlen(descrs[k])));
+        ck_assert_ptr_nonnull(find_bytes(b, len, "'shape': ()", 11));
+        ck_assert_ok(hdnet_npz_load_mem(&back, b, len));
+        int dt;
+        size_t sh[1], nd;
+        ck_assert_ok(hdnet_npz_info(back, "t", &dt, sh, 1, &nd));
+        ck_assert(dt == HDNET_DTYPE_U8 && nd == 1 && sh[0] == strlen(texts[k]));
+        char t[32] = {0};
+        ck_assert_ok(hdnet_npz_read(back, "t", HDNET_DTYPE_U8, t, sizeof t));
+        ck_assert_str_eq(t, texts[k]);
+        /* load -> save: same bytes (the member stays a string) */
+        size_t len2;
+        ck_assert_ok(hdnet_npz_save_mem(back, NULL, 0, &len2));
+        unsigned char *b2 = malloc(len2);
+        ck_assert_ok(hdnet_npz_save_mem(back, b2, len2, &len2));
+        ck_assert(len2 == len && memcmp(b, b2, len) == 0);
+        free(b);
+        free(b2);
+        hdnet_npz_free(z);
+        hdnet_npz_free(back);
+    }
+    /* text that is not UTF-8 is refused */
+    hdnet_npz *z;
+    ck_assert_ok(hdnet_npz_create(&z));
+    ck_assert_status(hdnet_npz_add_text(z, "bad", "\xff"), HDNET_EINVAL);
+    ck_assert_status(hdnet_npz_add_text(z, "bad", "\xc0\xaf"), HDNET_EINVAL); /* overlong '/' */
+    ck_assert_status(hdnet_npz_add_text(z, "bad", "\xed\xa0\x80"), HDNET_EINVAL); /* surrogate */
+    ck_assert_uint_eq(hdnet_npz_count(z), 0);
+    hdnet_npz_free(z);
+
+    /* read: NumPy's strings of either byte order; trailing NULs are padding */
+    char t[16];
+    const uint32_t ab[] = {'a', 0xe9, 0x1f9ed, 0, 0};
+    ck_assert_ok(load_str("<U5", ab, 5, 0, t, sizeof t));
+    ck_assert_str_eq(t, "a\xc3\xa9\xf0\x9f\xa7\xad");
+    ck_assert_ok(load_str(">U5", ab, 5, 1, t, sizeof t));
+    ck_assert_str_eq(t, "a\xc3\xa9\xf0\x9f\xa7\xad");
+    ck_assert_ok(load_str("U3", ab, 3, !host_le(), t, sizeof t)); /* native order */
+    /* hostile strings: a NUL inside, a surrogate, a code point past U+10FFFF, arrays of strings */
+    const uint32_t nul[] = {'a', 0, 'b'}, sur[] = {0xd800}, big[] = {0x110000};
+    ck_assert_int_eq(load_str("<U3", nul, 3, 0, t, sizeof t), HDNET_EFORMAT);
+    ck_assert_int_eq(load_str("<U1", sur, 1, 0, t, sizeof t), HDNET_EFORMAT);
+    ck_assert_int_eq(load_str("<U1", big, 1, 0, t, sizeof t), HDNET_EFORMAT);
+    ck_assert_int_eq(load_dict("{'descr': '<U2', 'fortran_order': False, 'shape': (3,), }", 24), HDNET_ENOTSUP);
+    ck_assert_int_eq(load_dict("{'descr': '<U2', 'fortran_order': False, 'shape': (), }", 4), HDNET_EFORMAT);
+    ck_assert_int_eq(load_dict("{'descr': '<U0', 'fortran_order': False, 'shape': (), }", 0), HDNET_ENOTSUP);
+    ck_assert_int_eq(load_dict("{'descr': '|U2', 'fortran_order': False, 'shape': (), }", 8), HDNET_EFORMAT);
+    ck_assert_int_eq(load_dict("{'descr': '<U99999999999', 'fortran_order': False, 'shape': (), }", 4), HDNET_ENOTSUP);
+}
+END_TEST
+
+/* Model files keep config, library_version and layout as NumPy strings; files of
+ * earlier versions (the texts as uint8 arrays) still load, to the same network. */
+START_TEST(model_texts)
+{
+    hdnet_net *net = small_net(6, 0), *back;
+    size_t len;
+    unsigned char *b = net_bytes(net, &len);
+    ck_assert_ptr_nonnull(find_bytes(b, len, "config.npy", 10));
+    hdnet_npz *z, *old;
+    ck_assert_ok(hdnet_npz_load_mem(&z, b, len));
+    ck_assert_ok(hdnet_npz_create(&old));
+    for (size_t i = 0; i < hdnet_npz_count(z); i++) {
+        const char *name;
+        int dt;
+        size_t sh[HDNET_NPY_MAXDIM], nd, n = 1;
+        ck_assert_ok(hdnet_npz_name(z, i, &name));
+        ck_assert_ok(hdnet_npz_info(z, name, &dt, sh, HDNET_NPY_MAXDIM, &nd));
+        for (size_t d = 0; d < nd; d++)
+            n *= sh[d];
+        void *data = malloc(n * hdnet_dtype_size(dt) + 1);
+        ck_assert_ok(hdnet_npz_read(z, name, dt, data, n));
+        /* hdnet_npz_add writes uint8 arrays: the old encoding of the texts */
+        ck_assert_ok(hdnet_npz_add(old, name, dt, data, sh, nd));
+        free(data);
+    }
+    size_t olen;
+    ck_assert_ok(hdnet_npz_save_mem(old, NULL, 0, &olen));
+    unsigned char *ob = malloc(olen);
+    ck_assert_ok(hdnet_npz_save_mem(old, ob, olen, &olen));
+    ck_assert_ptr_nonnull(find_bytes(ob, olen, "'|u1'", 5));
+    ck_assert_ptr_null(find_bytes(ob, olen, "'<U", 3));
+    ck_assert_ptr_nonnull(find_bytes(b, len, "'<U", 3));
+    ck_assert_ok(hdnet_net_load_mem(&back, ob, olen));
+    assert_same_net(net, back);
+    hdnet_net_free(back);
+    free(ob);
+    hdnet_npz_free(old);
+    hdnet_npz_free(z);
+    free(b);
+    hdnet_net_free(net);
+}
+END_TEST
+
 START_TEST(model_errors)
 {
     hdnet_net *net = small_net(5, 0), *out = (hdnet_net *)1;
@@ -1622,10 +1774,12 @@ Suite *hdnet_suite_io(void)
     tcase_add_test(tc, hostile_zip_structure);
     tcase_add_test(tc, hostile_npy_headers);
     tcase_add_test(tc, many_members);
+    tcase_add_test(tc, text_members);
     suite_add_tcase(s, tc);
     tc = tcase_create("model");
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, model_roundtrip);
+    tcase_add_test(tc, model_texts);
     tcase_add_test(tc, model_errors);
     tcase_add_test(tc, model_hostile);
     tcase_add_test(tc, model_byte_flips);

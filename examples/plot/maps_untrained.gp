@@ -1,14 +1,16 @@
 # Fig 9a: joint maps of the untrained network, in the trained network's unit order.
 if (!exists("dir")) dir = "."
 f(n) = dir."/".n
+# this script's directory, for style.gp
+sdir = "."
+do for [i = strlen(ARG0):1:-1] { if (sdir eq "." && ARG0[i:i] eq "/") { sdir = ARG0[1:i-1] } }
+load sdir."/style.gp"
 load f("plot_meta.gp")
-# NaN values are undefined points: gaps in lines, undrawn map cells
-do for [ext in "png svg"] {
-  if (ext eq "png") { set terminal pngcairo size 1200,800 font ",10" } else { set terminal svg size 1200,800 font ",10" }
+load f("maps_meta.gp")
+do for [ext in formats] {
+  eval terminal(ext, 1200, 900)
   set output f("fig9_maps_untrained.".ext)
-  set palette rgbformulae 33,13,10; unset colorbox
-  set multiplot layout 10,10 title "Joint HD x AV tuning, untrained (row-normalised; trained network's order)" margins 0.02,0.98,0.02,0.95 spacing 0.005
-  unset xtics; unset ytics; unset key
-  do for [u=0:nunits-1] { plot f("maps_grid_untrained.dat") index u matrix w image }
-  unset multiplot
+  map_title = "Joint heading x angular-velocity tuning, untrained network (trained network's order)"
+  map_file = f("maps_grid_untrained.dat")
+  load sdir."/maps.gp"
 }

@@ -45,7 +45,7 @@ extern "C" {
 #define HDNET_DTYPE_F64 1 /**< float64 ('<f8') */
 #define HDNET_DTYPE_I64 2 /**< int64 ('<i8') */
 #define HDNET_DTYPE_I32 3 /**< int32 ('<i4') */
-#define HDNET_DTYPE_U8  4 /**< uint8 ('|u1'); also used for text (UTF-8 bytes, no NUL) */
+#define HDNET_DTYPE_U8  4 /**< uint8 ('|u1'); also text in memory (UTF-8 bytes, no NUL), see hdnet_npz_add_text() */
 #define HDNET_DTYPE_COUNT 5 /**< number of dtypes (not a valid dtype) */
 
 /** Most dimensions of an array. */
@@ -150,12 +150,15 @@ HDNET_API void hdnet_npz_free(hdnet_npz *z);
 HDNET_API HDNET_NODISCARD int hdnet_npz_add(hdnet_npz *z, const char *name, int dtype, const void *data,
                                             const size_t *shape, size_t ndim);
 
-/** Add text (UTF-8, no NUL bytes) as a 1-D uint8 member of strlen(text) bytes. In Python:
- *  bytes(np.load(f)[name]).decode().
+/** Add text (UTF-8, no NUL bytes). In the archive it is a 1-D uint8 member of
+ *  strlen(text) bytes; in the file it is a NumPy string (a 0-d '<U<n>' array), so
+ *  that np.load(f)[name][()] is a str. Reading works both ways: a 0-d NumPy string
+ *  in a file becomes such a uint8 member (trailing NULs dropped), and a uint8
+ *  member stays uint8 in the file.
  *  @param[in,out] z  the archive
  *  @param[in] name   member name, as hdnet_npz_add()
  *  @param[in] text   NUL-terminated text (copied)
- *  @return as hdnet_npz_add(), and HDNET_EINVAL for text NULL
+ *  @return as hdnet_npz_add(), and HDNET_EINVAL for text NULL or not valid UTF-8
  *  Thread-safety: one thread at a time per archive. */
 HDNET_API HDNET_NODISCARD int hdnet_npz_add_text(hdnet_npz *z, const char *name, const char *text);
 
@@ -246,12 +249,14 @@ HDNET_API HDNET_NODISCARD int hdnet_npz_read(const hdnet_npz *z, const char *nam
 
 /* A model file is a .npz archive with these members (N units, I inputs, O outputs):
  *   W_in [N][I], b_rec [N], W_rec [N][N], W_out [O][N], b_out [O], ah0 [N]   float32, [post][pre]
- *   config           uint8 text: the hdnet_config_to_string() lines
+ *   config           text (a NumPy string): the hdnet_config_to_string() lines
  *   format_version   int64 scalar, HDNET_MODEL_FORMAT_VERSION
- *   library_version  uint8 text, e.g. "0.1.0"
- *   layout           uint8 text describing the layouts above
+ *   library_version  text, e.g. "0.1.0"
+ *   layout           text describing the layouts above
  *   tau              float64 [N], only when the config has a per-unit tau vector
- * In Python: z = np.load("model.npz"); z["W_rec"]; bytes(z["config"]).decode().
+ * In Python: z = np.load("model.npz"); z["W_rec"]; str(z["config"]).
+ * Texts are written as NumPy strings (hdnet_npz_add_text()); files of libhdnet
+ * 0.1.0 before this change held them as uint8 arrays of UTF-8, which still load.
  * Loading requires the six blocks, config and format_version; library_version,
  * layout and tau are optional; members whose names start with "opt_", "rng_"
  * or "train_" (checkpoint state kept by trainers) are ignored; any other

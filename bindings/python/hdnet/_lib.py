@@ -7,6 +7,7 @@ import ctypes
 import ctypes.util
 import functools
 import os
+import sys
 import threading
 
 import numpy as np
@@ -76,11 +77,16 @@ def _candidates():
         return  # an explicit choice is never silently replaced
     here = os.path.dirname(os.path.abspath(__file__))
     yield os.path.normpath(os.path.join(here, "..", "..", "..", "lib", "libhdnet.so"))
-    yield "libhdnet.so.%d.%d" % API_VERSION[:2] if API_VERSION[0] == 0 else \
+    soname = "libhdnet.so.%d.%d" % API_VERSION[:2] if API_VERSION[0] == 0 else \
         "libhdnet.so.%d" % API_VERSION[0]
+    yield soname
     found = ctypes.util.find_library("hdnet")
     if found:
         yield found
+    # installed but not (yet) known to the loader: `make install PREFIX=<venv>`, or
+    # /usr/local before ldconfig ran
+    for prefix in (sys.prefix, "/usr/local"):
+        yield os.path.join(prefix, "lib", soname)
     yield "libhdnet.so"
 
 

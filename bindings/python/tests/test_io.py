@@ -36,7 +36,8 @@ class TestNpz(TmpDir):
             for k, v in a.items():
                 self.assertEqual(z[k].dtype, v.dtype, k)
                 np.testing.assert_array_equal(z[k], v)
-            self.assertEqual(bytes(z["note"]).decode(), "text member")
+            self.assertEqual(z["note"][()], "text member")  # a NumPy string: str
+            self.assertIsInstance(z["note"][()], str)
 
     def test_numpy_archives_are_read(self):
         a = self.arrays()
@@ -107,7 +108,24 @@ class TestModelFiles(TmpDir):
         with np.load(p) as z:
             for name in hdnet.BLOCKS:
                 np.testing.assert_array_equal(z[name], self.net.get_block(name))
-            self.assertIn("activation=tanh", bytes(z["config"]).decode())
+            for name in ("config", "library_version", "layout"):
+                self.assertIsInstance(z[name][()], str, name)
+            self.assertIn("activation=tanh", str(z["config"]))
+            self.assertEqual(str(z["library_version"]), hdnet.version_string)
+
+    def test_models_with_uint8_texts_still_load(self):
+        # files written before the texts became NumPy strings held uint8 arrays
+        p = self.path("model.npz")
+        self.net.save(p)
+        with np.load(p) as z:
+            old = {k: z[k] for k in z.files}
+        for name in ("config", "library_version", "layout"):
+            old[name] = np.frombuffer(str(old[name]).encode(), dtype=np.uint8)
+        np.savez(self.path("old.npz"), **old)
+        back = hdnet.Net.load(self.path("old.npz"))
+        self.assertEqual(back.to_bytes(), self.net.to_bytes())
+        with hdnet.Npz.load(self.path("old.npz")) as a, hdnet.Npz.load(p) as b:
+            self.assertEqual(a.text("config"), b.text("config"))
 
     def test_bytes_and_pickle(self):
         back = pickle.loads(pickle.dumps(self.net))
