@@ -56,7 +56,8 @@ else
 Q := @
 endif
 
-LIB_SRCS  := $(sort $(wildcard lib/*.c))
+LIB_SRCS  := $(sort $(wildcard lib/*/*.c))
+LIB_HDRS  := $(sort $(wildcard lib/*/*.h))
 LIB_OBJS  := $(LIB_SRCS:.c=.o)
 HEADERS   := $(sort $(wildcard include/hdnet/*.h))
 # The programs' shared layer and helpers (examples/libcli.a), not programs.
@@ -82,16 +83,16 @@ help:
 
 lib: lib/libhdnet.so lib/libhdnet.a
 
-lib/%.o: lib/%.c lib/*.h $(HEADERS)
+lib/%.o: lib/%.c $(LIB_HDRS) $(HEADERS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
 # Kernels for wider vector units are compiled for them and chosen at run time.
-lib/%_avx2.o: lib/%_avx2.c lib/*.h $(HEADERS)
+lib/%_avx2.o: lib/%_avx2.c $(LIB_HDRS) $(HEADERS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -mavx2 -mfma -c $< -o $@
 
-lib/%_avx512.o: lib/%_avx512.c lib/*.h $(HEADERS)
+lib/%_avx512.o: lib/%_avx512.c $(LIB_HDRS) $(HEADERS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -mavx512f -mavx512vl -mfma -c $< -o $@
 
@@ -136,7 +137,7 @@ tests/suites.h: $(TEST_SRCS)
 	$(Q)printf '%s\n' $(foreach s,$(SUITES),"HDNET_SUITE($(s))") > $@.tmp && mv $@.tmp $@
 
 $(TEST_OBJS): tests/suites.h
-tests/%.o: tests/%.c tests/testutil.h $(HEADERS) lib/*.h
+tests/%.o: tests/%.c tests/testutil.h $(HEADERS) $(LIB_HDRS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) -Ilib -Itests $(CHECK_CFLAGS) -c $< -o $@
 
@@ -216,5 +217,5 @@ docs:
 	$(Q)if command -v doxygen >/dev/null; then doxygen docs/Doxyfile; else echo "doxygen not installed (make deps)"; exit 1; fi
 
 clean:
-	rm -f lib/*.o lib/*.so* lib/*.a lib/hdnet.sym.now tests/*.o tests/check_hdnet tests/suites.h \
+	rm -f lib/*/*.o lib/*.so* lib/*.a lib/hdnet.sym.now tests/*.o tests/check_hdnet tests/suites.h \
 		$(EX_BINS) examples/*.o examples/libcli.a $(BENCH_BINS) hdnet.pc

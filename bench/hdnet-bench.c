@@ -3,8 +3,10 @@
  * set, or for every kernel set side by side. Prints one `name value unit`
  * line per result. */
 #include <hdnet/hdnet.h>
-#include "internal.h"
-#include "train_priv.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
+#include "train/train_priv.h"
 
 #include <getopt.h>
 #include <math.h>

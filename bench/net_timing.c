@@ -3,7 +3,9 @@
  * kernel: auto, portable, avx2, avx512.  A 7th argument "supplied" passes a
  * fixed noise array instead of drawing the noise (isolates the generator);
  * an 8th argument "loss_only" times the forward pass and loss alone.  Prints "name value unit" lines. */
-#include "internal.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -5,8 +5,10 @@
  * (AVX2 where the CPU has it), the portable and AVX2 implementations alone, and
  * the scalar ziggurat (hdnet__rng_normal1, the generator the filler used before)
  * rounded to float, for comparison. Medians over reps; CPU time of the process. */
-#include "internal.h"
-#include "noise_priv.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
+#include "rng/noise_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>

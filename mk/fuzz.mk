@@ -12,7 +12,7 @@ FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
 fuzz_kernel_flags = $(if $(findstring _avx512,$1),-mavx512f -mavx512vl -mfma,$(if $(findstring _avx2,$1),-mavx2 -mfma))
 FUZZ_LIB_OBJS := $(patsubst lib/%.c,build/fuzz/lib/%.o,$(LIB_SRCS))
 
-build/fuzz/lib/%.o: lib/%.c lib/*.h $(HEADERS)
+build/fuzz/lib/%.o: lib/%.c $(LIB_HDRS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(LIB_CFLAGS) \
 		$(call fuzz_kernel_flags,$*) -c $< -o $@

@@ -9,11 +9,11 @@ ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-
 ASAN_LIB_OBJS := $(patsubst lib/%.c,build/asan/lib/%.o,$(LIB_SRCS))
 ASAN_TEST_OBJS := $(patsubst tests/%.o,build/asan/tests/%.o,$(TEST_OBJS))
 
-build/asan/lib/%.o: lib/%.c lib/*.h $(HEADERS)
+build/asan/lib/%.o: lib/%.c $(LIB_HDRS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(LIB_CFLAGS) $(call kernel_flags,$*) -c $< -o $@
 
-build/asan/tests/%.o: tests/%.c tests/testutil.h tests/suites.h $(HEADERS) lib/*.h
+build/asan/tests/%.o: tests/%.c tests/testutil.h tests/suites.h $(HEADERS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(BASE_CFLAGS) -Ilib -Itests $(CHECK_CFLAGS) -c $< -o $@
 

@@ -10,7 +10,7 @@ TSAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 tsan_kernel_flags = $(if $(findstring _avx512,$1),-mavx512f -mavx512vl -mfma,$(if $(findstring _avx2,$1),-mavx2 -mfma))
 TSAN_LIB_OBJS := $(patsubst lib/%.c,build/tsan/lib/%.o,$(LIB_SRCS))
 
-build/tsan/lib/%.o: lib/%.c lib/*.h $(HEADERS)
+build/tsan/lib/%.o: lib/%.c $(LIB_HDRS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(TSAN_CC) $(CPPFLAGS) $(TSAN_CFLAGS) $(filter-out $(BLAS_CFLAGS),$(LIB_CFLAGS)) \
 		-DHDNET_NO_BLAS $(call tsan_kernel_flags,$*) -c $< -o $@

@@ -1,7 +1,9 @@
 /* Analyses on synthetic units of known type (docs/analyses.md), plus error paths. */
 #include "testutil.h"
-#include "internal.h"
-#include "analysis_priv.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
+#include "analysis/analysis_priv.h"
 
 #include <math.h>
 #include <stdlib.h>

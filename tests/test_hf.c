@@ -4,9 +4,11 @@
  * finite differences of the gradient, structural damping, CG against a direct
  * solve, and the trainer with the `matlab` recipe. */
 #include "testutil.h"
-#include "internal.h"
-#include "hf_priv.h"
-#include "hf_state.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
+#include "train/hf_priv.h"
+#include "train/hf_state.h"
 
 #include <math.h>
 #include <stdlib.h>

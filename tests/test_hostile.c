@@ -3,7 +3,7 @@
  * names, stale temporary files, control bytes and invalid UTF-8 in messages,
  * integers a double cannot hold. See docs/reliability.md. */
 #include "testutil.h"
-#include "sysmem_priv.h"
+#include "core/sysmem_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>

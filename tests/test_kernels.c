@@ -3,7 +3,9 @@
  * trial counts and every activation. (The gradient check of test_net.c also
  * runs through every supported set.) */
 #include "testutil.h"
-#include "internal.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,9 @@
  * (central finite differences on an independent double-precision reference),
  * threads, perturbed runs, the normalized error, and every error path. */
 #include "testutil.h"
-#include "internal.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
 
 #include <math.h>
 #include <stdio.h>

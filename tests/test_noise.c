@@ -1,4 +1,4 @@
-/* Fast float Gaussians for the training noise (lib/noise.c, lib/noise_avx2.c):
+/* Fast float Gaussians for the training noise (lib/rng/noise.c, lib/rng/noise_avx2.c):
  * the AVX2 and portable versions agree bit for bit; the numbers are standard
  * normal (moments, tail fractions, Kolmogorov-Smirnov), uncorrelated along a
  * call, across lanes, within a Box-Muller pair and across calls; the
@@ -9,8 +9,10 @@
  * 6e-7; the seeds are fixed, so each check either always passes or always
  * fails). */
 #include "testutil.h"
-#include "internal.h"
-#include "noise_priv.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
+#include "rng/noise_priv.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,8 +1,10 @@
 /* Optimisers and clipping: AdamW/Adam/SGD against double-precision formulas,
  * clipping, frozen blocks, state save/restore, error paths. */
 #include "testutil.h"
-#include "internal.h"
-#include "train_priv.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
+#include "train/train_priv.h"
 
 #include <math.h>
 #include <stdlib.h>

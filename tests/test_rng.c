@@ -1,8 +1,10 @@
 /* Random-number generators: NumPy golden streams, xoshiro256** reference
  * outputs, determinism, clone/split, saved state, statistics, error paths. */
 #include "testutil.h"
-#include "internal.h"
-#include "noise_priv.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
+#include "rng/noise_priv.h"
 
 #include <math.h>
 #include <stdlib.h>

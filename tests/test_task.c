@@ -1,8 +1,10 @@
 /* Task generator: NumPy golden trials (the PyTorch reference generator),
  * batch modes, the MATLAB variants, statistics and error paths. */
 #include "testutil.h"
-#include "internal.h"
-#include "task_priv.h"
+#include "core/internal.h"
+#include "rng/rng_priv.h"
+#include "model/net_priv.h"
+#include "task/task_priv.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -180,7 +180,7 @@ END_TEST
 /* Parameters after 6 updates of a small run with `threads` threads and kernel
  * set `kernel` (and, if init is not NULL, the parameters before training into
  * init[P]); NULL when the CPU lacks the set. 21 trials per update make the
- * blocks of 8, 8 and 5 trials that the engine works in (lib/engine.c), which 2
+ * blocks of 8, 8 and 5 trials that the engine works in (lib/model/engine.c), which 2
  * and 3 threads share out differently (and unevenly); 12 units make rows of
  * more than one vector; the recipe draws rate noise. */
 static float *params_after_training(int kernel, int threads, size_t *P, float **init)

@@ -279,7 +279,7 @@ HDNET_API const hdnet_optim *hdnet_trainer_optim(const hdnet_trainer *tr);
  *  After hdnet_trainer_load_state() it tells where the resumed run starts. */
 HDNET_API size_t hdnet_trainer_next_pass(const hdnet_trainer *tr);
 
-/* ---- resuming an interrupted run (lib/train_resume.c) ---- */
+/* ---- resuming an interrupted run (lib/train/train_resume.c) ---- */
 
 /** Save the trainer's complete state to a file, atomically (temporary file,
  *  fsync, rename): the network's parameters (the file is also a model file

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Print the ziggurat tables of lib/rng.c (256 layers, f(x) = exp(-x^2/2)).
+"""Print the ziggurat tables of lib/rng/rng.c (256 layers, f(x) = exp(-x^2/2)).
 
 x[0] = V/f(r) is the pseudo-width of the base layer (rectangle plus tail),
 x[1] = r, x[i+1] = sqrt(-2 ln(V/x[i] + f(x[i]))), x[256] = 0; every layer has
