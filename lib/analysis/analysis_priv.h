@@ -62,4 +62,9 @@ double hdnet__percentile(double *x, size_t n, double q);
 void hdnet__slope_fit(const hdnet_aparams *p, const double *x, const double *m, const double *cnt,
                       const double *edges, size_t n, double *fit, double *mask);
 
+/* Pearson r of the mean connection profile a(r) with b(-r) (tables of HDNET_PR_ROWS rows of
+ * HDNET_PROFILE_BINS), over the bins where both are defined; NaN below 3 bins. *n_bins, when
+ * not NULL, receives the number of bins used. */
+double hdnet__mirror_corr(const double *a, const double *b, size_t *n_bins);
+
 #endif

@@ -302,22 +302,9 @@ static void r8_lagging(const evidence *e, claim_row *r)
 
 static void r9_mirror(const evidence *e, claim_row *r)
 {
-    const size_t Bn = HDNET_PROFILE_BINS;
-    const double *p = e->profile[PRE_CCW] + HDNET_PR_MEAN * Bn, *m = e->profile[PRE_CW] + HDNET_PR_MEAN * Bn;
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
-    for (size_t k = 0; k < Bn; k++) {
-        double x = p[k], y = m[(358 - k + Bn) % Bn]; /* label L = -179 + k  <->  -L */
-        if (isnan(x) || isnan(y))
-            continue;
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        syy += y * y;
-        sxy += x * y;
-        n++;
-    }
-    double rr = (n * sxy - sx * sy) / sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
-    measured(r, "Pearson r %.3f over %.0f bins", rr, n);
+    size_t n;
+    double rr = hdnet__mirror_corr(e->profile[PRE_CCW], e->profile[PRE_CW], &n);
+    measured(r, "Pearson r %.3f over %zu bins", rr, n);
     r->value = rr;
     r->verdict = pass_fail(rr >= 0.5);
 }

@@ -59,26 +59,6 @@ static double excitation_side(const double *table)
     return den > 0 ? num / den : NAN;
 }
 
-/* Pearson r of profile a(r) with profile b(-r) over the bins where both are defined. */
-static double mirror_corr(const double *a, const double *b)
-{
-    const size_t nb = HDNET_PROFILE_BINS;
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
-    for (size_t k = 0; k < nb; k++) {
-        size_t k2 = (358 - k + nb) % nb; /* label -179 + k  <->  its negative */
-        double x = a[HDNET_PR_MEAN * nb + k], y = b[HDNET_PR_MEAN * nb + k2];
-        if (isnan(x) || isnan(y))
-            continue;
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        syy += y * y;
-        sxy += x * y;
-        n++;
-    }
-    double v = (n * sxx - sx * sx) * (n * syy - sy * sy);
-    return n >= 3 && v > 0 ? (n * sxy - sx * sy) / sqrt(v) : NAN;
-}
 
 /* Everything one evaluation needs, freed in one place. */
 typedef struct {
@@ -153,7 +133,7 @@ static int wiring_findings(const hdnet_aparams *p, work *k, size_t n, double *ou
     out[HDNET_F_LAG_MIN] = fmin(out[HDNET_F_LAG_CCW], out[HDNET_F_LAG_CW]);
     if (isnan(out[HDNET_F_LAG_CCW]) || isnan(out[HDNET_F_LAG_CW]))
         out[HDNET_F_LAG_MIN] = NAN;
-    out[HDNET_F_MIRROR] = mirror_corr(tab_ccw, k->table);
+    out[HDNET_F_MIRROR] = hdnet__mirror_corr(tab_ccw, k->table, NULL);
     return HDNET_OK;
 }
 
@@ -302,4 +282,26 @@ int hdnet_null_values(const hdnet_net *net, size_t n_perm, uint64_t seed, hdnet_
             return rc;
     }
     return HDNET_OK;
+}
+
+double hdnet__mirror_corr(const double *a, const double *b, size_t *n_bins)
+{
+    const size_t nb = HDNET_PROFILE_BINS;
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
+    for (size_t k = 0; k < nb; k++) {
+        size_t k2 = (358 - k + nb) % nb; /* label -179 + k  <->  its negative */
+        double x = a[HDNET_PR_MEAN * nb + k], y = b[HDNET_PR_MEAN * nb + k2];
+        if (isnan(x) || isnan(y))
+            continue;
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        syy += y * y;
+        sxy += x * y;
+        n++;
+    }
+    double v = (n * sxx - sx * sx) * (n * syy - sy * sy);
+    if (n_bins)
+        *n_bins = (size_t)n;
+    return n >= 3 && v > 0 ? (n * sxy - sx * sy) / sqrt(v) : NAN;
 }
