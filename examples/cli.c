@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -521,4 +522,28 @@ void cli_write_claims(const hdnet_claims *c, const char *dir)
     cli_fclose(json, "criteria.json");
     cli_fclose(txt, "criteria.txt");
     cli_fclose(csv, "criteria.csv");
+}
+
+volatile sig_atomic_t cli_stop_signal = 0;
+
+static void on_stop_signal(int sig)
+{
+    cli_stop_signal = sig;
+}
+
+void cli_catch_stop(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+hdnet_net *cli_load_net(const char *path)
+{
+    hdnet_net *net;
+    cli_check(path, hdnet_net_load(&net, path));
+    return net;
 }

@@ -8,6 +8,7 @@
 #include <hdnet/hdnet.h>
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -94,6 +95,13 @@ void cli_remove_stale_temps(const char *dir);
 void cli_check_memory(double need, const char *option);
 
 /* ---- running ---- */
+/* The signal (SIGINT or SIGTERM) that asked the program to stop, 0 until one came;
+ * the program stops at its next safe point and saves what it has. */
+extern volatile sig_atomic_t cli_stop_signal;
+/* Route SIGINT and SIGTERM to cli_stop_signal. */
+void cli_catch_stop(void);
+/* The model file at path, loaded (exits with one line on failure). */
+hdnet_net *cli_load_net(const char *path);
 /* Monotonic seconds. */
 double cli_now(void);
 /* The gnuplot script named script from the plot directory ($HDNET_PLOT_DIR, else

@@ -84,17 +84,10 @@ static options parse(int argc, char **argv)
     return o;
 }
 
-static hdnet_net *load(const char *path)
-{
-    hdnet_net *net;
-    cli_check(path, hdnet_net_load(&net, path));
-    return net;
-}
-
 int main(int argc, char **argv)
 {
     options o = parse(argc, argv);
-    hdnet_net *net = load(o.model), *net0 = o.untrained ? load(o.untrained) : NULL;
+    hdnet_net *net = cli_load_net(o.model), *net0 = o.untrained ? cli_load_net(o.untrained) : NULL;
     size_t N, I, O;
     cli_check(o.model, hdnet_net_dims(net, &N, &I, &O));
     if (net0) { /* checked now, not after the analysis */

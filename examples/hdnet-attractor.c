@@ -533,20 +533,13 @@ static void null_points(const study *s, const hdnet_net *net0, const hdnet_fppar
     free(s0);
 }
 
-static hdnet_net *load(const char *path)
-{
-    hdnet_net *net;
-    cli_check(path, hdnet_net_load(&net, path));
-    return net;
-}
-
 int main(int argc, char **argv)
 {
     options o = parse(argc, argv);
     hdnet_fpparams *pf = finder_params(2, 1e-14, 1e-8, 200);
     for (size_t i = 0; i < o.nsets; i++)
         set_finder(pf, o.sets[i]);
-    hdnet_net *net = load(o.model), *net0 = o.untrained ? load(o.untrained) : NULL;
+    hdnet_net *net = cli_load_net(o.model), *net0 = o.untrained ? cli_load_net(o.untrained) : NULL;
     size_t N, I, O;
     cli_check(o.model, hdnet_net_dims(net, &N, &I, &O));
     if (I < 3 || O < 2)

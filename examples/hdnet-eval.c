@@ -56,8 +56,7 @@ int main(int argc, char **argv)
         cli_die("unexpected argument: %s (try --help)", argv[optind + 1]);
     const char *path = argv[optind];
 
-    hdnet_net *net;
-    cli_check(path, hdnet_net_load(&net, path));
+    hdnet_net *net = cli_load_net(path);
     hdnet_config *cfg;
     cli_check("config", hdnet_net_get_config(net, &cfg));
     cli_check("--steps", hdnet_config_set_int(cfg, HDNET_P_STEPS, (int64_t)steps));

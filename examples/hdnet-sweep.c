@@ -24,14 +24,6 @@
 #define PROG "hdnet-sweep"
 const char cli_prog[] = PROG;
 
-static volatile sig_atomic_t stop_requested = 0;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -95,13 +87,8 @@ static int cmd_run(const sweep_plan *p, int have_index, size_t index, size_t job
                    char ***argv)
 {
     char err[SWEEP_ERR];
-    sweep_run_opts o = {retry, 0, 0, &stop_requested};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    sweep_run_opts o = {retry, 0, 0, &cli_stop_signal};
+    cli_catch_stop();
     if (have_index) {
         if (index >= p->n_runs) {
             fprintf(stderr, PROG ": index %zu outside the plan (0..%zu)\n", index, p->n_runs - 1);
@@ -120,7 +107,7 @@ static int cmd_run(const sweep_plan *p, int have_index, size_t index, size_t job
     int rc = sweep_mpi_launched() ? sweep_farm_mpi(p, &o, argc, argv, err) : sweep_farm_local(p, jobs, &o, err);
     if (rc < 0)
         die(err, NULL);
-    return stop_requested ? 130 : rc;
+    return cli_stop_signal ? 130 : rc;
 }
 
 int main(int argc, char **argv)

@@ -11,15 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The signal (SIGINT or SIGTERM) that asked to stop; the progress callback
- * then stops the trainer, and the state is saved as at the end of a run. */
-static volatile sig_atomic_t interrupted = 0;
-
-static void on_signal(int sig)
-{
-    interrupted = sig;
-}
-
 typedef struct {
     FILE *log, *ckpt;
     int tty;
@@ -118,9 +109,9 @@ static int on_progress(const hdnet_progress *p, void *user)
     }
     if (u % 100 == 0)
         fflush(st->log);
-    if (st->state_every && u % st->state_every == 0 && u < U && !interrupted)
+    if (st->state_every && u % st->state_every == 0 && u < U && !cli_stop_signal)
         save_state(st);
-    return interrupted != 0;
+    return cli_stop_signal != 0;
 }
 
 /* A config value as JSON: a number when the text is one (inf and NaN are not JSON
@@ -398,9 +389,9 @@ static int run_status(int rc, const char *dir, meta_info *mi)
         mi->status = "interrupted";
         char *safe = cli_safe(dir);
         fprintf(stderr, "%s: %s; writing the best network so far (continue with --resume %s)\n", cli_prog,
-                interrupted == SIGTERM ? "terminated" : "interrupted", safe);
+                cli_stop_signal == SIGTERM ? "terminated" : "interrupted", safe);
         free(safe);
-        return 128 + (interrupted ? (int)interrupted : SIGINT);
+        return 128 + (cli_stop_signal ? (int)cli_stop_signal : SIGINT);
     }
     if (rc == HDNET_EDIVERGED) {
         mi->status = "failed";
@@ -503,12 +494,7 @@ int train_run(const hdnet_config *cfg, const train_options *o)
     open_logs(&st, o, &mi);
     write_meta(o->dir, cfg, &mi);
     cli_check("progress", hdnet_trainer_set_progress(tr, on_progress, &st, 1));
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_stop(); /* the progress callback then stops the trainer; the state is saved as at the end */
 
     const double t0 = cli_now();
     int rc = hdnet_trainer_next_pass(tr) > (size_t)U ? HDNET_OK : hdnet_trainer_run(tr);
