@@ -153,6 +153,14 @@ class TestInterrupt(unittest.TestCase):
     """Ctrl-C (SIGINT) raises KeyboardInterrupt out of run() within a pass, with or
     without a callback, and the trainer continues afterwards."""
 
+    def setUp(self):
+        # As in an interactive interpreter: a shell's background job (a CI runner, say)
+        # starts with SIGINT ignored, and Python then installs no handler of its own.
+        self.old_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def tearDown(self):
+        signal.signal(signal.SIGINT, self.old_handler)
+
     def interrupted_run(self, progress):
         cfg = small(updates=100000)
         t = hdnet.Trainer(cfg, hdnet.Net(cfg, rng=1), progress=progress, every=1000)
