@@ -25,27 +25,32 @@ void cli_on_die(void (*fn)(const char *message))
     on_die = fn;
 }
 
+/* "PROG: message" on stderr as one line, whatever bytes file names, options or
+ * file contents bring; the escaped message is left in msg. */
+static void print_message(char *msg, size_t size, const char *fmt, va_list ap)
+{
+    char raw[2048];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    hdnet_escape_text(msg, size, raw);
+    fprintf(stderr, "%s: %s\n", cli_prog, msg);
+}
+
 void cli_warn(const char *fmt, ...)
 {
-    char raw[2048], msg[2048];
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    print_message(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    hdnet_escape_text(msg, sizeof msg, raw);
-    fprintf(stderr, "%s: %s\n", cli_prog, msg);
 }
 
 void cli_die(const char *fmt, ...)
 {
-    /* one line, whatever bytes file names, options or file contents bring */
-    char raw[2048], msg[2048];
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    print_message(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    hdnet_escape_text(msg, sizeof msg, raw);
-    fprintf(stderr, "%s: %s\n", cli_prog, msg);
     if (on_die) {
         void (*fn)(const char *) = on_die;
         on_die = NULL; /* a failure inside it must not recurse */
