@@ -126,6 +126,13 @@ double cli_double(const char *opt, const char *s)
     return v;
 }
 
+void cli_push_arg(const char **list, size_t *n, size_t cap, const char *opt, const char *arg)
+{
+    if (*n == cap)
+        cli_die("too many %s options", opt);
+    list[(*n)++] = arg;
+}
+
 int cli_default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
