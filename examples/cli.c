@@ -25,27 +25,32 @@ void cli_on_die(void (*fn)(const char *message))
     on_die = fn;
 }
 
+/* "PROG: message" on stderr as one line, whatever bytes file names, options or
+ * file contents bring; the escaped message is left in msg. */
+static void print_message(char *msg, size_t size, const char *fmt, va_list ap)
+{
+    char raw[2048];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    hdnet_escape_text(msg, size, raw);
+    fprintf(stderr, "%s: %s\n", cli_prog, msg);
+}
+
 void cli_warn(const char *fmt, ...)
 {
-    char raw[2048], msg[2048];
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    print_message(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    hdnet_escape_text(msg, sizeof msg, raw);
-    fprintf(stderr, "%s: %s\n", cli_prog, msg);
 }
 
 void cli_die(const char *fmt, ...)
 {
-    /* one line, whatever bytes file names, options or file contents bring */
-    char raw[2048], msg[2048];
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    print_message(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    hdnet_escape_text(msg, sizeof msg, raw);
-    fprintf(stderr, "%s: %s\n", cli_prog, msg);
     if (on_die) {
         void (*fn)(const char *) = on_die;
         on_die = NULL; /* a failure inside it must not recurse */
@@ -119,6 +124,13 @@ double cli_double(const char *opt, const char *s)
     if (end == s || *end || errno || !isfinite(v) || s[0] == ' ' || s[0] == '\t')
         cli_die("%s: expected a number, got '%s' (try --help)", opt, s);
     return v;
+}
+
+void cli_push_arg(const char **list, size_t *n, size_t cap, const char *opt, const char *arg)
+{
+    if (*n == cap)
+        cli_die("too many %s options", opt);
+    list[(*n)++] = arg;
 }
 
 int cli_default_threads(void)

@@ -52,6 +52,9 @@ void *cli_malloc(size_t n);
 uint64_t cli_uint(const char *opt, const char *s, uint64_t lo, uint64_t hi);
 /* The whole string as a finite number. */
 double cli_double(const char *opt, const char *s);
+/* Keep arg, one value of the repeatable option opt, as list[(*n)++]; exits naming
+ * opt when the list already holds cap values. */
+void cli_push_arg(const char **list, size_t *n, size_t cap, const char *opt, const char *arg);
 /* Default worker threads: every online core. */
 int cli_default_threads(void);
 

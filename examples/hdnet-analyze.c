@@ -63,11 +63,7 @@ static options parse(int argc, char **argv)
         case 'c': o.chunk = cli_uint("--chunk", optarg, 1, 100000); break;
         case 's': o.seed = cli_uint("--seed", optarg, 0, UINT64_MAX); break;
         case 'u': o.untrained = optarg; break;
-        case 'S':
-            if (o.nsets == 64)
-                cli_die("too many --set options");
-            o.sets[o.nsets++] = optarg;
-            break;
+        case 'S': cli_push_arg(o.sets, &o.nsets, 64, "--set", optarg); break;
         case 'P': o.plots = 0; break;
         case 'N': o.nulls = cli_uint("--nulls", optarg, 0, 100000); break;
         case 'M': o.null_trials = cli_uint("--null-trials", optarg, 20, 1000000); break;

@@ -71,11 +71,7 @@ static options parse(int argc, char **argv)
         case 'e': o.rel_err = cli_double("--rel-err", optarg); break;
         case 'u': o.untrained = optarg; break;
         case 'E': o.seed = cli_uint("--seed", optarg, 0, UINT64_MAX); break;
-        case 'S':
-            if (o.nsets == 64)
-                cli_die("too many --set options");
-            o.sets[o.nsets++] = optarg;
-            break;
+        case 'S': cli_push_arg(o.sets, &o.nsets, 64, "--set", optarg); break;
         case 'P': o.plots = 0; break;
         default: cli_bad_option(argv);
         }

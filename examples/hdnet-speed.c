@@ -118,11 +118,7 @@ static options parse(int argc, char **argv)
         case 'n': o.B = cli_uint("--trials", optarg, 10, 1000000); break;
         case 'T': o.T = cli_uint("--steps", optarg, 20, 1000000); break;
         case 'S': cli_set(o.ap, NULL, CLI_SET_TASK, optarg); break;
-        case 'E':
-            if (o.ntsets == 16)
-                cli_die("too many --train-set options");
-            o.tsets[o.ntsets++] = optarg;
-            break;
+        case 'E': cli_push_arg(o.tsets, &o.ntsets, 16, "--train-set", optarg); break;
         case 'N': o.train = 0; break;
         case 'P': o.plots = 0; break;
         default: cli_bad_option(argv);

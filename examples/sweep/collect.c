@@ -375,6 +375,20 @@ static void point_label(const sweep_plan *p, size_t pt, const char **values, cha
         snprintf(buf, cap, "all");
 }
 
+/* The first fields of a summary.csv row: the point, its settings, its run counts
+ * and the column the row summarises. */
+static void summary_row_start(FILE *csv, const sweep_plan *p, size_t pt, const char **values, size_t done,
+                              size_t failed, const char *col)
+{
+    fprintf(csv, "%zu", pt);
+    for (size_t k = 0; k < p->n_axes; k++) {
+        fputc(',', csv);
+        csv_field(csv, values[k]);
+    }
+    fprintf(csv, ",%zu,%zu,%zu,", p->n_seeds, done, failed);
+    csv_field(csv, col);
+}
+
 static int write_summary(const sweep_plan *p, const table *t, char *err)
 {
     const char **values = calloc(p->n_axes + 1, sizeof *values);
@@ -421,13 +435,7 @@ static int write_summary(const sweep_plan *p, const table *t, char *err)
             if (!is_value_col(p, t, col))
                 continue;
             spread s = spread_of(p, t, pt, col, buf);
-            fprintf(csv, "%zu", pt);
-            for (size_t k = 0; k < p->n_axes; k++) {
-                fputc(',', csv);
-                csv_field(csv, values[k]);
-            }
-            fprintf(csv, ",%zu,%zu,%zu,", p->n_seeds, done, failed);
-            csv_field(csv, col);
+            summary_row_start(csv, p, pt, values, done, failed, col);
             if (s.n)
                 fprintf(csv, ",value,%zu,%.10g,%.10g,%.10g,%.10g,%.10g,,,,,\n", s.n, s.median, s.q25, s.q75, s.min,
                         s.max);
@@ -456,13 +464,7 @@ static int write_summary(const sweep_plan *p, const table *t, char *err)
                 continue;
             rate r = rate_of(p, t, pt, col);
             const size_t n = r.pass + r.fail;
-            fprintf(csv, "%zu", pt);
-            for (size_t k = 0; k < p->n_axes; k++) {
-                fputc(',', csv);
-                csv_field(csv, values[k]);
-            }
-            fprintf(csv, ",%zu,%zu,%zu,", p->n_seeds, done, failed);
-            csv_field(csv, col);
+            summary_row_start(csv, p, pt, values, done, failed, col);
             fprintf(csv, ",finding,%zu,,,,,,%zu,%zu,", n, r.pass, r.fail);
             if (n)
                 fprintf(csv, "%.10g,%.10g,%.10g\n", (double)r.pass / (double)n, r.lo, r.hi);

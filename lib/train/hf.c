@@ -178,6 +178,19 @@ static void start_direction(hdnet__hf *hf, const float *g, float *d)
     }
 }
 
+/* The rate noise of B trials into hf->noise (zeros when the net has none),
+ * after checking B against the workspace. */
+static int draw_noise(hdnet__hf *hf, const hdnet_net *net, size_t B, hdnet_rng *noise_rng)
+{
+    if (B > hf->maxb)
+        return hdnet__error(HDNET_ESHAPE, "%zu trials > %zu", B, hf->maxb);
+    if (net->rate_noise > 0)
+        hdnet__rng_fill_normal_f32(noise_rng, hf->noise, B * hf->T * hf->n, (float)net->rate_noise);
+    else
+        memset(hf->noise, 0, B * hf->T * hf->n * sizeof *hf->noise);
+    return HDNET_OK;
+}
+
 int hdnet__hf_update(hdnet__hf *hf, hdnet_net *net, size_t B, const float *x, const float *y,
                      const float *m, hdnet_rng *noise_rng, double rate_l2, double *loss,
                      double *grad_norm, double *clip_factor, double *rate)
@@ -185,14 +198,11 @@ int hdnet__hf_update(hdnet__hf *hf, hdnet_net *net, size_t B, const float *x, co
     const size_t np = hf->np;
     const batch bt = {B, x, y, m, rate_l2};
     float *g = vec(hf, V_GRAD), *d = vec(hf, V_DIR);
-    if (B > hf->maxb)
-        return hdnet__error(HDNET_ESHAPE, "%zu trials > %zu", B, hf->maxb);
     /* the update's noise, the same for every evaluation within it */
-    if (net->rate_noise > 0)
-        hdnet__rng_fill_normal_f32(noise_rng, hf->noise, B * hf->T * hf->n, (float)net->rate_noise);
-    else
-        memset(hf->noise, 0, B * hf->T * hf->n * sizeof *hf->noise);
-    int rc = hdnet__hf_loss_grad(hf, net, B, x, y, m, hf->noise, rate_l2, loss, g);
+    int rc = draw_noise(hf, net, B, noise_rng);
+    if (rc)
+        return rc;
+    rc = hdnet__hf_loss_grad(hf, net, B, x, y, m, hf->noise, rate_l2, loss, g);
     if (rc)
         return rc;
     const double net_lambda = hf->lambda_w;
@@ -280,11 +290,8 @@ int hdnet__hf_update(hdnet__hf *hf, hdnet_net *net, size_t B, const float *x, co
 int hdnet__hf_loss(hdnet__hf *hf, const hdnet_net *net, size_t B, const float *x, const float *y,
                    const float *m, hdnet_rng *noise_rng, double rate_l2, double *loss)
 {
-    if (B > hf->maxb)
-        return hdnet__error(HDNET_ESHAPE, "%zu trials > %zu", B, hf->maxb);
-    if (net->rate_noise > 0)
-        hdnet__rng_fill_normal_f32(noise_rng, hf->noise, B * hf->T * hf->n, (float)net->rate_noise);
-    else
-        memset(hf->noise, 0, B * hf->T * hf->n * sizeof *hf->noise);
+    int rc = draw_noise(hf, net, B, noise_rng);
+    if (rc)
+        return rc;
     return hdnet__hf_loss_grad(hf, net, B, x, y, m, hf->noise, rate_l2, loss, NULL);
 }
