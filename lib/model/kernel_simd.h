@@ -134,16 +134,6 @@ AI void zero_acc(const int nb_, const int nc_, V acc[4][3])
             acc[b][c] = VZERO();
 }
 
-/* acc = A1 M1 + A2 M2 on one block, summed in that order: the recurrent product
- * and then the input (forward) or readout (backward) product. */
-AI void two_prods(const int nb_, const int nc_, V acc[4][3], size_t m1, const float *a1, size_t sa1,
-                  const float *w1, size_t m2, const float *a2, size_t sa2, const float *w2, size_t ld)
-{
-    zero_acc(nb_, nc_, acc);
-    prod(nb_, nc_, acc, m1, a1, sa1, 1, w1, ld);
-    prod(nb_, nc_, acc, m2, a2, sa2, 1, w2, ld);
-}
-
 /* Forward on nb_ (<= 4) trials and nc_ (<= 3) vectors of columns at j0. */
 AI void fwd_block(const hdnet__fwd_args *k, const int nb_, const int nc_, size_t j0,
                   const float *hprev, float *h, float *ud, size_t stride, const float *x,
@@ -151,7 +141,9 @@ AI void fwd_block(const hdnet__fwd_args *k, const int nb_, const int nc_, size_t
 {
     V acc[4][3];
     const size_t ld = k->ld;
-    two_prods(nb_, nc_, acc, k->n, hprev, stride, k->w + j0, k->ni, x, x_stride, k->win + j0, ld);
+    zero_acc(nb_, nc_, acc);
+    prod(nb_, nc_, acc, k->n, hprev, stride, 1, k->w + j0, ld);
+    prod(nb_, nc_, acc, k->ni, x, x_stride, 1, k->win + j0, ld);
 #pragma GCC unroll 3
     for (int c = 0; c < nc_; c++) {
         const size_t j = j0 + VW * (size_t)c;
@@ -181,7 +173,9 @@ AI void bwd_block(const hdnet__bwd_args *k, const int nb_, const int nc_, size_t
 {
     V acc[4][3];
     const size_t ld = k->ld;
-    two_prods(nb_, nc_, acc, k->n, dnext, stride, k->w + j0, k->no, ey, ey_stride, k->wout + j0, ld);
+    zero_acc(nb_, nc_, acc);
+    prod(nb_, nc_, acc, k->n, dnext, stride, 1, k->w + j0, ld);
+    prod(nb_, nc_, acc, k->no, ey, ey_stride, 1, k->wout + j0, ld);
     const V c2 = VSET1(k->c2), c1 = VSET1(k->c1);
     const V sgn = VSET1(-0.0f), zero = VZERO();
 #pragma GCC unroll 3
