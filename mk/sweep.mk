@@ -131,3 +131,10 @@ reproduce-seeds-report:
 	  cat $(SEEDS_OUT)/speed/summary.md 2>/dev/null || echo "(not collected)"; echo; \
 	  for f in sweep_values sweep_rates; do [ -f $(SEEDS_OUT)/speed/$$f.png ] && echo "![$$f]($$rel/speed/$$f.png)" && echo || true; done; \
 	} > $$out; echo "reproduce-seeds: wrote $$out"
+
+# The ASan build of the programs (mk/sanitize_programs.mk): hdnet-sweep with its engine, without MPI.
+build/asan/examples/hdnet-sweep: examples/hdnet-sweep.c $(SWEEP_HDRS) build/asan/examples/libcli.a $(ASAN_SWEEP_OBJS) \
+		$(ASAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(BASE_CFLAGS) -Iexamples $< $(ASAN_SWEEP_OBJS) build/asan/examples/libcli.a \
+		$(ASAN_LIB_OBJS) -o $@ $(LIBS)
