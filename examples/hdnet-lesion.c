@@ -17,14 +17,7 @@
 
 const char cli_prog[] = "hdnet-lesion";
 
-enum { E1, E2, E2M, E3, NEXP };
-static const char *exp_name[NEXP] = {"E1", "E2", "E2m", "E3"};
-static const char *mode_name[3] = {"rate", "outgoing", "outgoing_readout"};
-
-typedef struct {
-    size_t B, T, cue, t_on, t_off;
-    double av_deg; /* E3 turning speed */
-} protocol;
+static const char *mode_name[HDNET_LESION_MODES] = {"rate", "outgoing", "outgoing_readout"};
 
 static void usage(FILE *f)
 {
@@ -123,240 +116,117 @@ static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t 
     hdnet_study_free(s);
 }
 
-/* Inputs, true heading (deg, unwrapped) for one experiment. */
-static void make_inputs(const protocol *p, int e, float *x, double *theta)
-{
-    for (size_t b = 0; b < p->B; b++) {
-        double th0 = 3.6 * (double)b, th = th0;
-        double sgn = (b % 2) ? -1.0 : 1.0;
-        for (size_t t = 0; t < p->T; t++) {
-            double w = 0;
-            if (e == E3 && t >= p->t_on && t < p->t_off)
-                w = sgn * p->av_deg;
-            th += w;
-            size_t i = b * p->T + t;
-            x[3 * i] = (float)(w / CLI_DEG);
-            x[3 * i + 1] = t < p->cue ? (float)sin(th0 / CLI_DEG) : 0.0f;
-            x[3 * i + 2] = t < p->cue ? (float)cos(th0 / CLI_DEG) : 0.0f;
-            theta[i] = th;
-        }
-    }
-}
-
-/* One run's measures, [trial][T]: bump position psi and decoded heading theta_hat
- * (degrees, unwrapped), bump strength B and output norm rho. */
+/* What the reporting needs: the results, the compass units sorted by phi (heat maps)
+ * and the output directory. */
 typedef struct {
-    double *psi, *B, *thhat, *rho;
-} measures;
-
-/* Unwrap each trial of x [n_trials][T] in place (steps of at most 180 degrees). */
-static void unwrap(double *x, size_t n_trials, size_t T)
-{
-    for (size_t b = 0; b < n_trials; b++) {
-        double prev = NAN, acc = 0;
-        for (size_t t = 0; t < T; t++) {
-            double v = x[b * T + t];
-            acc = isnan(prev) ? v : acc + hdnet_wrap_deg(v - prev);
-            prev = v;
-            x[b * T + t] = acc;
-        }
-    }
-}
-
-static void measure(const protocol *p, size_t N, const float *shadow, const float *y, const int *comp, size_t nc,
-                    const double *phi, measures *m)
-{
-    size_t S = p->B * p->T;
-    cli_check("bump", hdnet_bump(shadow, S, N, comp, nc, phi, m->B, m->psi, S));
-    cli_check("decode", hdnet_decoded_heading(y, S, m->thhat, S));
-    for (size_t i = 0; i < S; i++)
-        m->rho[i] = sqrt((double)y[2 * i] * y[2 * i] + (double)y[2 * i + 1] * y[2 * i + 1]);
-    unwrap(m->psi, p->B, p->T);
-    unwrap(m->thhat, p->B, p->T);
-}
-
-static double mean_range(const double *x, size_t a, size_t b)
-{
-    double s = 0;
-    for (size_t t = a; t < b; t++)
-        s += x[t];
-    return s / (double)(b - a);
-}
-
-/* Per-trial drift between two times (10-step averages ending at t_a and t_b), median over trials. */
-static double median_drift(const protocol *p, const double *x, size_t ta, size_t tb, double *per)
-{
-    for (size_t b = 0; b < p->B; b++) {
-        const double *r = x + b * p->T;
-        per[b] = mean_range(r, tb - 10, tb) - mean_range(r, ta - 10, ta);
-    }
-    return hdnet_median(per, p->B);
-}
-
-static double median_window(const protocol *p, const double *x, size_t a, size_t b, double *per)
-{
-    for (size_t k = 0; k < p->B; k++)
-        per[k] = mean_range(x + k * p->T, a, b);
-    return hdnet_median(per, p->B);
-}
-
-
-/* The units and buffers the experiments share. */
-typedef struct {
-    protocol P;
-    size_t N, nc;
-    const int *comp, *comp_sorted; /* compass units, and sorted by phi for the heat maps */
-    const double *phi;
-    float *x, *y, *y0, *sh, *sh0;
-    double *theta, *per;
-    measures M, M0; /* lesioned run and control */
-    FILE *csv;
+    const hdnet_lesion *res;
+    size_t T, n5, N, nc;
+    const int *comp_sorted;
     const char *out;
 } lab;
 
-/* E3 gain: median over trials of the bump's turn over the true turn in the window. */
-static double gain(const lab *L, const double *psi, size_t t_on, size_t t_off)
+/* lesion.csv rows of one experiment and mode (verdicts of the rate mode only). */
+static void report(FILE *csv, const hdnet_lesion *res, int e, int mode)
 {
-    const protocol *p = &L->P;
-    for (size_t b = 0; b < p->B; b++) {
-        const double *th = L->theta + b * p->T, *ps = psi + b * p->T;
-        double dt = mean_range(th, t_off - 10, t_off) - mean_range(th, t_on - 10, t_on);
-        L->per[b] = (mean_range(ps, t_off - 10, t_off) - mean_range(ps, t_on - 10, t_on)) / dt;
-    }
-    return hdnet_median(L->per, p->B);
-}
-
-/* lesion.csv rows of one experiment and mode; mode 0 (rate) fills the lesion summary. */
-static void report(const lab *L, int e, int mode, size_t nU, size_t t_on, size_t t_off, double *sum)
-{
-    const protocol *p = &L->P;
-    const measures *M = &L->M, *M0 = &L->M0;
-    const char *mn = mode_name[mode];
-    double unused[HDNET_LS_COUNT];
-    if (mode != 0) /* the summary holds the rate clamp */
-        sum = unused;
-    double B0 = median_window(p, M->B, t_on - 50, t_on, L->per);
-#define ROW(name, val, critv, st) fprintf(L->csv, "%s,%s,%s,%.6g,\"%s\",%s\n", exp_name[e], mn, name, val, critv, st)
-    ROW("units", (double)nU, "", "INFO");
+    double v[HDNET_LM_COUNT];
+    cli_check("lesion measures", hdnet_lesion_measures(res, e, mode, v, HDNET_LM_COUNT));
+    const char *en = hdnet_lesion_name(e), *mn = mode_name[mode];
+    const double B0 = v[HDNET_LM_B0];
+#define ROW(name, val, critv, st) fprintf(csv, "%s,%s,%s,%.6g,\"%s\",%s\n", en, mn, name, val, critv, st)
+    ROW("units", v[HDNET_LM_UNITS], "", "INFO");
     ROW("B0", B0, "", "INFO");
-    if (e == E1) {
-        double lost = median_window(p, M->B, 350, 400, L->per), back = median_window(p, M->B, 500, 600, L->per);
-        double rho_w = median_window(p, M->rho, 350, 400, L->per);
-        for (size_t b = 0; b < p->B; b++)
-            L->per[b] = fabs(hdnet_wrap_deg(mean_range(M->thhat + b * p->T, 590, 600) -
-                                            mean_range(L->theta + b * p->T, 590, 600)));
-        double err = hdnet_median(L->per, p->B);
+    if (e == HDNET_LESION_E1) {
+        double lost = v[HDNET_LM_LOST], back = v[HDNET_LM_BACK];
         ROW("B[350,400)/B0", lost / B0, "<= 0.25", mode == 0 ? (lost <= 0.25 * B0 ? "PASS" : "FAIL") : "INFO");
         ROW("B[500,600)/B0", back / B0, ">= 0.5", mode == 0 ? (back >= 0.5 * B0 ? "PASS" : "FAIL") : "INFO");
-        ROW("rho[350,400)", rho_w, "", "INFO");
-        ROW("heading error after recovery (deg)", err, "", "INFO");
-        double v[4] = {(double)nU, B0, lost, back};
-        memcpy(sum + HDNET_LS_E1_UNITS, v, sizeof v);
-    } else if (e == E2 || e == E2M) {
-        double d = median_drift(p, M->psi, t_on, t_off, L->per), dc = median_drift(p, M0->psi, t_on, t_off, L->per);
-        double dth = median_drift(p, M->thhat, t_on, t_off, L->per), bw = median_window(p, M->B, t_on, t_off, L->per);
-        int ok = e == E2 ? (d >= 20 && fabs(dc) <= 5 && dth > 0) : (d <= -20 && fabs(dc) <= 5 && dth < 0);
-        const char *st = mode ? "INFO" : ok ? "PASS" : e == E2M ? "WARN" : "FAIL";
-        ROW("psi drift (deg)", d, e == E2 ? ">= +20" : "<= -20", st);
+        ROW("rho[350,400)", v[HDNET_LM_OUTPUT_NORM], "", "INFO");
+        ROW("heading error after recovery (deg)", v[HDNET_LM_HEADING_ERROR], "", "INFO");
+    } else if (e == HDNET_LESION_E2 || e == HDNET_LESION_E2M) {
+        double d = v[HDNET_LM_DRIFT], dc = v[HDNET_LM_DRIFT_CONTROL], dth = v[HDNET_LM_DRIFT_DECODED];
+        int ok = e == HDNET_LESION_E2 ? (d >= 20 && fabs(dc) <= 5 && dth > 0) : (d <= -20 && fabs(dc) <= 5 && dth < 0);
+        const char *st = mode ? "INFO" : ok ? "PASS" : e == HDNET_LESION_E2M ? "WARN" : "FAIL";
+        ROW("psi drift (deg)", d, e == HDNET_LESION_E2 ? ">= +20" : "<= -20", st);
         ROW("control psi drift (deg)", dc, "|.| <= 5", "INFO");
         ROW("theta_hat drift (deg)", dth, "same sign", "INFO");
-        ROW("B over window / B0", bw / B0, "", "INFO");
-        double v[4] = {(double)nU, d, dc, dth};
-        memcpy(sum + (e == E2 ? HDNET_LS_E2_UNITS : HDNET_LS_E2M_UNITS), v, sizeof v);
+        ROW("B over window / B0", v[HDNET_LM_BUMP] / B0, "", "INFO");
     } else {
-        double G = gain(L, M->psi, t_on, t_off), G0 = gain(L, M0->psi, t_on, t_off);
-        double bw = median_window(p, M->B, t_on, t_off, L->per), bw0 = median_window(p, M0->B, t_on, t_off, L->per);
+        double G = v[HDNET_LM_GAIN], G0 = v[HDNET_LM_GAIN_CONTROL], bw = v[HDNET_LM_BUMP], bw0 = v[HDNET_LM_BUMP_CONTROL];
         int ok = G0 >= 0.8 && G0 <= 1.2 && fabs(G) <= 0.2 && bw >= 0.5 * bw0;
         ROW("gain G", G, "|G| <= 0.2", mode ? "INFO" : ok ? "PASS" : "FAIL");
         ROW("control gain G", G0, "[0.8, 1.2]", "INFO");
         ROW("B over window / control", bw / bw0, ">= 0.5", "INFO");
-        double v[5] = {(double)nU, G, G0, bw, bw0};
-        memcpy(sum + HDNET_LS_E3_UNITS, v, sizeof v);
     }
 #undef ROW
+}
+
+/* A kept trace [n5][T] of one experiment and mode (caller frees). */
+static double *trace(const lab *L, int e, int mode, int which)
+{
+    double *x = cli_malloc(L->n5 * L->T * sizeof *x);
+    cli_check("lesion trace", hdnet_lesion_trace(L->res, e, mode, which, x, L->n5 * L->T));
+    return x;
 }
 
 /* lesion_<exp>_<mode>.npz (5 trials); for mode 0 also the plot data of trial 0 (E3: a CCW turn). */
 static void save(const lab *L, int e, int mode)
 {
-    const protocol *p = &L->P;
-    const measures *M = &L->M, *M0 = &L->M0;
-    size_t n5 = p->B < 5 ? p->B : 5, N = L->N;
-    double *tt = cli_malloc(p->T * sizeof *tt);
-    for (size_t k = 0; k < p->T; k++)
+    const size_t T = L->T, n5 = L->n5, N = L->N;
+    double *tt = cli_malloc(T * sizeof *tt), *tr[HDNET_LT_COUNT];
+    for (size_t k = 0; k < T; k++)
         tt[k] = (double)k;
+    for (int k = 0; k < HDNET_LT_COUNT; k++)
+        tr[k] = trace(L, e, mode, k);
+    float *sh = cli_malloc(n5 * T * N * sizeof *sh);
+    cli_check("lesion rates", hdnet_lesion_shadow(L->res, e, mode, sh, n5 * T * N));
     hdnet_npz *z;
     cli_check("archive", hdnet_npz_create(&z));
-    cli_npz_add(z, "t", HDNET_DTYPE_F64, tt, p->T, 0, 0);
-    cli_npz_add(z, "theta", HDNET_DTYPE_F64, L->theta, n5, p->T, 0);
-    cli_npz_add(z, "theta_hat", HDNET_DTYPE_F64, M->thhat, n5, p->T, 0);
-    cli_npz_add(z, "psi", HDNET_DTYPE_F64, M->psi, n5, p->T, 0);
-    cli_npz_add(z, "B", HDNET_DTYPE_F64, M->B, n5, p->T, 0);
-    cli_npz_add(z, "rho", HDNET_DTYPE_F64, M->rho, n5, p->T, 0);
-    cli_npz_add(z, "shadow", HDNET_DTYPE_F32, L->sh, n5, p->T, N);
-    cli_npz_add(z, "B_control", HDNET_DTYPE_F64, M0->B, n5, p->T, 0);
-    cli_npz_add(z, "psi_control", HDNET_DTYPE_F64, M0->psi, n5, p->T, 0);
+    cli_npz_add(z, "t", HDNET_DTYPE_F64, tt, T, 0, 0);
+    cli_npz_add(z, "theta", HDNET_DTYPE_F64, tr[HDNET_LT_HEADING], n5, T, 0);
+    cli_npz_add(z, "theta_hat", HDNET_DTYPE_F64, tr[HDNET_LT_DECODED], n5, T, 0);
+    cli_npz_add(z, "psi", HDNET_DTYPE_F64, tr[HDNET_LT_POSITION], n5, T, 0);
+    cli_npz_add(z, "B", HDNET_DTYPE_F64, tr[HDNET_LT_STRENGTH], n5, T, 0);
+    cli_npz_add(z, "rho", HDNET_DTYPE_F64, tr[HDNET_LT_OUTPUT_NORM], n5, T, 0);
+    cli_npz_add(z, "shadow", HDNET_DTYPE_F32, sh, n5, T, N);
+    cli_npz_add(z, "B_control", HDNET_DTYPE_F64, tr[HDNET_LT_CONTROL_STRENGTH], n5, T, 0);
+    cli_npz_add(z, "psi_control", HDNET_DTYPE_F64, tr[HDNET_LT_CONTROL_POSITION], n5, T, 0);
     char name[64];
-    snprintf(name, sizeof name, "lesion_%s_%s.npz", exp_name[e], mode_name[mode]);
+    snprintf(name, sizeof name, "lesion_%s_%s.npz", hdnet_lesion_name(e), mode_name[mode]);
     cli_npz_save(z, L->out, name);
+    if (mode == 0) {
+        snprintf(name, sizeof name, "lesion_%s.dat", hdnet_lesion_name(e));
+        FILE *f = cli_fopen(L->out, name);
+        for (size_t k = 0; k < T; k++)
+            fprintf(f, "%zu %.6g %.6g %.6g %.6g %.6g %.6g\n", k, tr[HDNET_LT_HEADING][k], tr[HDNET_LT_DECODED][k],
+                    tr[HDNET_LT_POSITION][k], tr[HDNET_LT_STRENGTH][k], tr[HDNET_LT_CONTROL_STRENGTH][k],
+                    tr[HDNET_LT_CONTROL_POSITION][k]);
+        cli_fclose(f, name);
+        snprintf(name, sizeof name, "lesion_%s_heat.dat", hdnet_lesion_name(e));
+        f = cli_fopen(L->out, name);
+        for (size_t i = 0; i < L->nc; i++) {
+            for (size_t k = 0; k < T; k++)
+                fprintf(f, "%s%.4g", k ? " " : "", sh[k * N + (size_t)L->comp_sorted[i]]);
+            fprintf(f, "\n");
+        }
+        cli_fclose(f, name);
+    }
+    for (int k = 0; k < HDNET_LT_COUNT; k++)
+        free(tr[k]);
+    free(sh);
     free(tt);
-    if (mode != 0)
-        return;
-    snprintf(name, sizeof name, "lesion_%s.dat", exp_name[e]);
-    FILE *f = cli_fopen(L->out, name);
-    for (size_t k = 0; k < p->T; k++)
-        fprintf(f, "%zu %.6g %.6g %.6g %.6g %.6g %.6g\n", k, L->theta[k], M->thhat[k], M->psi[k], M->B[k], M0->B[k],
-                M0->psi[k]);
-    cli_fclose(f, name);
-    snprintf(name, sizeof name, "lesion_%s_heat.dat", exp_name[e]);
-    f = cli_fopen(L->out, name);
-    for (size_t i = 0; i < L->nc; i++) {
-        for (size_t k = 0; k < p->T; k++)
-            fprintf(f, "%s%.4g", k ? " " : "", L->sh[k * N + (size_t)L->comp_sorted[i]]);
-        fprintf(f, "\n");
-    }
-    cli_fclose(f, name);
 }
 
-/* One experiment: silence units U in every mode against the unperturbed control. */
-static void experiment(lab *L, const hdnet_net *net, int e, const int *U, size_t nU, double *sum)
+/* The units experiment e silences (caller frees). */
+static int *unit_set(const int *cls, const double *phi, size_t N, int e, size_t *n)
 {
-    protocol *p = &L->P;
-    size_t S = p->B * p->T, N = L->N, t_on = p->t_on, t_off = e == E1 ? 400 : p->t_off;
-    make_inputs(p, e, L->x, L->theta);
-    cli_check("run", hdnet_net_run(net, p->B, p->T, L->x, S * 3, NULL, 0, NULL, L->y0, S * 2, NULL, 0, L->sh0, S * N));
-    measure(p, N, L->sh0, L->y0, L->comp, L->nc, L->phi, &L->M0);
-    for (int mode = 0; mode < 3; mode++) {
-        hdnet_perturb *pt;
-        cli_check("perturbation", hdnet_perturb_create(&pt));
-        if (nU)
-            cli_check("perturbation", hdnet_perturb_add(pt, mode, U, nU, t_on, t_off, 0.0));
-        cli_check("run", hdnet_net_run(net, p->B, p->T, L->x, S * 3, NULL, 0, pt, L->y, S * 2, NULL, 0, L->sh, S * N));
-        hdnet_perturb_free(pt);
-        measure(p, N, L->sh, L->y, L->comp, L->nc, L->phi, &L->M);
-        report(L, e, mode, nU, t_on, t_off, sum);
-        save(L, e, mode);
-    }
-}
-
-/* Compass units with a preferred heading, CW and CCW shifters, and both shifter groups. */
-static size_t unit_set(const int *cls, const double *phi, size_t N, int which, int *out)
-{
-    size_t n = 0;
-    for (size_t u = 0; u < N; u++)
-        if (which == E1 ? cls[u] == HDNET_CLASS_COMPASS && isfinite(phi[u])
-            : which == E2 ? cls[u] == HDNET_CLASS_SHIFTER_CW
-            : which == E2M ? cls[u] == HDNET_CLASS_SHIFTER_CCW
-            : cls[u] == HDNET_CLASS_SHIFTER_CW || cls[u] == HDNET_CLASS_SHIFTER_CCW)
-            out[n++] = (int)u;
-    return n;
+    int *u = cli_malloc(N * sizeof *u);
+    cli_check("unit set", hdnet_lesion_units(cls, phi, N, e, u, N, n));
+    return u;
 }
 
 int main(int argc, char **argv)
 {
     const char *out = NULL, *units = NULL;
-    protocol P = {100, 800, 10, 300, 500, 1.0};
-    size_t an_trials = 500;
+    size_t n_trials = HDNET_LESION_TRIALS, n_steps = HDNET_LESION_STEPS, an_trials = 500;
     int plots = 1;
     hdnet_aparams *ap;
     cli_check("parameters", hdnet_aparams_create(&ap));
@@ -371,8 +241,8 @@ int main(int argc, char **argv)
         switch (c) {
         case 'o': out = optarg; break;
         case 'u': units = optarg; break;
-        case 'n': P.B = cli_uint("--trials", optarg, 1, 100000); break;
-        case 'T': P.T = cli_uint("--steps", optarg, 700, 1000000); break;
+        case 'n': n_trials = cli_uint("--trials", optarg, 1, 100000); break;
+        case 'T': n_steps = cli_uint("--steps", optarg, HDNET_LESION_MIN_STEPS, 1000000); break;
         case 'a': an_trials = cli_uint("--analysis-trials", optarg, 10, 100000); break;
         case 'S': cli_set(ap, NULL, CLI_SET_TASK, optarg); break;
         case 'P': plots = 0; break;
@@ -384,71 +254,63 @@ int main(int argc, char **argv)
     if (!out)
         cli_die("--out DIR is required");
     hdnet_net *net;
-    hdnet_config *cfg;
     size_t N, I, O;
-    int64_t cue;
     cli_check(argv[optind], hdnet_net_load(&net, argv[optind]));
     cli_check("network", hdnet_net_dims(net, &N, &I, &O));
     if (I != 3 || O != 2)
         cli_die("expected 3 inputs and 2 outputs");
-    cli_check("config", hdnet_net_get_config(net, &cfg));
-    cli_check("config", hdnet_config_get_int(cfg, HDNET_P_CUE, &cue));
-    hdnet_config_free(cfg);
-    P.cue = (size_t)cue;
     cli_mkdirs(out);
     cli_lock_dir(out); /* one writer per output directory */
-    int *cls = cli_malloc(N * sizeof *cls), *U[NEXP];
+    int *cls = cli_malloc(N * sizeof *cls);
     double *phi = cli_malloc(N * sizeof *phi);
     if (units)
         read_units(units, N, cls, phi);
     else
         classify_here(net, ap, an_trials, N, cls, phi);
-    size_t nU[NEXP];
-    for (int e = 0; e < NEXP; e++)
-        nU[e] = unit_set(cls, phi, N, e, U[e] = cli_malloc(N * sizeof(int)));
-    printf("units: %zu compass, %zu CCW, %zu CW shifters\n", nU[E1], nU[E2M], nU[E2]);
-    if (nU[E1] < 2)
+    size_t nc, nccw, ncw;
+    int *comp = unit_set(cls, phi, N, HDNET_LESION_E1, &nc);
+    free(unit_set(cls, phi, N, HDNET_LESION_E2M, &nccw));
+    free(unit_set(cls, phi, N, HDNET_LESION_E2, &ncw));
+    printf("units: %zu compass, %zu CCW, %zu CW shifters\n", nc, nccw, ncw);
+    if (nc < 2)
         cli_die("fewer than 2 compass units: the bump cannot be measured");
     /* compass units by phi for the heat maps */
-    int *sorted = cli_malloc(nU[E1] * sizeof *sorted);
-    memcpy(sorted, U[E1], nU[E1] * sizeof *sorted);
-    for (size_t i = 1; i < nU[E1]; i++)
-        for (size_t j = i; j > 0 && phi[sorted[j]] < phi[sorted[j - 1]]; j--) {
-            int tmp = sorted[j];
-            sorted[j] = sorted[j - 1];
-            sorted[j - 1] = tmp;
+    for (size_t i = 1; i < nc; i++)
+        for (size_t j = i; j > 0 && phi[comp[j]] < phi[comp[j - 1]]; j--) {
+            int tmp = comp[j];
+            comp[j] = comp[j - 1];
+            comp[j - 1] = tmp;
         }
 
-    size_t S = P.B * P.T;
-    lab L = {P, N, nU[E1], U[E1], sorted, phi, cli_malloc(S * 3 * sizeof(float)), cli_malloc(S * 2 * sizeof(float)),
-             cli_malloc(S * 2 * sizeof(float)), cli_malloc(S * N * sizeof(float)), cli_malloc(S * N * sizeof(float)),
-             cli_malloc(S * sizeof(double)), cli_malloc(P.B * sizeof(double)), {0}, {0}, NULL, out};
-    double **mp[2][4] = {{&L.M.psi, &L.M.B, &L.M.thhat, &L.M.rho}, {&L.M0.psi, &L.M0.B, &L.M0.thhat, &L.M0.rho}};
-    for (int a = 0; a < 2; a++)
-        for (int k = 0; k < 4; k++)
-            *mp[a][k] = cli_malloc(S * sizeof(double));
-    L.csv = cli_fopen(out, "lesion.csv");
-    fprintf(L.csv, "experiment,mode,measure,value,criterion,status\n");
+    const size_t n5 = n_trials < 5 ? n_trials : 5; /* trials saved per experiment and mode */
+    hdnet_lesion *res;
+    cli_check("lesion", hdnet_lesion_run(&res, net, cls, phi, N, n_trials, n_steps, HDNET_LESION_MODES, n5));
+    lab L = {res, n_steps, n5, N, nc, comp, out};
+    FILE *csv = cli_fopen(out, "lesion.csv");
+    fprintf(csv, "experiment,mode,measure,value,criterion,status\n");
+    for (int e = 0; e < HDNET_LESION_COUNT; e++)
+        for (int mode = 0; mode < HDNET_LESION_MODES; mode++) {
+            report(csv, res, e, mode);
+            save(&L, e, mode);
+        }
+    cli_fclose(csv, "lesion.csv");
     double summary[HDNET_LS_COUNT];
-    for (int e = 0; e < NEXP; e++)
-        experiment(&L, net, e, U[e], nU[e], summary);
-    cli_fclose(L.csv, "lesion.csv");
+    cli_check("lesion summary", hdnet_lesion_summary(res, summary, HDNET_LS_COUNT));
     hdnet_claims *claims;
     cli_check("claims", hdnet_claims_create(&claims));
     cli_check("claims", hdnet_claims_add_lesion(claims, summary, HDNET_LS_COUNT));
     cli_write_claims(claims, out);
     hdnet_claims_free(claims);
     FILE *f = cli_fopen(out, "lesion_meta.gp");
-    fprintf(f, "ton=%zu\ntoff=%zu\ntoff1=400\nncomp=%zu\nnsteps=%zu\n", P.t_on, P.t_off, nU[E1], P.T);
+    fprintf(f, "ton=%d\ntoff=%d\ntoff1=%d\nncomp=%zu\nnsteps=%zu\n", HDNET_LESION_ON, HDNET_LESION_OFF,
+            HDNET_LESION_E1_OFF, nc, n_steps);
     cli_fclose(f, "lesion_meta.gp");
     if (plots)
         printf("%s\n", cli_plot(argv[0], "lesion.gp", out) ? "figures: skipped" : "figures: written (PNG, SVG and PDF)");
-    for (int a = 0; a < 2; a++)
-        for (int k = 0; k < 4; k++)
-            free(*mp[a][k]);
-    void *bufs[] = {L.x, L.y, L.y0, L.sh, L.sh0, L.theta, L.per, cls, phi, sorted, U[0], U[1], U[2], U[3]};
-    for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
-        free(bufs[i]);
+    hdnet_lesion_free(res);
+    free(cls);
+    free(phi);
+    free(comp);
     hdnet_aparams_free(ap);
     hdnet_net_free(net);
     return 0;

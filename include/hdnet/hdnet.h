@@ -32,5 +32,6 @@
 #include "trust.h"
 #include "structure.h"
 #include "claims.h"
+#include "lesion.h"
 
 #endif
