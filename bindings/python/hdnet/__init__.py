@@ -41,6 +41,8 @@ from . import trust
 from . import structure
 from . import claims as _claims_module
 from .claims import Study, Claims, Claim, claims, analysis_config, ANALYSIS_SEED
+from . import lesion
+from .lesion import Lesion, lesion_units
 
 __version__ = "%d.%d.%d" % API_VERSION
 
@@ -63,4 +65,5 @@ __all__ = [
     "trust",
     "structure",
     "Study", "Claims", "Claim", "claims", "analysis_config", "ANALYSIS_SEED",
+    "lesion", "Lesion", "lesion_units",
 ]
