@@ -48,6 +48,30 @@ untimed "$tmp/j1/table.csv" > "$tmp/ref.csv"
 for col in ne500 ne1000 R1.value R1.verdict R14.verdict classes.compass; do
     head -1 "$tmp/ref.csv" | tr , '\n' | grep -qx "$col" || fail "the table has no $col column"
 done
+# the lesion checks: every column present; wherever the lesions ran (2 or more compass
+# units) every value of the lesion summary and of R10-R12 is a finite number and every
+# verdict a judgement (or NOT_APPLICABLE: the tiny networks fail the competence gate)
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
+                   n = split("e1_units e1_b0 e1_lost e1_back e2_units e2_drift e2_control e2_decoded " \
+                             "e2m_units e2m_drift e2m_control e2m_decoded e3_units e3_gain e3_control e3_bump " \
+                             "e3_bump_control", names, " ")
+                   for (k = 1; k <= n; k++) num[k] = "lesion." names[k]
+                   split("R10 R11 R11m R12", ids, " ")
+                   for (k = 1; k <= 4; k++) { num[n + k] = ids[k] ".value"; ver[k] = ids[k] ".verdict" }
+                   n += 4
+                   for (k = 1; k <= n; k++) if (!(num[k] in col)) { print "no column " num[k]; bad = 1 }
+                   for (k = 1; k <= 4; k++) if (!(ver[k] in col)) { print "no column " ver[k]; bad = 1 }
+                   if (bad) exit 1
+                   next }
+         $col["R10.verdict"] != "NOT_RUN" { ran++
+                   for (k = 1; k <= n; k++) if ($col[num[k]] !~ /^-?[0-9]/) {
+                       print "run " $1 ": " num[k] " = " $col[num[k]]; bad = 1 }
+                   for (k = 1; k <= 4; k++) if ($col[ver[k]] !~ /^(PASS|FAIL|WARN|NOT_APPLICABLE)$/) {
+                       print "run " $1 ": " ver[k] " = " $col[ver[k]]; bad = 1 } }
+         END { if (bad) exit 1
+               if (ran < 1) { print "the lesions ran on no network"; exit 1 }
+               printf "sweep: lesions ran on %d of %d networks\n", ran, NR - 1 }' "$tmp/ref.csv" \
+    || fail "lesion columns of the --jobs 1 table"
 echo "sweep: --jobs 1: 8 runs in $(($(date +%s) - start)) s"
 
 # ---- --jobs 2 ----

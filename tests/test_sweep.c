@@ -174,6 +174,7 @@ START_TEST(plan_errors)
         {"sweep.test_trials = 0\n", "sweep.test_trials"},
         {"sweep.analysis = nosuch\n", "unknown analysis"},
         {"sweep.nulls = 5\n", "at least 20"},
+        {"sweep.lesion_steps = 699\n", "sweep.lesion_steps"},
         {"seed = 3\nseeds = 1..2\n", "both 'seed' and 'seeds'"},
         {"units 10\n", "line 1: expected 'name = value'"},
         {"compass_slope_max = -1\n", "compass_slope_max"},
@@ -345,6 +346,12 @@ START_TEST(reanalyse_when_analysis_changes)
     ck_assert_int_eq(sweep_run_index(p, 2, &o, err), SWEEP_RUN_DONE);
     char *first = result_text(p, 2);
     ck_assert_ptr_nonnull(strstr(first, "classes.compass="));
+    ck_assert_ptr_nonnull(strstr(first, "\nlesion.e3_gain="));
+    ck_assert_ptr_nonnull(strstr(first, "\nR10.verdict="));
+    /* the lesion settings are part of the analysis id */
+    sweep_plan *nolesion = tiny_with("sweep.lesion_trials = 0\n", "re");
+    ck_assert_str_ne(p->analysis_id, nolesion->analysis_id);
+    sweep_plan_free(nolesion);
     /* another analysis: the same directory is accepted and the run is stale, not retrained */
     ck_assert_str_ne(p->analysis_id, none->analysis_id);
     ck_assert_int_eq(sweep_prepare_out(none, err), 0);

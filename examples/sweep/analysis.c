@@ -99,10 +99,113 @@ static int analysis_classes(const sweep_subject *s, sweep_record *rec, char *err
     return 0;
 }
 
+/* Every row of a claim table: value, the nulls' 5-95 % band and the bootstrap
+ * interval of the value, verdict. */
+static int add_rows(const hdnet_claims *claims, sweep_record *rec)
+{
+    static const struct {
+        int col;
+        const char *name;
+    } more[] = {{HDNET_CLAIM_NULL_LOW, "null_low"}, {HDNET_CLAIM_NULL_HIGH, "null_high"},
+                {HDNET_CLAIM_CI_LOW, "ci_low"}, {HDNET_CLAIM_CI_HIGH, "ci_high"}};
+    int rc = 0;
+    for (size_t row = 0; !rc && row < hdnet_claims_count(claims); row++) {
+        const char *id = hdnet_claims_text(claims, row, HDNET_CLAIM_ID);
+        char key[96];
+        snprintf(key, sizeof key, "%s.value", id);
+        if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, HDNET_CLAIM_VALUE)))
+            rc = HDNET_ENOMEM;
+        for (size_t k = 0; !rc && k < sizeof more / sizeof *more; k++) {
+            snprintf(key, sizeof key, "%s.%s", id, more[k].name);
+            if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, more[k].col)))
+                rc = HDNET_ENOMEM;
+        }
+        snprintf(key, sizeof key, "%s.verdict", id);
+        if (!rc && sweep_record_str(rec, key, hdnet_verdict_name(hdnet_claims_verdict(claims, row))))
+            rc = HDNET_ENOMEM;
+    }
+    return rc;
+}
+
+/* Classes (the interval rule of the claim table; the adaptive rule when the study has
+ * no bootstrap, as the table then uses) and preferred headings of the trained network. */
+static int study_classes(const hdnet_study *study, size_t N, int *cls, double *phi, const char **rule)
+{
+    const hdnet_tuning *t = hdnet_study_tuning(study, 0);
+    int rc = hdnet_study_classes(study, cls, N, NULL, 0, NULL, 0);
+    *rule = "interval";
+    if (rc == HDNET_ESTATE) {
+        rc = hdnet_tuning_classify(t, HDNET_RULE_ADAPTIVE, 0, cls, N, NULL, 0, NULL, 0);
+        *rule = "adaptive";
+    }
+    return rc ? rc : hdnet_tuning_unit_stat(t, HDNET_US_PHI, phi, N);
+}
+
+/* The lesion experiments (rate clamp, plan's trials and steps) on the classes of the
+ * claim table: lesion.<entry> for each entry of the lesion summary and the checks R10,
+ * R11, R11m and R12 behind the competence gate; NaN values and NOT_RUN verdicts when
+ * the network has fewer than 2 compass units (no bump to lesion). */
+static int lesion_rows(const sweep_subject *s, const hdnet_study *study, size_t N, sweep_record *rec)
+{
+    const sweep_plan *p = s->plan;
+    const double cpu0 = sweep_cpu_now();
+    int *cls = malloc(N * sizeof *cls);
+    double *phi = malloc(N * sizeof *phi), sum[HDNET_LS_COUNT], ne = NAN;
+    const char *rule = "";
+    size_t ncomp = 0;
+    int rc = cls && phi ? study_classes(study, N, cls, phi, &rule) : HDNET_ENOMEM, competent = 0;
+    if (!rc)
+        rc = hdnet_lesion_units(cls, phi, N, HDNET_LESION_E1, NULL, 0, &ncomp);
+    if (!rc)
+        rc = hdnet_study_scalar(study, HDNET_SS_NE, &ne);
+    if (!rc)
+        rc = hdnet_gate(ne, HDNET_GATE_NE_MAX, &competent);
+    hdnet_lesion *les = NULL;
+    hdnet_claims *claims = NULL;
+    for (int k = 0; k < HDNET_LS_COUNT; k++)
+        sum[k] = NAN;
+    if (!rc && ncomp >= 2)
+        rc = hdnet_lesion_run(&les, s->trained, cls, phi, N, p->lesion_trials, p->lesion_steps, 1, 0);
+    if (les && !rc)
+        rc = hdnet_lesion_summary(les, sum, HDNET_LS_COUNT);
+    if (!rc && sweep_record_str(rec, "lesion.rule", rule))
+        rc = HDNET_ENOMEM;
+    for (int k = 0; !rc && k < HDNET_LS_COUNT; k++) {
+        char key[96];
+        snprintf(key, sizeof key, "lesion.%s", hdnet_lesion_summary_name(k));
+        if (sweep_record_num(rec, key, sum[k]))
+            rc = HDNET_ENOMEM;
+    }
+    if (!rc)
+        rc = hdnet_claims_create(&claims);
+    if (!rc)
+        rc = hdnet_claims_add_lesion(claims, sum, HDNET_LS_COUNT);
+    for (size_t row = 0; !rc && row < hdnet_claims_count(claims); row++) {
+        const char *id = hdnet_claims_text(claims, row, HDNET_CLAIM_ID);
+        const int verdict = les ? hdnet_gate_verdict(hdnet_claims_verdict(claims, row), 1, competent)
+                                : HDNET_VERDICT_NOT_RUN;
+        char key[96];
+        snprintf(key, sizeof key, "%s.value", id);
+        if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, HDNET_CLAIM_VALUE)))
+            rc = HDNET_ENOMEM;
+        snprintf(key, sizeof key, "%s.verdict", id);
+        if (!rc && sweep_record_str(rec, key, hdnet_verdict_name(verdict)))
+            rc = HDNET_ENOMEM;
+    }
+    if (!rc && sweep_record_num(rec, "lesion_cpu_seconds", sweep_cpu_now() - cpu0))
+        rc = HDNET_ENOMEM;
+    hdnet_claims_free(claims);
+    hdnet_lesion_free(les);
+    free(cls);
+    free(phi);
+    return rc;
+}
+
 /* The paper's checks of the library's claim table (R1-R9, R14, R14i, R15; the
- * lesion checks R10-R12 and the speed check R13 need experiments of their own):
- * <id>.value and <id>.verdict per row, on the analysis set, with the untrained
- * network for R14; and the unit classes of the same tuning. */
+ * lesion checks R10, R11, R11m and R12 when sweep.lesion_trials > 0; the speed
+ * check R13 needs a sweep over speeds, see collect.c): <id>.value and <id>.verdict
+ * per row, on the analysis set, with the untrained network for R14; and the unit
+ * classes of the same tuning. */
 static int analysis_claims(const sweep_subject *s, sweep_record *rec, char *err)
 {
     const sweep_plan *p = s->plan;
@@ -128,31 +231,14 @@ static int analysis_claims(const sweep_subject *s, sweep_record *rec, char *err)
         rc = hdnet_claims_create(&claims);
     if (!rc)
         rc = hdnet_claims_add_study(claims, study);
-    for (size_t row = 0; !rc && row < hdnet_claims_count(claims); row++) {
-        const char *id = hdnet_claims_text(claims, row, HDNET_CLAIM_ID);
-        char key[96];
-        snprintf(key, sizeof key, "%s.value", id);
-        if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, HDNET_CLAIM_VALUE)))
-            rc = HDNET_ENOMEM;
-        /* the nulls' 5-95 % band and the bootstrap interval of the value */
-        static const struct {
-            int col;
-            const char *name;
-        } more[] = {{HDNET_CLAIM_NULL_LOW, "null_low"}, {HDNET_CLAIM_NULL_HIGH, "null_high"},
-                    {HDNET_CLAIM_CI_LOW, "ci_low"}, {HDNET_CLAIM_CI_HIGH, "ci_high"}};
-        for (size_t k = 0; !rc && k < sizeof more / sizeof *more; k++) {
-            snprintf(key, sizeof key, "%s.%s", id, more[k].name);
-            if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, more[k].col)))
-                rc = HDNET_ENOMEM;
-        }
-        snprintf(key, sizeof key, "%s.verdict", id);
-        if (!rc && sweep_record_str(rec, key, hdnet_verdict_name(hdnet_claims_verdict(claims, row))))
-            rc = HDNET_ENOMEM;
-    }
+    if (!rc)
+        rc = add_rows(claims, rec);
     if (!rc)
         rc = count_classes(hdnet_study_tuning(study, 0), N, HDNET_RULE_ADAPTIVE, "classes", rec);
     if (!rc)
         rc = count_classes(hdnet_study_tuning(study, 0), N, HDNET_RULE_REFERENCE, "classes_reference", rec);
+    if (!rc && p->lesion_trials)
+        rc = lesion_rows(s, study, N, rec);
     hdnet_claims_free(claims);
     hdnet_study_free(study);
     hdnet_config_free(set);
@@ -170,7 +256,8 @@ static int analysis_none(const sweep_subject *s, sweep_record *rec, char *err)
 }
 
 static const sweep_analysis analyses[] = {
-    {"claims", "the paper's checks R1-R9, R14, R15 (value and verdict) and the unit classes", 1, analysis_claims},
+    {"claims", "the paper's checks R1-R15 but R13 (value and verdict), the lesion summary and the unit classes", 2,
+     analysis_claims},
     {"classes", "unit classes under the adaptive and the reference rule", 2, analysis_classes},
     {"none", "training and test errors only", 1, analysis_none},
 };

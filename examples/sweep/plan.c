@@ -170,7 +170,9 @@ static int parse_option(sweep_plan *p, const char *key, const char *value, size_
                  {"analysis_trials", &p->analysis_trials, 0, 1000000},
                  {"analysis_steps", &p->analysis_steps, 2, 1000000},
                  {"state_every", &p->state_every, 0, 1000000000},
-                 {"nulls", &p->nulls, 0, 100000}};
+                 {"nulls", &p->nulls, 0, 100000},
+                 {"lesion_trials", &p->lesion_trials, 0, 100000},
+                 {"lesion_steps", &p->lesion_steps, HDNET_LESION_MIN_STEPS, 1000000}};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
         if (strcmp(key, sizes[i].name) == 0) {
             uint64_t v;
@@ -191,7 +193,8 @@ static int parse_option(sweep_plan *p, const char *key, const char *value, size_
     char **dst = strcmp(key, "out") == 0 ? &p->out : strcmp(key, "analysis") == 0 ? &p->analysis : NULL;
     if (!dst)
         return sweep_fail(err, "line %zu: unknown sweep option 'sweep.%s' (out, analysis, test_trials, "
-                               "analysis_trials, analysis_steps, nulls, state_every, keep_state)", lineno, key);
+                               "analysis_trials, analysis_steps, nulls, lesion_trials, lesion_steps, state_every, "
+                               "keep_state)", lineno, key);
     if (!*value)
         return sweep_fail(err, "line %zu: sweep.%s needs a value", lineno, key);
     if (dst == &p->analysis && !sweep_analysis_find(value))
@@ -324,8 +327,9 @@ static void set_analysis_id(sweep_plan *p)
     for (size_t k = 0; k <= p->n_aparams; k++) {
         if (k == p->n_aparams) {
             const sweep_analysis *an = sweep_analysis_find(p->analysis);
-            snprintf(line, sizeof line, "analysis=%s %d\ntrials=%zu\nsteps=%zu\nnulls=%zu\n", p->analysis,
-                     an ? an->version : 0, p->analysis_trials, p->analysis_steps, p->nulls);
+            snprintf(line, sizeof line, "analysis=%s %d\ntrials=%zu\nsteps=%zu\nnulls=%zu\nlesion=%zu %zu\n",
+                     p->analysis, an ? an->version : 0, p->analysis_trials, p->analysis_steps, p->nulls,
+                     p->lesion_trials, p->lesion_steps);
         }
         else
             snprintf(line, sizeof line, "%s=%s\n", p->aparams[k].name, p->aparams[k].value);
@@ -353,6 +357,8 @@ int sweep_plan_parse(sweep_plan **out, const char *text, size_t len, const char 
     p->analysis_steps = 1000;
     p->state_every = 100;
     p->nulls = 20; /* the fewest null values a verdict of the library accepts */
+    p->lesion_trials = HDNET_LESION_TRIALS;
+    p->lesion_steps = HDNET_LESION_STEPS;
     int rc = 0;
     if (!(p->file = dup_str(file)) || !(p->recipe = dup_str("paper")) || !(p->analysis = dup_str("claims")))
         rc = sweep_fail(err, "out of memory");

@@ -13,15 +13,6 @@
 
 #define PROGRESS_EVERY_S 2.0 /* progress.txt refresh for the status view */
 
-/* CPU seconds of this process (all its threads): the cost of a run on a shared machine. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
-        return NAN;
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 void sweep_run_path(const sweep_plan *p, size_t i, const char *kind, char *buf, size_t cap)
 {
     char name[32];
@@ -266,7 +257,7 @@ static int is_stale(const sweep_plan *p, size_t i)
 static int reanalyse(const sweep_plan *p, size_t i, const char *final, char *rerr)
 {
     static const char *const kept[] = {"index", "name", "status", "best_update", "selection_ne", "ne500", "ne1000"};
-    const double t0 = sweep_now(), cpu0 = cpu_now();
+    const double t0 = sweep_now(), cpu0 = sweep_cpu_now();
     run_objects r;
     memset(&r, 0, sizeof r);
     sweep_record old, rec;
@@ -295,7 +286,7 @@ static int reanalyse(const sweep_plan *p, size_t i, const char *final, char *rer
     if ((train_s && sweep_record_str(&rec, "train_seconds", train_s)) ||
         sweep_record_num(&rec, "analysis_seconds", sweep_now() - t0) ||
         sweep_record_num(&rec, "process_seconds", sweep_now() - t0) ||
-        sweep_record_num(&rec, "cpu_seconds", cpu_now() - cpu0)) {
+        sweep_record_num(&rec, "cpu_seconds", sweep_cpu_now() - cpu0)) {
         sweep_fail(rerr, "out of memory");
         goto out;
     }
@@ -325,7 +316,7 @@ static int train_and_analyse(const sweep_plan *p, size_t i, const sweep_run_opts
     c.last_progress = sweep_now();
     snprintf(c.state_path, sizeof c.state_path, "%s/state.npz", tmp);
     snprintf(c.progress_path, sizeof c.progress_path, "%s/progress.txt", tmp);
-    const double t0 = sweep_now(), cpu0 = cpu_now();
+    const double t0 = sweep_now(), cpu0 = sweep_cpu_now();
     int status = SWEEP_RUN_FAILED, rc;
     int64_t U, seed;
     hdnet_rng *init = NULL;
@@ -423,7 +414,7 @@ static int train_and_analyse(const sweep_plan *p, size_t i, const sweep_run_opts
     if (sweep_record_num(&rec, "train_seconds", c.elapsed) ||
         sweep_record_num(&rec, "analysis_seconds", t_end - t_train) ||
         sweep_record_num(&rec, "process_seconds", t_end - t0) ||
-        sweep_record_num(&rec, "cpu_seconds", cpu_now() - cpu0)) {
+        sweep_record_num(&rec, "cpu_seconds", sweep_cpu_now() - cpu0)) {
         sweep_fail(rerr, "out of memory");
         goto out;
     }

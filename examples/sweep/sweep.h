@@ -70,6 +70,8 @@ typedef struct {
     size_t analysis_steps;
     size_t state_every;      /* save state.npz every k updates (100) */
     size_t nulls;            /* matched null networks of the claims analysis (20; 0: none) */
+    size_t lesion_trials;    /* trials per lesion experiment of the claims analysis (100; 0: none) */
+    size_t lesion_steps;     /* steps per lesion trial (800, as hdnet-lesion) */
     int keep_state;          /* keep state.npz in finished runs (0) */
     char *analysis;          /* name of the analysis (sweep_analysis_find) */
     char analysis_id[24];    /* hash of the analysis settings (name, set, parameters) */
@@ -260,6 +262,8 @@ int sweep_write_atomic(const char *path, const char *text, size_t len, char *err
 char *sweep_read_file(const char *path, size_t *len, char *err);
 int sweep_exists(const char *path);
 double sweep_now(void);
+/* CPU seconds of this process (all its threads). */
+double sweep_cpu_now(void);
 /* printf-style message into err; returns -1. */
 int sweep_fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
