@@ -14,6 +14,8 @@ for s in $seeds; do
       orth)   extra="--updates 1000 --set init=orthogonal" ;;
       gain05) extra="--updates 1000 --set wrec_gain=0.5" ;;
       wd01)   extra="--updates 1000 --set weight_decay=0.1" ;;
+      wrec1)  extra="--updates 1000 --set wrec_l2=1" ;;
+      wrec10) extra="--updates 1000 --set wrec_l2=10" ;;
       long)   extra="--updates 3000" ;;
       hf)     extra="--recipe matlab --updates 100 --set trials=100" ;;
       *) echo "unknown variant $v" >&2; exit 2 ;;

@@ -17,13 +17,15 @@
 enum { N = 5, I = 3, O = 2, B = 2, T = 7 };
 
 /* A tiny network with every block random (a0 too, and learned), a partial
- * mask, rate noise and the rate penalty: each term of the curvature is live. */
-static hdnet_net *tiny_net(double weight_l2, hdnet_rng *r)
+ * mask, rate noise, the rate penalty and the W_rec decay wrec_l2: each term of
+ * the curvature is live. */
+static hdnet_net *tiny_net(double weight_l2, double wrec_l2, hdnet_rng *r)
 {
     hdnet_config *cfg;
     ck_assert_ok(hdnet_config_create(&cfg));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_UNITS, N));
     ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WEIGHT_L2, weight_l2));
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WREC_L2, wrec_l2));
     ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_LEARN_B_OUT, 1));
     hdnet_net *net;
     ck_assert_ok(hdnet_net_create(&net, cfg, r));
@@ -106,7 +108,7 @@ static void forward_d(const hdnet_net *net, const double *p, const batch *bt, do
 /* The damped Gauss-Newton matrix times v, explicitly: Jacobians of y, h and a
  * by central differences of forward_d (step 1e-6 in double: error ~1e-10),
  *   G v = J_y' (2c M) J_y v + (2 lh/BTN) J_h' J_h v + (lsd/BTN) J_a' D J_a v
- *       + damping v on W_in and W_out, masked. */
+ *       + damping v on W_in and W_out + (2 wrec_l2/N^2) v on W_rec, masked. */
 static void explicit_gv(const hdnet_net *net, const batch *bt, double lh, double lsd, double damping,
                         const float *v, double *out)
 {
@@ -161,6 +163,8 @@ static void explicit_gv(const hdnet_net *net, const batch *bt, double lh, double
     for (int q = 0; q < 2; q++)
         for (size_t i = 0; i < net->rows[blk[q]] * net->cols[blk[q]]; i++)
             out[net->off[blk[q]] + i] += damping * v[net->off[blk[q]] + i];
+    for (size_t i = 0; i < N * N; i++)
+        out[net->off[HDNET_W_REC] + i] += 2.0 * net->wrec_l2 / (N * N) * v[net->off[HDNET_W_REC] + i];
     for (int b2 = 0; b2 < HDNET_NBLOCKS; b2++)
         if (!net->learn[b2])
             for (size_t i = 0; i < net->rows[b2] * net->cols[b2]; i++)
@@ -204,7 +208,7 @@ START_TEST(gradient_matches_engine)
 {
     hdnet_rng *r;
     ck_assert_ok(hdnet_rng_create(&r, 0, 11));
-    hdnet_net *net = tiny_net(0.3, r);
+    hdnet_net *net = tiny_net(0.3, 0.7, r);
     batch bt;
     make_batch(&bt, r);
     hdnet__hf *hf = tiny_hf(net);
@@ -235,7 +239,7 @@ START_TEST(gv_matches_explicit_gauss_newton)
 {
     hdnet_rng *r;
     ck_assert_ok(hdnet_rng_create(&r, 0, 12));
-    hdnet_net *net = tiny_net(0.3, r);
+    hdnet_net *net = tiny_net(0.3, 0.7, r);
     batch bt;
     make_batch(&bt, r);
     hdnet__hf *hf = tiny_hf(net);
@@ -245,7 +249,8 @@ START_TEST(gv_matches_explicit_gauss_newton)
     ck_assert_ok(hdnet__hf_loss_grad(hf, net, B, bt.x, bt.y, bt.m, bt.noise, 0.2, loss, NULL));
     for (int rep = 0; rep < 3; rep++) {
         random_vec(net, v, r);
-        /* every term at once: main loss, rate L2, structural damping, Tikhonov */
+        /* every term at once: main loss, rate L2, structural damping, Tikhonov,
+         * W_rec decay */
         hdnet__hf_gv(hf, net, 0.2, 30.0, 0.05, v, gv);
         explicit_gv(net, &bt, 0.2, 30.0, 0.05, v, ref);
         /* float passes against a double reference with 1e-10 Jacobian error:
@@ -279,10 +284,11 @@ START_TEST(gv_is_the_curvature_of_the_gradient)
 {
     /* With zero residual (targets = the network's own outputs), no rate
      * penalty and no damping, the Gauss-Newton matrix is the Hessian of the
-     * main loss, so G v is the derivative of the gradient along v. */
+     * main loss plus the W_rec decay (quadratic, so its curvature is exact),
+     * so G v is the derivative of the gradient along v. */
     hdnet_rng *r;
     ck_assert_ok(hdnet_rng_create(&r, 0, 13));
-    hdnet_net *net = tiny_net(1e-12, r);
+    hdnet_net *net = tiny_net(1e-12, 0.7, r);
     batch bt;
     make_batch(&bt, r);
     hdnet__engine *e;
@@ -484,6 +490,28 @@ START_TEST(matlab_recipe_trains)
     ck_assert_status(hdnet_optim_step((hdnet_optim *)hdnet_trainer_optim(tr), net, g, 0), HDNET_ENOTSUP);
     hdnet_trainer_free(tr);
     hdnet_net_free(net);
+    /* the same run with the W_rec decay (wrec_l2 * mean(W^2) = 0.1 at the
+     * orthogonal start, a third of the main loss): it still learns, and ends
+     * with a smaller W_rec than without the decay */
+    double sq[2] = {0, 0};
+    for (int with = 0; with < 2; with++) {
+        ck_assert_ok(hdnet_config_set(cfg, "wrec_l2", with ? "2" : "0"));
+        hdnet_rng *ri;
+        ck_assert_ok(hdnet_stream_create(&ri, 1, HDNET_STREAM_INIT));
+        ck_assert_ok(hdnet_net_create(&net, cfg, ri));
+        hdnet_rng_free(ri);
+        ck_assert_ok(hdnet_trainer_create(&tr, cfg, net));
+        ck_assert_ok(hdnet_trainer_set_progress(tr, count_progress, seen, 1));
+        ck_assert_ok(hdnet_trainer_run(tr));
+        ck_assert_msg(seen[1] < 0.8 * seen[0], "wrec_l2 %d: main loss %g -> %g", with, seen[0], seen[1]);
+        ck_assert_ok(hdnet_net_copy_block(net, HDNET_W_REC, w, 400));
+        for (int q = 0; q < 400; q++)
+            sq[with] += (double)w[q] * w[q];
+        hdnet_trainer_free(tr);
+        hdnet_net_free(net);
+    }
+    ck_assert_msg(sq[1] < 0.9 * sq[0], "|W_rec|^2 %g with the decay, %g without", sq[1], sq[0]);
+    ck_assert_ok(hdnet_config_set(cfg, "wrec_l2", "0"));
     /* weight_l2 = 0 leaves the optimiser without damping: refused */
     ck_assert_ok(hdnet_config_set(cfg, "weight_l2", "0"));
     ck_assert_ok(hdnet_net_create(&net, cfg, r));

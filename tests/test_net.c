@@ -30,7 +30,7 @@ typedef struct {
     hdnet_net *net;
     float *x, *y, *m, *xi, *params;
     int act, self_mode, half;
-    double slope, rate_l1, weight_l2;
+    double slope, rate_l1, weight_l2, wrec_l2;
     double alpha[16];
     int kink;
 } fixture;
@@ -69,6 +69,7 @@ static void fixture_make(fixture *f, hdnet_config *cfg, size_t B, size_t T, uint
     f->kink = (int)v;
     ck_assert_ok(hdnet_config_get_double(cfg, HDNET_P_RATE_L1, &f->rate_l1));
     ck_assert_ok(hdnet_config_get_double(cfg, HDNET_P_WEIGHT_L2, &f->weight_l2));
+    ck_assert_ok(hdnet_config_get_double(cfg, HDNET_P_WREC_L2, &f->wrec_l2));
     double dt, tau, tv[16];
     size_t ntv;
     ck_assert_ok(hdnet_config_get_double(cfg, HDNET_P_DT, &dt));
@@ -160,13 +161,15 @@ static double ref_loss(const fixture *f, const double *p, double rate_l2, double
     double c = msum > 0 ? 1.0 / msum : 0.0;
     if (f->half)
         c *= 0.5;
-    double btn = (double)B * T * n, wsum = 0;
+    double btn = (double)B * T * n, wsum = 0, rsum = 0;
     for (size_t k = 0; k < n * ni; k++)
         wsum += win[k] * win[k];
     for (size_t k = 0; k < no * n; k++)
         wsum += wo[k] * wo[k];
+    for (size_t k = 0; k < n * n; k++)
+        rsum += wr[k] * wr[k];
     return c * sm + rate_l2 * s2 / btn + f->rate_l1 * s1 / btn +
-           f->weight_l2 / (double)(n * ni + no * n) * wsum;
+           f->weight_l2 / (double)(n * ni + no * n) * wsum + f->wrec_l2 / (double)(n * n) * rsum;
 }
 
 /* Central differences of ref_loss in double (step 1e-6: truncation ~1e-12,
@@ -283,6 +286,7 @@ START_TEST(fd_every_activation)
         ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_LEARN_B_OUT, 1));
         ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_RATE_L1, 0.05));
         ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WEIGHT_L2, 0.2));
+        ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WREC_L2, 0.3));
         ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_ACT_SLOPE, 1.7));
         fixture f;
         fixture_make(&f, cfg, 2, 7, 100 + (uint64_t)act);
@@ -331,6 +335,72 @@ START_TEST(fd_variants)
     ck_assert_msg(err < GRAD_TOL, "gradient error %g", err);
     fixture_free(&f);
     hdnet_config_free(cfg);
+}
+END_TEST
+
+/* The W_rec decay: wrec_l2 * mean(W_rec^2) in the weight term and its
+ * gradient 2 wrec_l2/N^2 W_rec, against central differences of the reference,
+ * with the diagonal held at 0 and learned; the term is large enough here that
+ * leaving it out fails the check by far. */
+START_TEST(fd_wrec_l2)
+{
+    for (int self = HDNET_SELF_NONE; self <= HDNET_SELF_FREE; self += HDNET_SELF_FREE) {
+        hdnet_config *cfg = small_cfg(6, HDNET_ACT_RETANH);
+        ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_SELF_CONNECTIONS, self));
+        ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WEIGHT_L2, 0.1));
+        ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WREC_L2, 2.0));
+        fixture f;
+        fixture_make(&f, cfg, 3, 9, 31 + (uint64_t)self);
+        double err = check_fd(&f, 0.1, 0);
+        ck_assert_msg(err < GRAD_TOL, "self_connections %d: gradient error %g", self, err);
+        /* the weight term holds exactly the two penalties */
+        const size_t P = f.P, BT = f.B * f.T, n = f.n;
+        size_t r, c, off;
+        ck_assert_ok(hdnet_net_block_info(f.net, HDNET_W_REC, &r, &c, &off));
+        double rsum = 0, loss[HDNET_NLOSS], loss0[HDNET_NLOSS];
+        for (size_t k = 0; k < n * n; k++)
+            rsum += (double)f.params[off + k] * f.params[off + k];
+        float *g = malloc(P * sizeof *g), *g0 = malloc(P * sizeof *g0);
+        double *fd = malloc(P * sizeof *fd);
+        ck_assert_ok(hdnet_net_loss_grad(f.net, f.B, f.T, f.x, BT * f.ni, f.y, BT * f.no, f.m,
+                                         BT * f.no, f.xi, BT * n, NULL, 0.1, loss, HDNET_NLOSS, g, P));
+        /* the same network without the decay */
+        hdnet_config *cfg0;
+        hdnet_net *net0;
+        ck_assert_ok(hdnet_config_clone(cfg, &cfg0));
+        ck_assert_ok(hdnet_config_set_double(cfg0, HDNET_P_WREC_L2, 0.0));
+        hdnet_rng *rng;
+        ck_assert_ok(hdnet_rng_create(&rng, HDNET_RNG_LIBRARY, 1));
+        ck_assert_ok(hdnet_net_create(&net0, cfg0, rng));
+        ck_assert_ok(hdnet_net_set_params(net0, f.params, P));
+        ck_assert_ok(hdnet_net_loss_grad(net0, f.B, f.T, f.x, BT * f.ni, f.y, BT * f.no, f.m,
+                                         BT * f.no, f.xi, BT * n, NULL, 0.1, loss0, HDNET_NLOSS, g0, P));
+        /* one double sum added to another: exact up to a rounding of the sum */
+        ck_assert_double_eq_tol(loss[HDNET_LOSS_WEIGHT] - loss0[HDNET_LOSS_WEIGHT],
+                                2.0 / (double)(n * n) * rsum, 1e-12);
+        ck_assert(loss[HDNET_LOSS_MAIN] == loss0[HDNET_LOSS_MAIN]);
+        /* outside W_rec the gradients are bit-identical; inside they differ by
+         * 2 wrec_l2/N^2 W (float rounding of each entry: 1e-6 relative) */
+        for (size_t k = 0; k < P; k++) {
+            if (k < off || k >= off + n * n) {
+                ck_assert(g[k] == g0[k]);
+                continue;
+            }
+            const size_t i = (k - off) / n, j = (k - off) % n;
+            const double want = self == HDNET_SELF_NONE && i == j ? 0.0
+                                : 2.0 * 2.0 / (double)(n * n) * f.params[k];
+            ck_assert_double_eq_tol((double)g[k] - g0[k], want, 1e-6 * (fabs(g[k]) + fabs(g0[k])) + 1e-9);
+        }
+        /* leaving the decay out fails the check by far */
+        fd_grad(&f, 0.1, fd);
+        ck_assert(grad_error(&f, g0, fd, NULL) > 100 * GRAD_TOL);
+        free(g), free(g0), free(fd);
+        hdnet_rng_free(rng);
+        hdnet_net_free(net0);
+        hdnet_config_free(cfg0);
+        fixture_free(&f);
+        hdnet_config_free(cfg);
+    }
 }
 END_TEST
 
@@ -1206,6 +1276,7 @@ Suite *hdnet_suite_net(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, fd_every_activation, 0, HDNET_ACT_COUNT - 1);
     tcase_add_test(tc, fd_variants);
+    tcase_add_test(tc, fd_wrec_l2);
     tcase_add_test(tc, fd_detects_errors);
     suite_add_tcase(s, tc);
     tc = tcase_create("engine");

@@ -98,6 +98,7 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_HF_CG_ITERS    228   /**< Hessian-free: CG iterations per update, at most (50) */
 #define HDNET_P_HF_RESTART     229   /**< Hessian-free: every k-th update CG starts from the scaled gradient (10) */
 #define HDNET_P_HF_RESTART_SCALE 230 /**< Hessian-free: that start is -(scale |d_prev| / |g|) g (2) */
+#define HDNET_P_WREC_L2        231   /**< L2 penalty lambda_rec on W_rec alone, in the loss (0) */
 
 /* ---- enumerated values ---- */
 #define HDNET_ACT_RETANH          0  /**< max(tanh(a), 0), the paper's nonlinearity (default) */

@@ -45,7 +45,7 @@ typedef struct hdnet_perturb hdnet_perturb;
 #define HDNET_LOSS_TOTAL  0  /**< sum of the three terms below */
 #define HDNET_LOSS_MAIN   1  /**< masked MSE */
 #define HDNET_LOSS_RATE   2  /**< rate L2 (+ L1) penalty */
-#define HDNET_LOSS_WEIGHT 3  /**< weight L2 penalty */
+#define HDNET_LOSS_WEIGHT 3  /**< weight L2 penalties (weight_l2 on W_in, W_out; wrec_l2 on W_rec) */
 #define HDNET_NLOSS       4  /**< number of loss terms: the length of the loss array */
 
 /* Perturbation modes (hdnet_perturb_add). */
@@ -208,7 +208,8 @@ HDNET_API HDNET_NODISCARD int hdnet_net_forward(const hdnet_net *net, size_t n_t
 
 /** Loss and its exact gradient (backpropagation through time) on a batch:
  *  E = c*sum M (y - yhat)^2 [c = 1/sum M, or 1/(2 sum M) with half_mse]
- *      + rate_l2*mean(h^2) + rate_l1*mean|h| + weight_l2/n_reg * (|W_in|^2 + |W_out|^2).
+ *      + rate_l2*mean(h^2) + rate_l1*mean|h| + weight_l2/n_reg * (|W_in|^2 + |W_out|^2)
+ *      + wrec_l2 * mean(W_rec^2)  [the last two: HDNET_LOSS_WEIGHT].
  *  Frozen blocks get a zero gradient; under self_connections = none the
  *  diagonal of the W_rec gradient is 0. The loss is accumulated in double; the
  *  gradient is computed in float32 with per-block double reductions. An all-zero

@@ -104,6 +104,7 @@ static const param_def params[] = {
     {HDNET_P_HF_CG_ITERS, "hf_cg_iters", KIND_INT, 1, 1000, 50, NULL},
     {HDNET_P_HF_RESTART, "hf_restart", KIND_INT, 0, 1e9, 10, NULL},
     {HDNET_P_HF_RESTART_SCALE, "hf_restart_scale", KIND_REAL, 0, 1e6, 2, NULL},
+    {HDNET_P_WREC_L2, "wrec_l2", KIND_REAL, 0, 1e6, 0, NULL},
 };
 #define NPARAMS (sizeof params / sizeof params[0])
 

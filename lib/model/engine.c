@@ -687,9 +687,15 @@ int hdnet__engine_loss_grad(hdnet__engine *e, const hdnet_net *net, size_t n_tri
     for (size_t i = 0; i < no * n; i++)
         wsum += (double)wo[i] * wo[i];
     const double lw = net->weight_l2 / (double)nreg;
+    /* the W_rec decay, wrec_l2 * mean(W_rec^2) */
+    const float *wrec = P + net->off[HDNET_W_REC];
+    const double lr = net->wrec_l2 / ((double)n * (double)n);
+    double rsum = 0;
+    for (size_t i = 0; lr > 0 && i < n * n; i++)
+        rsum += (double)wrec[i] * wrec[i];
     loss[HDNET_LOSS_MAIN] = c * sm;
     loss[HDNET_LOSS_RATE] = rate_l2 * s2 / btn + net->rate_l1 * s1 / btn;
-    loss[HDNET_LOSS_WEIGHT] = lw * wsum;
+    loss[HDNET_LOSS_WEIGHT] = lw * wsum + lr * rsum;
     loss[HDNET_LOSS_TOTAL] = loss[HDNET_LOSS_MAIN] + loss[HDNET_LOSS_RATE] + loss[HDNET_LOSS_WEIGHT];
     if (diverged || !isfinite(loss[HDNET_LOSS_TOTAL]))
         return hdnet__error(HDNET_EDIVERGED, "non-finite state or loss");
@@ -736,7 +742,7 @@ int hdnet__engine_loss_grad(hdnet__engine *e, const hdnet_net *net, size_t n_tri
                 red[r * n + j] += gw[r * ld + j];
     }
     for (size_t q = 0; q < n * n; q++)
-        g_wr[q] = (float)red[q];
+        g_wr[q] = (float)(red[q] + 2.0 * lr * wrec[q]);
     if (net->self_mode == HDNET_SELF_NONE)
         for (size_t j = 0; j < n; j++)
             g_wr[j * n + j] = 0.0f;

@@ -153,6 +153,7 @@ int hdnet_net_create(hdnet_net **out, const hdnet_config *cfg, hdnet_rng *rng)
     net->out_noise = hdnet__cfg(cfg, HDNET_P_OUTPUT_NOISE);
     net->rate_l1 = hdnet__cfg(cfg, HDNET_P_RATE_L1);
     net->weight_l2 = hdnet__cfg(cfg, HDNET_P_WEIGHT_L2);
+    net->wrec_l2 = hdnet__cfg(cfg, HDNET_P_WREC_L2);
     net->params = calloc(net->n_params, sizeof *net->params);
     net->tau = calloc(n, sizeof *net->tau);
     net->alpha = calloc(n, sizeof *net->alpha);

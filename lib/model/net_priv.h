@@ -17,7 +17,7 @@ struct hdnet_net {
     float *alpha;               /* [n] dt/tau */
     int act, kink, self_mode, kernel, threads, half_mse;
     float slope;
-    double rate_noise, pre_noise, out_noise, rate_l1, weight_l2;
+    double rate_noise, pre_noise, out_noise, rate_l1, weight_l2, wrec_l2;
 };
 
 /* Flat parameter vector (num_params floats, block order of net.h). Optimisers

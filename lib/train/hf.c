@@ -150,12 +150,12 @@ static int objective(hdnet__hf *hf, const hdnet_net *net, const batch *bt, const
 }
 
 /* MATLAB's adaptive weight penalty: x2/3 when E_W >= E_main/6, x3/2 when
- * E_W <= E_main/1000. */
-static void adapt_weight_penalty(hdnet__hf *hf, const double *loss)
+ * E_W <= E_main/1000 (E_W: the penalty on W_in and W_out alone). */
+static void adapt_weight_penalty(hdnet__hf *hf, double e_w, double e_main)
 {
-    if (loss[HDNET_LOSS_WEIGHT] >= loss[HDNET_LOSS_MAIN] / 6.0)
+    if (e_w >= e_main / 6.0)
         hf->lambda_w *= 2.0 / 3.0;
-    else if (loss[HDNET_LOSS_WEIGHT] <= loss[HDNET_LOSS_MAIN] / 1000.0)
+    else if (e_w <= e_main / 1000.0)
         hf->lambda_w *= 1.5;
 }
 
@@ -206,7 +206,10 @@ int hdnet__hf_update(hdnet__hf *hf, hdnet_net *net, size_t B, const float *x, co
     if (rc)
         return rc;
     const double net_lambda = hf->lambda_w;
-    adapt_weight_penalty(hf, loss);
+    /* the weight term = the adaptive penalty on W_in, W_out + the fixed W_rec decay */
+    const double e_rec = hdnet__hf_wrec_decay(net, net->params);
+    const double e_w = loss[HDNET_LOSS_WEIGHT] - e_rec;
+    adapt_weight_penalty(hf, e_w, loss[HDNET_LOSS_MAIN]);
     const double nreg = (double)(net->rows[HDNET_W_IN] * net->cols[HDNET_W_IN] +
                                  net->rows[HDNET_W_OUT] * net->cols[HDNET_W_OUT]);
     /* clip the gradient norm */
@@ -239,8 +242,8 @@ int hdnet__hf_update(hdnet__hf *hf, hdnet_net *net, size_t B, const float *x, co
     hf->have_prev = 1;
 
     /* the objective at theta under this update's lambda_W (only the penalty term changed) */
-    const double e_old = loss[HDNET_LOSS_MAIN] + loss[HDNET_LOSS_RATE] +
-                         loss[HDNET_LOSS_WEIGHT] * hf->lambda_w / net_lambda;
+    const double e_old = loss[HDNET_LOSS_MAIN] + loss[HDNET_LOSS_RATE] + e_rec +
+                         e_w * hf->lambda_w / net_lambda;
     /* CG backtracking: from the last kept iterate back while the earlier one is better */
     size_t best = n_keep - 1;
     double e_best;

@@ -134,6 +134,26 @@ static size_t n_penalised(const hdnet_net *net)
     return net->rows[HDNET_W_IN] * net->cols[HDNET_W_IN] + net->rows[HDNET_W_OUT] * net->cols[HDNET_W_OUT];
 }
 
+double hdnet__hf_wrec_decay(const hdnet_net *net, const float *p)
+{
+    const size_t n2 = net->n * net->n;
+    const float *w = p + net->off[HDNET_W_REC];
+    double s = 0;
+    for (size_t i = 0; net->wrec_l2 > 0 && i < n2; i++)
+        s += (double)w[i] * w[i];
+    return net->wrec_l2 / (double)n2 * s;
+}
+
+/* out[W_rec] += 2 wrec_l2/N^2 * v[W_rec]: the W_rec decay's gradient (v = the
+ * parameters) or its curvature (v = a direction); nothing when wrec_l2 = 0. */
+static void add_wrec_decay(const hdnet_net *net, const float *v, float *out)
+{
+    const size_t n2 = net->n * net->n, off = net->off[HDNET_W_REC];
+    const double c = 2.0 * net->wrec_l2 / (double)n2;
+    for (size_t i = 0; c > 0 && i < n2; i++)
+        out[off + i] += (float)(c * v[off + i]);
+}
+
 /* Zero the entries a step may not change: frozen blocks, diag(W_rec) under
  * self_connections = none. */
 void hdnet__hf_mask(const hdnet_net *net, float *v)
@@ -222,7 +242,8 @@ int hdnet__hf_loss_grad(hdnet__hf *hf, const hdnet_net *net, size_t B, const flo
     const double btn = (double)B * (double)T * (double)n;
     loss[HDNET_LOSS_MAIN] = hf->c * sm;
     loss[HDNET_LOSS_RATE] = rate_l2 * s2 / btn;
-    loss[HDNET_LOSS_WEIGHT] = hf->lambda_w / (double)n_penalised(net) * penalised_sq(net, net->params);
+    loss[HDNET_LOSS_WEIGHT] = hf->lambda_w / (double)n_penalised(net) * penalised_sq(net, net->params) +
+                              hdnet__hf_wrec_decay(net, net->params);
     loss[HDNET_LOSS_TOTAL] = loss[HDNET_LOSS_MAIN] + loss[HDNET_LOSS_RATE] + loss[HDNET_LOSS_WEIGHT];
     if (!finite || !isfinite(loss[HDNET_LOSS_TOTAL]))
         return hdnet__error(HDNET_EDIVERGED, "non-finite state or loss");
@@ -235,6 +256,7 @@ int hdnet__hf_loss_grad(hdnet__hf *hf, const hdnet_net *net, size_t B, const flo
     for (int q = 0; q < 2; q++)
         for (size_t i = 0; i < net->rows[blk[q]] * net->cols[blk[q]]; i++)
             grad[net->off[blk[q]] + i] += (float)(lw2 * net->params[net->off[blk[q]] + i]);
+    add_wrec_decay(net, net->params, grad);
     hdnet__hf_mask(net, grad);
     for (size_t k = 0; k < hf->np; k++)
         if (!isfinite(grad[k]))
@@ -360,5 +382,6 @@ void hdnet__hf_gv(hdnet__hf *hf, const hdnet_net *net, double rate_l2, double la
     for (int q = 0; q < 2; q++)
         for (size_t i = 0; i < net->rows[blk[q]] * net->cols[blk[q]]; i++)
             out[net->off[blk[q]] + i] += (float)(damping * v[net->off[blk[q]] + i]);
+    add_wrec_decay(net, v, out); /* the W_rec decay's curvature (exact, not damping) */
     hdnet__hf_mask(net, out);
 }

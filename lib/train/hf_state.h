@@ -29,6 +29,9 @@ struct hdnet__hf {
 /* Backward pass with injections (hf_pass.c); block sums into out, unmasked. */
 void hdnet__hf_backward(hdnet__hf *hf, const hdnet_net *net, double c_rate, const float *q,
                         double c_direct, float *out);
+/* The W_rec decay term wrec_l2 * mean(W_rec^2) of the flat parameters p (hf_pass.c;
+ * part of the loss's weight term, but neither adapted nor damping). */
+double hdnet__hf_wrec_decay(const hdnet_net *net, const float *p);
 /* Zero the frozen blocks and the masked diagonal of a flat vector. */
 void hdnet__hf_mask(const hdnet_net *net, float *v);
 
