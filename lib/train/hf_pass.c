@@ -42,6 +42,7 @@ void hdnet__hf_free(hdnet__hf *hf)
     free(hf->Dt);
     free(hf->R);
     free(hf->rows);
+    free(hf->colsum);
     free(hf->noise);
     free(hf->vec);
     hdnet_net_free(hf->probe);
@@ -91,10 +92,11 @@ int hdnet__hf_create(hdnet__hf **out, const hdnet_config *cfg, const hdnet_net *
         hf->Dt = falloc(B * T, n);
         hf->R = falloc(B * T, n);
         hf->rows = falloc(4 * B, n);
+        hf->colsum = calloc(n, sizeof *hf->colsum);
         hf->noise = falloc(B * T, n);
         hf->vec = falloc(HF_NVEC, hf->np);
     }
-    if (bad || !hf->H || !hf->D || !hf->X || !hf->E || !hf->Dt || !hf->R || !hf->rows ||
+    if (bad || !hf->H || !hf->D || !hf->X || !hf->E || !hf->Dt || !hf->R || !hf->rows || !hf->colsum ||
         !hf->noise || !hf->vec || hdnet_net_clone(net, &hf->probe) != HDNET_OK) {
         hdnet__hf_free(hf);
         return hdnet__error(HDNET_ENOMEM, "Hessian-free workspaces (%zu trials x %zu steps)", B, T);
@@ -305,12 +307,15 @@ void hdnet__hf_backward(hdnet__hf *hf, const hdnet_net *net, double c_rate, cons
                  0.0f, o_win, (int)ni);
     hdnet__sgemm(HDNET__TRANS, HDNET__NOTRANS, (int)no, (int)n, K, 1.0f, hf->E, (int)no, hf->H + BN,
                  (int)n, 0.0f, o_wout, (int)n);
-    for (size_t j = 0; j < n; j++) {
-        double s = 0;
-        for (size_t r = 0; r < B * T; r++)
-            s += hf->Dt[r * n + j];
-        o_b[j] = (float)s;
-    }
+    /* row by row: each column's sum is added in the same order as down the column, but the
+     * rows are read contiguously (the column walk cost a tenth of an update) */
+    double *colsum = hf->colsum;
+    memset(colsum, 0, n * sizeof *colsum);
+    for (size_t r = 0; r < B * T; r++)
+        for (size_t j = 0; j < n; j++)
+            colsum[j] += hf->Dt[r * n + j];
+    for (size_t j = 0; j < n; j++)
+        o_b[j] = (float)colsum[j];
     for (size_t k = 0; k < no; k++) {
         double s = 0;
         for (size_t r = 0; r < B * T; r++)

@@ -14,6 +14,7 @@ struct hdnet__hf {
     /* trajectory of the last forward pass (hf_pass.c) */
     float *H, *D, *X, *E, *Dt, *R;
     float *rows;        /* [4][maxb][n] per-step rows */
+    double *colsum;     /* [n] the backward pass's b_rec sums, accumulated row by row */
     const float *mask;  /* the batch's mask (caller's array) */
     size_t B;           /* trials of the stored trajectory */
     double c;           /* main-loss scale of the stored batch */
