@@ -35,7 +35,7 @@ typedef struct hdnet_boot hdnet_boot;
 /* Statistics (hdnet_boot_unit_stat). */
 #define HDNET_BS_RANGE  0  /**< activity range max - min of the rate, t >= cue */
 #define HDNET_BS_S      1  /**< HD tuning strength nanmax(c) - nanmin(c) of the heading curve while turning (omega != 0) */
-#define HDNET_BS_SLOPE  2  /**< AV slope of the mean rate over all headings in the AV window (fit rules of HDNET_US_SLOPE) */
+#define HDNET_BS_SLOPE  2  /**< AV slope of the mean rate over all headings in the AV window: least squares over the samples (bins weighted by their counts), the bin of omega = 0 left out */
 #define HDNET_BS_A      3  /**< AV modulation |b| (hi - lo) / S */
 #define HDNET_BS_REL    4  /**< split-half reliability of c: Pearson r of even- against odd-block curves */
 #define HDNET_BS_COUNT  5  /**< number of statistics (not a valid id) */

@@ -198,10 +198,10 @@ static void r3_counts(const evidence *e, claim_row *r)
              ratio >= 0.5 && ratio <= 2 && nr * 100 <= 30 * N;
     const double *k = e->counts;
     if (e->interval)
-        measured(r, "compass %zu [%.0f, %.0f], CCW %zu [%.0f, %.0f], CW %zu [%.0f, %.0f], weak %zu, inactive %zu of %zu "
-                 "(interval rule, 95%% bootstrap intervals); adaptive rule %zu/%zu/%zu/%zu/%zu (A*=%.3g)", nc,
-                 k[1], k[2], np, k[4], k[5], nn, k[7], k[8], c[3], nr, N, e->cnt_ad[0], e->cnt_ad[1],
-                 e->cnt_ad[2], e->cnt_ad[3], e->cnt_ad[4], e->info_a[HDNET_CI_ASTAR]);
+        measured(r, "compass %zu [%.0f, %.0f], CCW %zu [%.0f, %.0f], CW %zu [%.0f, %.0f], weak %zu [%.0f, %.0f], inactive "
+                 "%zu [%.0f, %.0f] of %zu (interval rule, 95%% bootstrap intervals); adaptive rule %zu/%zu/%zu/%zu/%zu "
+                 "(A*=%.3g)", nc, k[1], k[2], np, k[4], k[5], nn, k[7], k[8], c[3], k[10], k[11], nr, k[13], k[14], N,
+                 e->cnt_ad[0], e->cnt_ad[1], e->cnt_ad[2], e->cnt_ad[3], e->cnt_ad[4], e->info_a[HDNET_CI_ASTAR]);
     else
         measured(r, "compass %zu, CCW %zu, CW %zu, weak %zu, inactive %zu of %zu (adaptive; A*=%.3g, D=%.2f, %s)", nc,
                  np, nn, c[3], nr, N, e->info_a[HDNET_CI_ASTAR], e->info_a[HDNET_CI_D],
