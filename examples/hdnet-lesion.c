@@ -5,7 +5,7 @@
  * E1 silences the compass units, E2 the CW shifters, E2m the CCW shifters, E3 both
  * shifter groups; each in modes rate, outgoing and outgoing_readout, against the same
  * trials run unperturbed. Classes come from units.csv of hdnet-analyze, or from an
- * internal analysis (adaptive rule). Writes lesion.csv, lesion_<exp>_<mode>.npz,
+ * internal analysis (the interval rule unless --rule says otherwise). Writes lesion.csv, lesion_<exp>_<mode>.npz,
  * criteria.csv (R10-R12) and figures. */
 #include "cli.h"
 
@@ -35,6 +35,8 @@ static void usage(FILE *f)
                "  -T, --steps T         steps per trial (800)\n"
                "  -a, --analysis-trials N  trials of the internal analysis (500 x 1000 steps)\n"
                "  -S, --set name=value  analysis parameter for the internal classification\n"
+               "      --rule NAME       rule of the internal classification: interval (default),\n"
+               "                        adaptive or reference (docs/analyses.md)\n"
                "      --no-plots        write data only\n"
                "  -h, --help\n"
                "      --version         program and library version\n");
@@ -112,14 +114,21 @@ static void read_units(const char *path, size_t N, int *cls, double *phi)
         cli_die("%s: %zu units, the network has %zu", path, n, N);
 }
 
-/* Classes (adaptive rule) and preferred headings from a study on the analysis set. */
-static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t N, int *cls, double *phi)
+/* Classes (by rule, CLI_INTERVAL, CLI_ADAPTIVE or CLI_REFERENCE) and preferred headings
+ * from a study on the analysis set. */
+static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t N, int rule, int *cls,
+                          double *phi)
 {
     hdnet_study *s;
     cli_check("analysis", hdnet_study_run(&s, net, NULL, NULL, B, HDNET_ANALYSIS_SEED, ap, 50));
-    const hdnet_tuning *t = hdnet_study_tuning(s, 0);
-    cli_check("classify", hdnet_tuning_classify(t, HDNET_RULE_ADAPTIVE, 0, cls, N, NULL, 0, NULL, 0));
-    cli_check("tuning", hdnet_tuning_unit_stat(t, HDNET_US_PHI, phi, N));
+    cli_units u;
+    cli_units_get(&u, hdnet_study_tuning(s, 0), ap);
+    cli_units_add_interval(&u, s);
+    cli_units_set_main(&u, rule);
+    printf("classes: %s rule on %zu analysis trials\n", cli_rule_name(u.main), B);
+    memcpy(cls, u.cls[u.main], N * sizeof *cls);
+    memcpy(phi, u.stat[HDNET_US_PHI], N * sizeof *phi);
+    cli_units_free(&u);
     hdnet_study_free(s);
 }
 
@@ -357,7 +366,7 @@ int main(int argc, char **argv)
     const char *out = NULL, *units = NULL;
     protocol P = {100, 800, 10, 300, 500, 1.0};
     size_t an_trials = 500;
-    int plots = 1;
+    int plots = 1, rule = CLI_INTERVAL;
     hdnet_aparams *ap;
     cli_check("parameters", hdnet_aparams_create(&ap));
     static const struct option opts[] = {
@@ -365,7 +374,8 @@ int main(int argc, char **argv)
         {"trials", required_argument, 0, 'n'}, {"steps", required_argument, 0, 'T'},
         {"analysis-trials", required_argument, 0, 'a'}, {"set", required_argument, 0, 'S'},
         {"no-plots", no_argument, 0, 'P'},    {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},     {0, 0, 0, 0}};
+        {"version", no_argument, 0, 'V'},     {"rule", required_argument, 0, 'R'},
+        {0, 0, 0, 0}};
     int c;
     while ((c = cli_getopt(argc, argv, "o:u:n:T:a:S:h", opts, usage)) != -1) {
         switch (c) {
@@ -376,6 +386,7 @@ int main(int argc, char **argv)
         case 'a': an_trials = cli_uint("--analysis-trials", optarg, 10, 100000); break;
         case 'S': cli_set(ap, NULL, CLI_SET_TASK, optarg); break;
         case 'P': plots = 0; break;
+        case 'R': rule = cli_rule(optarg); break;
         default: cli_bad_option(argv);
         }
     }
@@ -402,7 +413,7 @@ int main(int argc, char **argv)
     if (units)
         read_units(units, N, cls, phi);
     else
-        classify_here(net, ap, an_trials, N, cls, phi);
+        classify_here(net, ap, an_trials, N, rule, cls, phi);
     size_t nU[NEXP];
     for (int e = 0; e < NEXP; e++)
         nU[e] = unit_set(cls, phi, N, e, U[e] = cli_malloc(N * sizeof(int)));
