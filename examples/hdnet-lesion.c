@@ -33,8 +33,9 @@ static void usage(FILE *f)
                "  -u, --units FILE      units.csv of hdnet-analyze (default: analyse here)\n"
                "  -n, --trials N        trials per experiment (100)\n"
                "  -T, --steps T         steps per trial (800)\n"
-               "  -a, --analysis-trials N  trials of the internal analysis (500 x 1000 steps)\n"
+               "  -a, --analysis-trials N  trials of the internal analysis and of the NE gate (500 x 1000 steps)\n"
                "  -S, --set name=value  analysis parameter for the internal classification\n"
+               "      --nulls K         random unit sets per experiment, the null of R10-R12 (20; >= 20)\n"
                "      --rule NAME       rule of the internal classification: interval (default),\n"
                "                        adaptive or reference (docs/analyses.md)\n"
                "      --no-plots        write data only\n"
@@ -132,6 +133,31 @@ static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t 
     hdnet_study_free(s);
 }
 
+/* Normalized error on the first B trials of the analysis set (the competence gate of
+ * docs/analyses.md, section 7: lesions of a network that cannot do the task say nothing
+ * about an integrator). */
+static double analysis_ne(const hdnet_net *net, size_t B)
+{
+    hdnet_config *set;
+    hdnet_task *task;
+    size_t T = HDNET_ANALYSIS_STEPS, S = B * T;
+    cli_check("analysis set", hdnet_analysis_config(net, T, &set));
+    cli_check("analysis set", hdnet_task_create(&task, set, HDNET_ANALYSIS_SEED));
+    float *x = cli_malloc(S * 3 * sizeof *x), *y = cli_malloc(S * 2 * sizeof *y), *tg = cli_malloc(S * 2 * sizeof *tg);
+    float *m = cli_malloc(S * 2 * sizeof *m);
+    cli_check("analysis set", hdnet_task_generate(task, B, x, S * 3, tg, S * 2, m, S * 2, NULL, 0, NULL, 0));
+    cli_check("run", hdnet_net_run(net, B, T, x, S * 3, NULL, 0, NULL, y, S * 2, NULL, 0, NULL, 0));
+    double ne;
+    cli_check("normalized error", hdnet_normalized_error(y, tg, m, B, T, 2, &ne));
+    free(x);
+    free(y);
+    free(tg);
+    free(m);
+    hdnet_task_free(task);
+    hdnet_config_free(set);
+    return ne;
+}
+
 /* Inputs, true heading (deg, unwrapped) for one experiment. */
 static void make_inputs(const protocol *p, int e, float *x, double *theta)
 {
@@ -219,8 +245,11 @@ typedef struct {
     float *x, *y, *y0, *sh, *sh0;
     double *theta, *per;
     measures M, M0; /* lesioned run and control */
-    FILE *csv;
+    FILE *csv;      /* NULL while the null experiments run: they write no rows */
     const char *out;
+    size_t n_nulls; /* random unit sets per experiment (docs/analyses.md, section 8) */
+    double *nulls;  /* [n_nulls][HDNET_LS_COUNT] their lesion summaries */
+    hdnet_rng *rng; /* draws the random unit sets */
 } lab;
 
 /* E3 gain: median over trials of the bump's turn over the true turn in the window. */
@@ -245,7 +274,11 @@ static void report(const lab *L, int e, int mode, size_t nU, size_t t_on, size_t
     if (mode != 0) /* the summary holds the rate clamp */
         sum = unused;
     double B0 = median_window(p, M->B, t_on - 50, t_on, L->per);
-#define ROW(name, val, critv, st) fprintf(L->csv, "%s,%s,%s,%.6g,\"%s\",%s\n", exp_name[e], mn, name, val, critv, st)
+#define ROW(name, val, critv, st)                                                                                  \
+    do {                                                                                                           \
+        if (L->csv)                                                                                                \
+            fprintf(L->csv, "%s,%s,%s,%.6g,\"%s\",%s\n", exp_name[e], mn, name, val, critv, st);                   \
+    } while (0)
     ROW("units", (double)nU, "", "INFO");
     ROW("B0", B0, "", "INFO");
     if (e == E1) {
@@ -327,7 +360,39 @@ static void save(const lab *L, int e, int mode)
     cli_fclose(f, name);
 }
 
-/* One experiment: silence units U in every mode against the unperturbed control. */
+/* The run with units U silenced (mode) from t_on to t_off, and its measures. */
+static void lesion_run(lab *L, const hdnet_net *net, int mode, const int *U, size_t nU, size_t t_on, size_t t_off)
+{
+    const protocol *p = &L->P;
+    size_t S = p->B * p->T, N = L->N;
+    hdnet_perturb *pt;
+    cli_check("perturbation", hdnet_perturb_create(&pt));
+    if (nU)
+        cli_check("perturbation", hdnet_perturb_add(pt, mode, U, nU, t_on, t_off, 0.0));
+    cli_check("run", hdnet_net_run(net, p->B, p->T, L->x, S * 3, NULL, 0, pt, L->y, S * 2, NULL, 0, L->sh, S * N));
+    hdnet_perturb_free(pt);
+    measure(p, N, L->sh, L->y, L->comp, L->nc, L->phi, &L->M);
+}
+
+/* n distinct units of N drawn at random (a partial Fisher-Yates shuffle). */
+static void random_set(hdnet_rng *rng, size_t N, size_t n, int *out)
+{
+    int *all = cli_malloc(N * sizeof *all);
+    for (size_t u = 0; u < N; u++)
+        all[u] = (int)u;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t j;
+        cli_check("random units", hdnet_rng_randint(rng, N - i, &j, 1));
+        int tmp = all[i];
+        all[i] = all[i + j];
+        all[i + j] = tmp;
+        out[i] = all[i];
+    }
+    free(all);
+}
+
+/* One experiment: silence units U in every mode against the unperturbed control; then, in
+ * the rate mode, n_nulls random sets of as many units (the null of R10-R12). */
 static void experiment(lab *L, const hdnet_net *net, int e, const int *U, size_t nU, double *sum)
 {
     protocol *p = &L->P;
@@ -336,16 +401,20 @@ static void experiment(lab *L, const hdnet_net *net, int e, const int *U, size_t
     cli_check("run", hdnet_net_run(net, p->B, p->T, L->x, S * 3, NULL, 0, NULL, L->y0, S * 2, NULL, 0, L->sh0, S * N));
     measure(p, N, L->sh0, L->y0, L->comp, L->nc, L->phi, &L->M0);
     for (int mode = 0; mode < 3; mode++) {
-        hdnet_perturb *pt;
-        cli_check("perturbation", hdnet_perturb_create(&pt));
-        if (nU)
-            cli_check("perturbation", hdnet_perturb_add(pt, mode, U, nU, t_on, t_off, 0.0));
-        cli_check("run", hdnet_net_run(net, p->B, p->T, L->x, S * 3, NULL, 0, pt, L->y, S * 2, NULL, 0, L->sh, S * N));
-        hdnet_perturb_free(pt);
-        measure(p, N, L->sh, L->y, L->comp, L->nc, L->phi, &L->M);
+        lesion_run(L, net, mode, U, nU, t_on, t_off);
         report(L, e, mode, nU, t_on, t_off, sum);
         save(L, e, mode);
     }
+    FILE *csv = L->csv;
+    L->csv = NULL;
+    int *R = cli_malloc((N ? N : 1) * sizeof *R);
+    for (size_t k = 0; k < L->n_nulls; k++) {
+        random_set(L->rng, N, nU, R);
+        lesion_run(L, net, 0, R, nU, t_on, t_off);
+        report(L, e, 0, nU, t_on, t_off, L->nulls + k * HDNET_LS_COUNT);
+    }
+    free(R);
+    L->csv = csv;
 }
 
 /* Compass units with a preferred heading, CW and CCW shifters, and both shifter groups. */
@@ -365,7 +434,7 @@ int main(int argc, char **argv)
 {
     const char *out = NULL, *units = NULL;
     protocol P = {100, 800, 10, 300, 500, 1.0};
-    size_t an_trials = 500;
+    size_t an_trials = 500, n_nulls = HDNET_NULL_MIN;
     int plots = 1, rule = CLI_INTERVAL;
     hdnet_aparams *ap;
     cli_check("parameters", hdnet_aparams_create(&ap));
@@ -375,7 +444,7 @@ int main(int argc, char **argv)
         {"analysis-trials", required_argument, 0, 'a'}, {"set", required_argument, 0, 'S'},
         {"no-plots", no_argument, 0, 'P'},    {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},     {"rule", required_argument, 0, 'R'},
-        {0, 0, 0, 0}};
+        {"nulls", required_argument, 0, 'N'}, {0, 0, 0, 0}};
     int c;
     while ((c = cli_getopt(argc, argv, "o:u:n:T:a:S:h", opts, usage)) != -1) {
         switch (c) {
@@ -387,6 +456,7 @@ int main(int argc, char **argv)
         case 'S': cli_set(ap, NULL, CLI_SET_TASK, optarg); break;
         case 'P': plots = 0; break;
         case 'R': rule = cli_rule(optarg); break;
+        case 'N': n_nulls = cli_uint("--nulls", optarg, HDNET_NULL_MIN, 100000); break;
         default: cli_bad_option(argv);
         }
     }
@@ -433,7 +503,9 @@ int main(int argc, char **argv)
     size_t S = P.B * P.T;
     lab L = {P, N, nU[E1], U[E1], sorted, phi, cli_malloc(S * 3 * sizeof(float)), cli_malloc(S * 2 * sizeof(float)),
              cli_malloc(S * 2 * sizeof(float)), cli_malloc(S * N * sizeof(float)), cli_malloc(S * N * sizeof(float)),
-             cli_malloc(S * sizeof(double)), cli_malloc(P.B * sizeof(double)), {0}, {0}, NULL, out};
+             cli_malloc(S * sizeof(double)), cli_malloc(P.B * sizeof(double)), {0}, {0}, NULL, out, n_nulls,
+             cli_malloc(n_nulls * HDNET_LS_COUNT * sizeof(double)), NULL};
+    cli_check("random units", hdnet_rng_create(&L.rng, HDNET_RNG_LIBRARY, HDNET_ANALYSIS_SEED));
     double **mp[2][4] = {{&L.M.psi, &L.M.B, &L.M.thhat, &L.M.rho}, {&L.M0.psi, &L.M0.B, &L.M0.thhat, &L.M0.rho}};
     for (int a = 0; a < 2; a++)
         for (int k = 0; k < 4; k++)
@@ -447,6 +519,15 @@ int main(int argc, char **argv)
     hdnet_claims *claims;
     cli_check("claims", hdnet_claims_create(&claims));
     cli_check("claims", hdnet_claims_add_lesion(claims, summary, HDNET_LS_COUNT));
+    cli_check("claims", hdnet_claims_lesion_nulls(claims, L.nulls, n_nulls, n_nulls * HDNET_LS_COUNT,
+                                                  HDNET_NULL_QUANTILE));
+    double ne = analysis_ne(net, an_trials);
+    cli_check("claims", hdnet_claims_gate(claims, ne, HDNET_GATE_NE_MAX, 1));
+    int competent;
+    cli_check("gate", hdnet_gate(ne, HDNET_GATE_NE_MAX, &competent));
+    if (!competent)
+        printf("the network cannot do the task: NE %.4f > %g on %zu analysis trials; R10-R12 are NOT_APPLICABLE "
+               "(the data files are still written)\n", ne, HDNET_GATE_NE_MAX, an_trials);
     cli_write_claims(claims, out);
     hdnet_claims_free(claims);
     FILE *f = cli_fopen(out, "lesion_meta.gp");
@@ -457,7 +538,8 @@ int main(int argc, char **argv)
     for (int a = 0; a < 2; a++)
         for (int k = 0; k < 4; k++)
             free(*mp[a][k]);
-    void *bufs[] = {L.x, L.y, L.y0, L.sh, L.sh0, L.theta, L.per, cls, phi, sorted, U[0], U[1], U[2], U[3]};
+    hdnet_rng_free(L.rng);
+    void *bufs[] = {L.x, L.y, L.y0, L.sh, L.sh0, L.theta, L.per, L.nulls, cls, phi, sorted, U[0], U[1], U[2], U[3]};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
         free(bufs[i]);
     hdnet_aparams_free(ap);

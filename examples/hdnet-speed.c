@@ -158,8 +158,8 @@ static int train(const options *o, const char *dir, double speed, size_t seed)
 
 /* Analyse one network: its row of speed.csv, its units.csv and units_plot.dat, and
  * its class counts under the three rules. */
-static void analyse(const options *o, const hdnet_net *net, const char *dir, double speed, size_t seed, FILE *csv,
-                    double counts[NRULES][HDNET_NCLASSES])
+static double analyse(const options *o, const hdnet_net *net, const char *dir, double speed, size_t seed, FILE *csv,
+                      double counts[NRULES][HDNET_NCLASSES])
 {
     hdnet_config *set;
     hdnet_study *s;
@@ -201,6 +201,7 @@ static void analyse(const options *o, const hdnet_net *net, const char *dir, dou
     cli_units_free(&u);
     hdnet_study_free(s);
     hdnet_config_free(set);
+    return ne;
 }
 
 /* counts[speed][seed][rule][class]; have[speed][seed] when the network was analysed. */
@@ -256,6 +257,7 @@ int main(int argc, char **argv)
     static counts_t counts[MAXSPEEDS];
     int have[MAXSPEEDS][MAXSEEDS] = {{0}};
     size_t analysed = 0;
+    double worst_ne = -INFINITY; /* the gate of R13: every network must do the task */
     for (size_t si = 0; si < o.nsp; si++)
         for (size_t k = 0; k < o.K; k++) {
             char dir[4096], model[4200];
@@ -279,7 +281,8 @@ int main(int argc, char **argv)
                 cli_warn("cannot load %s: %s; skipped", model, hdnet_errmsg());
                 continue;
             }
-            analyse(&o, net, dir, o.speeds[si], k + 1, csv, counts[si][k]);
+            double ne = analyse(&o, net, dir, o.speeds[si], k + 1, csv, counts[si][k]);
+            worst_ne = isnan(ne) || isnan(worst_ne) ? NAN : fmax(worst_ne, ne);
             have[si][k] = 1;
             analysed++;
             hdnet_net_free(net);
@@ -290,6 +293,7 @@ int main(int argc, char **argv)
     hdnet_claims *claims;
     cli_check("claims", hdnet_claims_create(&claims));
     summarise(&o, counts, have, claims);
+    cli_check("claims", hdnet_claims_gate(claims, worst_ne, HDNET_GATE_NE_MAX, analysed));
     cli_write_claims(claims, o.out);
     hdnet_claims_free(claims);
     if (o.plots)

@@ -437,7 +437,7 @@ static void r12_e3(const double *v, claim_row *r)
     double bw = v[HDNET_LS_E3_BUMP], bw0 = v[HDNET_LS_E3_BUMP_CONTROL];
     measured(r, "gain %.3f (control %.3f), bump %.2f of control (%.0f units)", g, g0, bw / bw0,
              v[HDNET_LS_E3_UNITS]);
-    r->value = g;
+    r->value = fabs(g); /* the claim: no turning in either direction */
     r->verdict = pass_fail(g0 >= 0.8 && g0 <= 1.2 && fabs(g) <= 0.2 && bw >= 0.5 * bw0);
 }
 
@@ -609,6 +609,111 @@ int hdnet_claims_add_lesion(hdnet_claims *c, const double *summary, size_t summa
     for (size_t i = 0; i < n; i++)
         lesion_checks[i].run(summary, new_row(c, lesion_checks[i].id, lesion_checks[i].claim,
                                               lesion_checks[i].criterion));
+    return HDNET_OK;
+}
+
+/* The value of a lesion row from a lesion summary, and the tail the claim predicts
+ * (docs/analyses.md, section 8); 0 for a row that is no lesion check or was compared
+ * with nulls before. */
+static int lesion_tail(const claim_row *r, const double *v, double *value)
+{
+    if (!isnan(r->null_lo) || !isnan(r->null_hi))
+        return 0;
+    const char *id = r->id;
+    if (!strcmp(id, "R10")) {
+        *value = v[HDNET_LS_E1_LOST] / v[HDNET_LS_E1_B0];
+        return HDNET_TAIL_BELOW;
+    }
+    if (!strcmp(id, "R11")) {
+        *value = v[HDNET_LS_E2_DRIFT];
+        return HDNET_TAIL_ABOVE;
+    }
+    if (!strcmp(id, "R11m")) {
+        *value = v[HDNET_LS_E2M_DRIFT];
+        return HDNET_TAIL_BELOW;
+    }
+    if (!strcmp(id, "R12")) {
+        *value = fabs(v[HDNET_LS_E3_GAIN]);
+        return HDNET_TAIL_BELOW;
+    }
+    return 0;
+}
+
+int hdnet_claims_lesion_nulls(hdnet_claims *c, const double *nulls, size_t n_nulls, size_t nulls_len, double q)
+{
+    if (!c || !nulls)
+        return hdnet__error(HDNET_EINVAL, "hdnet_claims_lesion_nulls: NULL argument");
+    size_t need;
+    if (n_nulls < HDNET_NULL_MIN || hdnet__mul(n_nulls, HDNET_LS_COUNT, &need) || nulls_len < need)
+        return hdnet__error(HDNET_ESHAPE, "hdnet_claims_lesion_nulls: %zu null experiments (need %d) of %d values",
+                            n_nulls, HDNET_NULL_MIN, HDNET_LS_COUNT);
+    if (!(q > 0.5 && q < 1))
+        return hdnet__error(HDNET_ERANGE, "hdnet_claims_lesion_nulls: quantile %g outside (0.5, 1)", q);
+    double *x = malloc(n_nulls * sizeof *x), *lo = malloc(c->n * sizeof *lo), *hi = malloc(c->n * sizeof *hi);
+    int *beyond = malloc(c->n * sizeof *beyond), rc = HDNET_OK;
+    if (!x || !lo || !hi || !beyond)
+        rc = hdnet__error(HDNET_ENOMEM, "hdnet_claims_lesion_nulls: out of memory");
+    /* every comparison first, so that a failure leaves the table unchanged */
+    for (size_t i = 0; i < c->n && !rc; i++) {
+        double v;
+        int tail = lesion_tail(&c->rows[i], nulls, &v);
+        if (!tail)
+            continue;
+        for (size_t k = 0; k < n_nulls; k++)
+            lesion_tail(&c->rows[i], nulls + k * HDNET_LS_COUNT, &x[k]);
+        rc = hdnet_null_compare(c->rows[i].value, x, n_nulls, q, tail, &beyond[i], &lo[i], &hi[i]);
+    }
+    for (size_t i = 0; i < c->n && !rc; i++) {
+        claim_row *r = &c->rows[i];
+        double v;
+        if (!lesion_tail(r, nulls, &v))
+            continue;
+        r->null_lo = lo[i];
+        r->null_hi = hi[i];
+        size_t len = strlen(r->measured);
+        snprintf(r->measured + len, sizeof r->measured - len, "; random unit sets of the same size %.0f-%.0f%% "
+                 "[%.4g, %.4g]: %s", 100 * (1 - q), 100 * q, lo[i], hi[i],
+                 beyond[i] ? "beyond the nulls" : "NOT beyond the nulls");
+        if (!beyond[i] && (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN))
+            r->verdict = HDNET_VERDICT_FAIL;
+    }
+    free(x);
+    free(lo);
+    free(hi);
+    free(beyond);
+    return rc;
+}
+
+int hdnet_claims_gate(hdnet_claims *c, double ne, double bound, size_t n_networks)
+{
+    if (!c || n_networks == 0)
+        return hdnet__error(HDNET_EINVAL, "hdnet_claims_gate: NULL table or no networks");
+    int competent, rc = hdnet_gate(ne, bound, &competent);
+    if (!rc)
+        rc = reserve(c, 1);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < c->n; i++) {
+        claim_row *r = &c->rows[i];
+        int exempt = !strcmp(r->id, "R0") || !strcmp(r->id, "R1") || !strcmp(r->id, "R2") ||
+                     r->verdict == HDNET_VERDICT_INFO;
+        if (!exempt)
+            r->verdict = hdnet_gate_verdict(r->verdict, 1, competent);
+    }
+    claim_row *r = new_row(c, "R0", "the network does the task (competence gate)",
+                           "NE <= bound; otherwise the checks of cell types, wiring, lesions and speed are "
+                           "NOT_APPLICABLE");
+    if (n_networks == 1)
+        measured(r, "NE %.4f on the analysis trials (bound %g)%s", ne, bound,
+                 competent ? "" : ": the network cannot do the task");
+    else
+        measured(r, "largest NE of the %zu networks %.4f on their analysis trials (bound %g)%s", n_networks, ne,
+                 bound, competent ? "" : ": a network cannot do the task");
+    r->value = ne;
+    r->verdict = pass_fail(competent);
+    claim_row gate = *r; /* the gate comes first, as in a study's table */
+    memmove(c->rows + 1, c->rows, (c->n - 1) * sizeof *c->rows);
+    c->rows[0] = gate;
     return HDNET_OK;
 }
 
