@@ -303,6 +303,26 @@ HDNET_API int hdnet_gate_verdict(int verdict, int needs_integrator, int competen
 HDNET_API HDNET_NODISCARD int hdnet_findings(const hdnet_tuning *t, const hdnet_boot *b, const hdnet_net *net,
                                              const hdnet_aparams *params, double ne, double *out, size_t out_len);
 
+/** 95 % intervals of the wiring findings (HDNET_F_RING_NEAR ... HDNET_F_MIRROR) over units:
+ *  a delete-one-unit jackknife stratified by class (every compass, CCW and CW unit left out
+ *  once, the findings recomputed from the other units' weights; classes and preferred
+ *  headings as hdnet_findings()), giving the finding +- 1.96 jackknife standard errors (for
+ *  the mirror correlation on Fisher's z = atanh(r), transformed back). docs/analyses.md,
+ *  section 5, says why not a bootstrap.
+ *  @param[in]  t        accumulator with all passes done (preferred headings)
+ *  @param[in]  b        its bootstrap, resampled (interval-rule classes)
+ *  @param[in]  net      the network analysed (W_rec)
+ *  @param[in]  params   analysis parameters (profile window), or NULL for the defaults
+ *  @param[out] ci       [HDNET_F_COUNT][2] lower and upper bounds; NaN for the other findings
+ *                       and for a finding undefined on the network or with a unit left out
+ *  @param[in]  ci_len   length of ci, >= 2*HDNET_F_COUNT
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (ci_len too small, units differ),
+ *          HDNET_ESTATE (t not done or b not resampled), HDNET_ENOMEM
+ *  Thread-safety: reentrant; every argument is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_findings_wiring_ci(const hdnet_tuning *t, const hdnet_boot *b,
+                                                       const hdnet_net *net, const hdnet_aparams *params,
+                                                       double *ci, size_t ci_len);
+
 /** Run the whole analysis of a network on a set of trials and return its findings:
  *  normalized error, hdnet_tuning_collect(), a bootstrap of n_blocks blocks resampled
  *  n_boot times, hdnet_findings().

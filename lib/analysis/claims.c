@@ -518,6 +518,11 @@ static const char *const trust_statistic[HDNET_TR_COUNT] = {
     "min(compass, CCW, CW)", "separation", "tile gap / bound", "ring contrast", "excitation side CCW - CW",
     "min(leading - trailing)", "mirror r", "tuned fraction"};
 
+/* The finding of each trust row (HDNET_TR_* order), for its bootstrap interval over units. */
+static const int trust_finding[HDNET_TR_COUNT] = {
+    HDNET_F_TYPED_MIN, HDNET_F_SEPARATION, HDNET_F_TILE_GAP, HDNET_F_RING_CONTRAST, HDNET_F_OFFSET_ASYM,
+    HDNET_F_LAG_MIN, HDNET_F_MIRROR, HDNET_F_TUNED_FRAC};
+
 /* The trust table's row of a check id, or -1. */
 static int trust_row(const char *id)
 {
@@ -548,11 +553,18 @@ static int apply_trust(const hdnet_study *s, claim_row *rows, size_t n)
         claim_row *r = &rows[i];
         int t = trust_row(r->id), gated = t >= 0 || !strcmp(r->id, "R15");
         if (t >= 0 && have) {
-            const double *row = tab + t * HDNET_TT_COLS;
+            double *row = tab + t * HDNET_TT_COLS;
+            if (isnan(row[HDNET_TT_CI_LOW]) && isnan(row[HDNET_TT_CI_HIGH])) { /* R6-R9: over units */
+                row[HDNET_TT_CI_LOW] = s->wiring_ci[2 * trust_finding[t]];
+                row[HDNET_TT_CI_HIGH] = s->wiring_ci[2 * trust_finding[t] + 1];
+            }
+            char ci[80] = "";
+            if (!isnan(row[HDNET_TT_CI_LOW]))
+                snprintf(ci, sizeof ci, " [95%% interval %.4g, %.4g]", row[HDNET_TT_CI_LOW], row[HDNET_TT_CI_HIGH]);
             size_t len = strlen(r->measured);
             snprintf(r->measured + len, sizeof r->measured - len,
-                     "; %s %.4g, permuted nulls 5-95%% [%.4g, %.4g], untrained %.4g: %s", trust_statistic[t],
-                     row[HDNET_TT_VALUE], row[HDNET_TT_NULL_LOW], row[HDNET_TT_NULL_HIGH], row[HDNET_TT_UNTRAINED],
+                     "; %s %.4g%s, permuted nulls 5-95%% [%.4g, %.4g], untrained %.4g: %s", trust_statistic[t],
+                     row[HDNET_TT_VALUE], ci, row[HDNET_TT_NULL_LOW], row[HDNET_TT_NULL_HIGH], row[HDNET_TT_UNTRAINED],
                      row[HDNET_TT_BEYOND] ? "beyond the nulls" : "NOT beyond the nulls");
             r->value = row[HDNET_TT_VALUE];
             r->null_lo = row[HDNET_TT_NULL_LOW];
@@ -561,10 +573,14 @@ static int apply_trust(const hdnet_study *s, claim_row *rows, size_t n)
             r->ci_hi = row[HDNET_TT_CI_HIGH];
             if (!row[HDNET_TT_BEYOND] && r->verdict != HDNET_VERDICT_NOT_RUN)
                 r->verdict = HDNET_VERDICT_FAIL;
-        } else if (t >= 0 && (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN)) {
-            size_t len = strlen(r->measured);
-            snprintf(r->measured + len, sizeof r->measured - len, "; no null networks: cannot pass");
-            r->verdict = HDNET_VERDICT_NOT_RUN;
+        } else if (t >= 0) {
+            r->ci_lo = s->wiring_ci[2 * trust_finding[t]]; /* NaN but for R6-R9 with a bootstrap */
+            r->ci_hi = s->wiring_ci[2 * trust_finding[t] + 1];
+            if (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN) {
+                size_t len = strlen(r->measured);
+                snprintf(r->measured + len, sizeof r->measured - len, "; no null networks: cannot pass");
+                r->verdict = HDNET_VERDICT_NOT_RUN;
+            }
         }
         if (gated)
             r->verdict = hdnet_gate_verdict(r->verdict, 1, competent);
