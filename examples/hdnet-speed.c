@@ -215,7 +215,8 @@ static void summarise(const options *o, counts_t *counts, int have[][MAXSEEDS], 
     FILE *fd = cli_fopen(o->out, "speed_summary.dat");
     fprintf(fd, "# speed rule compass_med shifter_med compass_min compass_max shifter_min shifter_max n\n");
     for (int r = 0; r < NRULES; r++) {
-        double med[2][MAXSPEEDS];
+        double med[2][MAXSPEEDS], ends[2][2 * MAXSEEDS]; /* slowest, fastest: compass then shifter fractions */
+        size_t n_end[2] = {0, 0};
         for (size_t si = 0; si < o->nsp; si++) {
             double cv[MAXSEEDS], sv[MAXSEEDS], tmp[MAXSEEDS], cmin = INFINITY, cmax = -INFINITY, smin = INFINITY,
                                                                smax = -INFINITY;
@@ -233,11 +234,20 @@ static void summarise(const options *o, counts_t *counts, int have[][MAXSEEDS], 
                 smax = fmax(smax, sv[n]);
                 n++;
             }
+            for (int e = 0; e < 2; e++)
+                if (si == (e ? o->nsp - 1 : 0)) {
+                    memcpy(ends[e], cv, n * sizeof *cv);
+                    memcpy(ends[e] + n, sv, n * sizeof *sv);
+                    n_end[e] = n;
+                }
             med[0][si] = hdnet_median(memcpy(tmp, cv, n * sizeof *cv), n);
             med[1][si] = hdnet_median(memcpy(tmp, sv, n * sizeof *sv), n);
             fprintf(fd, fmt, o->speeds[si], r, med[0][si], med[1][si], cmin, cmax, smin, smax, n);
         }
         cli_check("claims", hdnet_claims_add_speed(claims, r, o->nsp, o->speeds, med[0], med[1], o->K));
+        if (n_end[0] && n_end[1] && n_end[0] + n_end[1] <= 20) /* the speed labels exchanged (R13's null) */
+            cli_check("claims", hdnet_claims_speed_nulls(claims, r, n_end[0], ends[0], n_end[1], ends[1],
+                                                         HDNET_NULL_QUANTILE));
     }
     cli_fclose(fd, "speed_summary.dat");
 }

@@ -375,6 +375,38 @@ START_TEST(speed_checks)
 }
 END_TEST
 
+/* R13 against exchanges of the speed labels: 3 seeds per speed give 20 splits. */
+START_TEST(speed_nulls)
+{
+    const double speeds[2] = {0.1, 3}, comp[2] = {0.6, 0.2}, shif[2] = {0.2, 0.6};
+    /* [compass x3, shifters x3]: every slow network above every fast one */
+    const double slow[6] = {0.6, 0.55, 0.65, 0.2, 0.25, 0.15}, fast[6] = {0.2, 0.25, 0.15, 0.6, 0.55, 0.65};
+    /* the same medians, but one fast network looks slow: the observed split is not the extreme */
+    const double fast_mixed[6] = {0.2, 0.7, 0.15, 0.6, 0.1, 0.65};
+    hdnet_claims *c;
+    ck_assert_ok(hdnet_claims_create(&c));
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 2, speeds, comp, shif, 3));
+    ck_assert_ok(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 3, slow, 3, fast, 0.95));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 0), HDNET_VERDICT_PASS);
+    ck_assert(hdnet_claims_number(c, 0, HDNET_CLAIM_NULL_HIGH) < 0.4);
+    ck_assert_ptr_nonnull(strstr(hdnet_claims_text(c, 0, HDNET_CLAIM_MEASURED), "in 20 ways"));
+    /* the row has its nulls: a second call finds no row */
+    ck_assert_status(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 3, slow, 3, fast, 0.95), HDNET_EINVAL);
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 2, speeds, comp, shif, 3));
+    ck_assert_ok(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 3, slow, 3, fast_mixed, 0.95));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 1), HDNET_VERDICT_FAIL);
+    /* one seed per speed: 2 splits, no null, no PASS */
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 2, speeds, comp, shif, 1));
+    const double s1[2] = {0.6, 0.2}, f1[2] = {0.2, 0.6};
+    ck_assert_ok(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 1, s1, 1, f1, 0.95));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 2), HDNET_VERDICT_NOT_RUN);
+    ck_assert_status(hdnet_claims_speed_nulls(c, 9, 1, s1, 1, f1, 0.95), HDNET_EINVAL);
+    ck_assert_status(hdnet_claims_speed_nulls(c, HDNET_SPEED_REFERENCE, 1, s1, 1, f1, 0.95), HDNET_EINVAL);
+    ck_assert_status(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 0, s1, 1, f1, 0.95), HDNET_ESHAPE);
+    hdnet_claims_free(c);
+}
+END_TEST
+
 START_TEST(bad_arguments)
 {
     hdnet_net *net, *net0;
@@ -416,6 +448,7 @@ Suite *hdnet_suite_claims(void)
     tcase_add_test(tc, lesion_checks);
     tcase_add_test(tc, lesion_nulls_and_gate);
     tcase_add_test(tc, speed_checks);
+    tcase_add_test(tc, speed_nulls);
     tcase_add_test(tc, bad_arguments);
     suite_add_tcase(s, tc);
     return s;

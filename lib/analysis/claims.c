@@ -15,6 +15,7 @@ typedef struct {
     const char *id, *criterion;
     char claim[160], measured[512];
     int verdict;
+    int compared; /* 1 once hdnet_claims_lesion_nulls() or hdnet_claims_speed_nulls() has seen the row */
     double value, null_lo, null_hi, ci_lo, ci_hi;
 } claim_row;
 
@@ -633,7 +634,7 @@ int hdnet_claims_add_lesion(hdnet_claims *c, const double *summary, size_t summa
  * with nulls before. */
 static int lesion_tail(const claim_row *r, const double *v, double *value)
 {
-    if (!isnan(r->null_lo) || !isnan(r->null_hi))
+    if (r->compared)
         return 0;
     const char *id = r->id;
     if (!strcmp(id, "R10")) {
@@ -686,6 +687,7 @@ int hdnet_claims_lesion_nulls(hdnet_claims *c, const double *nulls, size_t n_nul
             continue;
         r->null_lo = lo[i];
         r->null_hi = hi[i];
+        r->compared = 1;
         size_t len = strlen(r->measured);
         snprintf(r->measured + len, sizeof r->measured - len, "; random unit sets of the same size %.0f-%.0f%% "
                  "[%.4g, %.4g]: %s", 100 * (1 - q), 100 * q, lo[i], hi[i],
@@ -698,6 +700,80 @@ int hdnet_claims_lesion_nulls(hdnet_claims *c, const double *nulls, size_t n_nul
     free(hi);
     free(beyond);
     return rc;
+}
+
+/* The speed statistic of a split, min(mean compass fraction slow - fast, mean shifter fraction
+ * fast - slow): the slow group is the set bits of mask over the pooled fractions pc (compass)
+ * and ps (shifters) of n networks. Means, not the medians of R13's criterion: the median of
+ * three networks ignores which network is the middle one, so many splits would tie with the
+ * observed one. */
+static double speed_statistic(const double *pc, const double *ps, size_t n, uint32_t mask)
+{
+    double sc[2] = {0, 0}, ss[2] = {0, 0}, cnt[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        int g = (mask >> i & 1) ? 0 : 1; /* 0: slow, 1: fast */
+        sc[g] += pc[i];
+        ss[g] += ps[i];
+        cnt[g] += 1;
+    }
+    return fmin(sc[0] / cnt[0] - sc[1] / cnt[1], ss[1] / cnt[1] - ss[0] / cnt[0]);
+}
+
+int hdnet_claims_speed_nulls(hdnet_claims *c, int rule, size_t n_slow, const double *slow, size_t n_fast,
+                             const double *fast, double q)
+{
+    static const char *const ids[3] = {"R13", "R13i", "R13s"};
+    if (!c || !slow || !fast || rule < HDNET_SPEED_ADAPTIVE || rule > HDNET_SPEED_SCALED)
+        return hdnet__error(HDNET_EINVAL, "hdnet_claims_speed_nulls: NULL argument or unknown rule %d", rule);
+    size_t n = n_slow + n_fast;
+    if (n_slow == 0 || n_fast == 0 || n > 20)
+        return hdnet__error(HDNET_ESHAPE, "hdnet_claims_speed_nulls: %zu and %zu networks (1 ... 20 in all)", n_slow,
+                            n_fast);
+    claim_row *r = NULL;
+    for (size_t i = c->n; i-- > 0 && !r;)
+        if (!strcmp(c->rows[i].id, ids[rule]) && !c->rows[i].compared)
+            r = &c->rows[i];
+    if (!r)
+        return hdnet__error(HDNET_EINVAL, "hdnet_claims_speed_nulls: no %s row without nulls", ids[rule]);
+    double pc[20], ps[20];
+    for (size_t i = 0; i < n; i++) {
+        pc[i] = i < n_slow ? slow[i] : fast[i - n_slow];
+        ps[i] = i < n_slow ? slow[n_slow + i] : fast[n_fast + i - n_slow];
+    }
+    size_t splits = 0;
+    for (uint32_t m = 0; m < (1u << n); m++) /* every split with n_slow networks in the slow group */
+        splits += (size_t)__builtin_popcount(m) == n_slow;
+    if (splits < HDNET_NULL_MIN) { /* too few seeds for a null: the check cannot pass */
+        size_t len = strlen(r->measured);
+        snprintf(r->measured + len, sizeof r->measured - len, "; %zu ways to exchange the speed labels of %zu and "
+                 "%zu networks, fewer than %d: cannot pass", splits, n_slow, n_fast, HDNET_NULL_MIN);
+        r->compared = 1;
+        if (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN)
+            r->verdict = HDNET_VERDICT_NOT_RUN;
+        return HDNET_OK;
+    }
+    double *x = malloc(splits * sizeof *x), lo, hi;
+    if (!x)
+        return hdnet__error(HDNET_ENOMEM, "hdnet_claims_speed_nulls: out of memory");
+    size_t k = 0;
+    for (uint32_t m = 0; m < (1u << n); m++)
+        if ((size_t)__builtin_popcount(m) == n_slow)
+            x[k++] = speed_statistic(pc, ps, n, m);
+    double t = speed_statistic(pc, ps, n, (1u << n_slow) - 1);
+    int beyond, rc = hdnet_null_compare(t, x, splits, q, HDNET_TAIL_ABOVE, &beyond, &lo, &hi);
+    free(x);
+    if (rc)
+        return rc;
+    r->null_lo = lo;
+    r->null_hi = hi;
+    r->compared = 1;
+    size_t len = strlen(r->measured);
+    snprintf(r->measured + len, sizeof r->measured - len, "; min(mean compass slow - fast, mean shifters fast - slow) %.3g, "
+             "speed labels exchanged in %zu ways %.0f-%.0f%% [%.3g, %.3g]: %s", t, splits, 100 * (1 - q), 100 * q,
+             lo, hi, beyond ? "beyond the nulls" : "NOT beyond the nulls");
+    if (!beyond && (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN))
+        r->verdict = HDNET_VERDICT_FAIL;
+    return HDNET_OK;
 }
 
 int hdnet_claims_gate(hdnet_claims *c, double ne, double bound, size_t n_networks)

@@ -40,6 +40,7 @@ api.add("hdnet_study_findings", STATUS, c_void_p, c_size, c_double_p, c_size, P(
 api.add("hdnet_study_classes", STATUS, c_void_p, P(c_int), c_size, c_double_p, c_size, c_double_p, c_size)
 api.add("hdnet_claims_lesion_nulls", STATUS, c_void_p, c_double_p, c_size, c_size, c_double)
 api.add("hdnet_claims_gate", STATUS, c_void_p, c_double, c_double, c_size)
+api.add("hdnet_claims_speed_nulls", STATUS, c_void_p, c_int, c_size, c_double_p, c_size, c_double_p, c_double)
 
 ANALYSIS_SEED = 99999999
 """Task seed of the analysis set (HDNET_ANALYSIS_SEED)."""
@@ -210,6 +211,16 @@ class Claims(_lib.Handle):
         rows = [[d[k] for k in LESION_SUMMARY] if hasattr(d, "items") else d for d in nulls]
         v = _lib.as_f64(rows, (None, len(LESION_SUMMARY)), "nulls")
         api.hdnet_claims_lesion_nulls(self, _lib.dptr(v)[0], v.shape[0], v.size, float(q))
+
+    @_lib.writes
+    def speed_nulls(self, rule, slow, fast, q=0.95):
+        """Compare the last R13/R13i/R13s row of rule with exchanges of the speed labels: slow and
+        fast are [2, n] arrays (compass fractions, shifter fractions) of the networks at the slowest
+        and the fastest speed. Fewer than 20 ways to split them: the row cannot pass (NOT_RUN)."""
+        r = SPEED_RULES.index(rule) if isinstance(rule, str) else int(rule)
+        a = _lib.as_f64(slow, (2, None), "slow")
+        b = _lib.as_f64(fast, (2, None), "fast")
+        api.hdnet_claims_speed_nulls(self, r, a.shape[1], _lib.dptr(a)[0], b.shape[1], _lib.dptr(b)[0], float(q))
 
     @_lib.writes
     def gate(self, ne, bound=0.1, n_networks=1):

@@ -164,6 +164,19 @@ class TestLesionAndSpeed(unittest.TestCase):
         with self.assertRaises(ValueError):
             c.gate(0.01, n_networks=-1)
 
+    @needs("hdnet_claims_speed_nulls")
+    def test_speed_nulls(self):
+        c = hdnet.Claims()
+        c.add_speed("adaptive", [0.1, 3], [0.6, 0.2], [0.2, 0.6], 3)
+        c.speed_nulls("adaptive", [[0.6, 0.55, 0.65], [0.2, 0.25, 0.15]], [[0.2, 0.25, 0.15], [0.6, 0.55, 0.65]])
+        self.assertEqual(c.row(0).verdict, "PASS")
+        self.assertLess(c.row(0).null_high, 0.4)
+        c.add_speed("adaptive", [0.1, 3], [0.6, 0.2], [0.2, 0.6], 1)
+        c.speed_nulls("adaptive", [[0.6], [0.2]], [[0.2], [0.6]])
+        self.assertEqual(c.row(1).verdict, "NOT_RUN")
+        with self.assertRaises(ValueError):
+            c.speed_nulls("adaptive", [0.6, 0.2], [[0.2], [0.6]])
+
 
 @needs("hdnet_decoded_heading", "hdnet_bump", "hdnet_median", "hdnet_normalized_error_window")
 class TestMeasures(unittest.TestCase):
