@@ -206,25 +206,27 @@ void analyze_write_confusion(const char *out, const cli_units *u)
     cli_fclose(f, "confusion.csv");
 }
 
-/* tiling.csv (both rules) and tiling.dat (adaptive rule). */
+/* tiling.csv (the adaptive, reference and, when computed, interval rule) and tiling.dat
+ * (the main rule). */
 void analyze_write_tiling(const char *out, const cli_units *u)
 {
+    static const int rules[3] = {CLI_ADAPTIVE, CLI_REFERENCE, CLI_INTERVAL};
     const double *phi = u->stat[HDNET_US_PHI];
     FILE *f = cli_fopen(out, "tiling.csv"), *fp = cli_fopen(out, "tiling.dat");
     fprintf(f, "rule,class,n,gmax,gexp,gbound,rbar,kuiper_v,kuiper_p\n");
     double *ph = cli_malloc(u->n * sizeof *ph);
-    for (int rule = CLI_ADAPTIVE; rule <= CLI_REFERENCE; rule++)
-        for (int k = 0; k < 3; k++) {
+    for (int r = 0; r < (u->have_interval ? 3 : 2); r++)
+        for (int k = 0, rule = rules[r]; k < 3; k++) {
             size_t n = 0;
             for (size_t i = 0; i < u->n; i++)
                 if (u->cls[rule][i] == k) {
                     ph[n++] = phi[i];
-                    if (rule == CLI_ADAPTIVE)
+                    if (rule == u->main)
                         fprintf(fp, "%d %.4g %.6g %.6g\n", k, phi[i], cos(phi[i] / CLI_DEG), sin(phi[i] / CLI_DEG));
                 }
             double ti[HDNET_TILE_COUNT];
             cli_check("tiling", hdnet_tiling_stats(ph, n, ti, HDNET_TILE_COUNT));
-            fprintf(f, "%s,%s,%.0f,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", rule ? "reference" : "adaptive",
+            fprintf(f, "%s,%s,%.0f,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", cli_rule_name(rule),
                     hdnet_class_name(k), ti[0], ti[1], ti[2], ti[3], ti[4], ti[5], ti[6]);
         }
     free(ph);
@@ -239,7 +241,7 @@ void analyze_write_structure(const char *out, const float *w, const float *w0, c
     static const char *const names[HDNET_ST_COUNT] = {"n_pairs", "n_units", "fraction_cv", "fraction_fit", "sd",
                                                       "corr_init", "sd_init", "fraction_delta"};
     double st[HDNET_ST_COUNT];
-    int rc = hdnet_structure(w, w0, u->n, u->cls[CLI_ADAPTIVE], u->stat[HDNET_US_PHI], 10, 1, st, HDNET_ST_COUNT);
+    int rc = hdnet_structure(w, w0, u->n, u->cls[u->main], u->stat[HDNET_US_PHI], 10, 1, st, HDNET_ST_COUNT);
     if (rc) {
         fprintf(stderr, "%s: structure of W_rec not measured: %s\n", cli_prog, hdnet_errmsg());
         for (int i = 0; i < HDNET_ST_COUNT; i++)
@@ -260,7 +262,7 @@ void analyze_write_structure(const char *out, const float *w, const float *w0, c
 void analyze_write_weights(const char *out, const float *w, const cli_units *u)
 {
     size_t N = u->n, *perm = cli_malloc(N * sizeof *perm), np, bounds[6];
-    cli_check("order", hdnet_unit_order(HDNET_ORDER_BLOCKS, N, u->cls[CLI_ADAPTIVE], u->stat[HDNET_US_PHI], perm, N,
+    cli_check("order", hdnet_unit_order(HDNET_ORDER_BLOCKS, N, u->cls[u->main], u->stat[HDNET_US_PHI], perm, N,
                                         &np, bounds));
     float *ws = cli_malloc(np * np * sizeof *ws), wmax = 0;
     cli_check("weights", hdnet_sort_weights(w, N, perm, np, ws, np * np));
@@ -322,7 +324,7 @@ void analyze_write_profiles(const char *out, const float *w, const cli_units *u,
     for (int g = 0; g < 5; g++)
         mem[g] = cli_malloc(N * sizeof(int));
     for (int dec = 0; dec < 2; dec++) {
-        const int *cl = u->cls[dec ? CLI_DECODED : CLI_ADAPTIVE];
+        const int *cl = u->cls[dec ? CLI_DECODED : u->main];
         const double *phi = u->stat[dec ? HDNET_US_PHI_DEC : HDNET_US_PHI];
         for (int g = 0; g < 5; g++)
             nm[g] = members(cl, u->stat[dec ? HDNET_US_SLOPE_DEC : HDNET_US_SLOPE], N, g < 3 ? g : 2 - g, mem[g]);
@@ -467,7 +469,7 @@ void analyze_write_figure_data(const char *out, const hdnet_tuning *t, const cli
     double *m = have_av ? arr(t, HDNET_TU_PREF_CURVE, NULL) : NULL;
     double *mask = have_av ? arr(t, HDNET_TU_PREF_FITMASK, NULL) : NULL;
     const double *S = u->stat[HDNET_US_S], *b = u->stat[HDNET_US_SLOPE], *b0 = u->stat[HDNET_US_INTERCEPT];
-    const int *ca = u->cls[CLI_ADAPTIVE];
+    const int *ca = u->cls[u->main];
     FILE *f = cli_fopen(out, "curves_examples.dat"), *fa = cli_fopen(out, "av_examples.dat");
     for (int k = 0; k < 3; k++) {
         long best = -1;

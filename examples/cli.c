@@ -405,6 +405,9 @@ void cli_units_get(cli_units *u, const hdnet_tuning *t, const hdnet_aparams *ap)
                                                 N, u->info[CLI_REFERENCE], HDNET_CI_COUNT));
     cli_check("classify", hdnet_tuning_classify(t, HDNET_RULE_ADAPTIVE, 1, u->cls[CLI_DECODED], N, NULL, 0,
                                                 u->info[CLI_DECODED], HDNET_CI_COUNT));
+    u->main = CLI_ADAPTIVE;
+    for (size_t k = 0; k < N; k++)
+        u->cls[CLI_INTERVAL][k] = -1;
     /* the reference thresholds on the slope scaled by sigma_ref / sigma_AV */
     hdnet_aparams *p2;
     cli_check("parameters", hdnet_aparams_create(&p2));
@@ -421,6 +424,38 @@ void cli_units_get(cli_units *u, const hdnet_tuning *t, const hdnet_aparams *ap)
                                          u->stat[HDNET_US_SLOPE], NULL, NULL, u->cls[CLI_SCALED], NULL,
                                          u->info[CLI_SCALED], HDNET_CI_COUNT));
     hdnet_aparams_free(p2);
+}
+
+int cli_units_add_interval(cli_units *u, const hdnet_study *s)
+{
+    if (hdnet_study_classes(s, u->cls[CLI_INTERVAL], u->n, NULL, 0, NULL, 0) != HDNET_OK)
+        return 0;
+    u->have_interval = 1;
+    return 1;
+}
+
+void cli_units_set_main(cli_units *u, int rule)
+{
+    if (rule == CLI_INTERVAL && !u->have_interval) {
+        printf("classes: the interval rule needs the bootstrap of at least 20 trials with turning; the adaptive rule "
+               "is used instead\n");
+        rule = CLI_ADAPTIVE;
+    }
+    u->main = rule;
+}
+
+int cli_rule(const char *name)
+{
+    static const int ids[3] = {CLI_INTERVAL, CLI_ADAPTIVE, CLI_REFERENCE};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, cli_rule_name(ids[i])) == 0)
+            return ids[i];
+    cli_die("--rule: '%s' is not interval, adaptive or reference", name);
+}
+
+const char *cli_rule_name(int rule)
+{
+    return rule == CLI_INTERVAL ? "interval" : rule == CLI_REFERENCE ? "reference" : "adaptive";
 }
 
 void cli_units_free(cli_units *u)
@@ -454,17 +489,18 @@ void cli_write_units(const cli_units *u, const char *dir)
 {
     FILE *f = cli_fopen(dir, "units.csv");
     fprintf(f, "unit,class,preferred_hd_deg,hd_strength,av_slope,class_reference,reasons,reasons_reference,"
-               "class_decoded,class_scaled");
+               "class_decoded,class_scaled,class_adaptive,class_interval");
     for (int i = 0; i < HDNET_US_COUNT; i++)
         fprintf(f, ",%s", hdnet_unit_stat_name(i));
     fprintf(f, "\n");
     char b1[64], b2[64];
     for (size_t k = 0; k < u->n; k++) {
-        fprintf(f, "%zu,%s,%.6g,%.6g,%.6g,%s,%s,%s,%s,%s", k, hdnet_class_name(u->cls[CLI_ADAPTIVE][k]),
+        fprintf(f, "%zu,%s,%.6g,%.6g,%.6g,%s,%s,%s,%s,%s,%s,%s", k, hdnet_class_name(u->cls[u->main][k]),
                 u->stat[HDNET_US_PHI][k], u->stat[HDNET_US_S][k], u->stat[HDNET_US_SLOPE][k],
                 hdnet_class_name(u->cls[CLI_REFERENCE][k]), reason_str(u->reasons[0][k], b1),
                 reason_str(u->reasons[1][k], b2), hdnet_class_name(u->cls[CLI_DECODED][k]),
-                hdnet_class_name(u->cls[CLI_SCALED][k]));
+                hdnet_class_name(u->cls[CLI_SCALED][k]), hdnet_class_name(u->cls[CLI_ADAPTIVE][k]),
+                u->have_interval ? hdnet_class_name(u->cls[CLI_INTERVAL][k]) : "");
         for (int i = 0; i < HDNET_US_COUNT; i++)
             fprintf(f, ",%.9g", u->stat[i][k]);
         fprintf(f, "\n");

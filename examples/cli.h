@@ -115,20 +115,36 @@ int cli_plot(const char *argv0, const char *script, const char *data_dir);
 
 /* ---- units ---- */
 /* Classes under the adaptive rule, the reference rule, the reference rule with its
- * slope thresholds scaled by sigma_ref / sigma_AV (2.865 deg/step at speed 1), and
- * the adaptive rule on the decoded heading; with every per-unit statistic. */
-enum { CLI_ADAPTIVE, CLI_REFERENCE, CLI_SCALED, CLI_DECODED, CLI_NRULES };
+ * slope thresholds scaled by sigma_ref / sigma_AV (2.865 deg/step at speed 1), the
+ * adaptive rule on the decoded heading and (when a study's bootstrap gives it) the
+ * interval rule; with every per-unit statistic. `main` is the rule of the class column
+ * and of the unit sets built on it (CLI_INTERVAL, CLI_ADAPTIVE or CLI_REFERENCE). */
+enum { CLI_ADAPTIVE, CLI_REFERENCE, CLI_SCALED, CLI_DECODED, CLI_INTERVAL, CLI_NRULES };
 typedef struct {
     size_t n;
     double *stat[HDNET_US_COUNT];
     int *cls[CLI_NRULES];
     uint32_t *reasons[2]; /* adaptive, reference */
     double info[CLI_NRULES][HDNET_CI_COUNT];
+    int main, have_interval;
 } cli_units;
+/* Every rule but the interval rule; main = CLI_ADAPTIVE. */
 void cli_units_get(cli_units *u, const hdnet_tuning *t, const hdnet_aparams *ap);
+/* The interval-rule classes of a study (hdnet_study_classes()); 0 when the study has none
+ * (no turning in the analysis set, or fewer trials than bootstrap blocks). */
+int cli_units_add_interval(cli_units *u, const hdnet_study *s);
+/* Make rule (CLI_INTERVAL, CLI_ADAPTIVE or CLI_REFERENCE) the main rule. The interval rule
+ * needs cli_units_add_interval() first; without it the adaptive rule is used and a note
+ * printed. */
+void cli_units_set_main(cli_units *u, int rule);
+/* --rule NAME: "interval", "adaptive" or "reference"; exits on anything else. */
+int cli_rule(const char *name);
+/* Name of a main rule. */
+const char *cli_rule_name(int rule);
 void cli_units_free(cli_units *u);
-/* dir/units.csv: unit, class, preferred_hd_deg, hd_strength, av_slope, class_reference,
- * reasons, reasons_reference, class_decoded, class_scaled, then every statistic. */
+/* dir/units.csv: unit, class (the main rule), preferred_hd_deg, hd_strength, av_slope,
+ * class_reference, reasons, reasons_reference, class_decoded, class_scaled,
+ * class_adaptive, class_interval (empty without the interval rule), then every statistic. */
 void cli_write_units(const cli_units *u, const char *dir);
 
 /* ---- the claim table ---- */

@@ -28,6 +28,8 @@ static void usage(FILE *f)
             "  -u, --untrained CKPT   checkpoint 0 of the same run: untrained vs trained (R14) and a null\n"
             "      --nulls K          weight-permuted null networks (20; 0: none, then R3-R9 and R14 cannot pass)\n"
             "      --null-trials N    analysis trials of each null network (500)\n"
+            "      --rule NAME        classes of units.csv and of the figures: interval (default), adaptive\n"
+            "                         or reference (docs/analyses.md)\n"
             "  -S, --set name=value   analysis parameter (e.g. compass_slope_max=0.02, compat=matlab)\n"
             "                         or task parameter of the analysis set (e.g. speed=3)\n"
             "      --no-plots         write data only\n"
@@ -39,13 +41,13 @@ typedef struct {
     const char *out, *model, *untrained, *sets[64];
     size_t B, T, chunk, nsets, nulls, null_trials;
     uint64_t seed;
-    int plots;
+    int plots, rule;
 } options;
 
 static options parse(int argc, char **argv)
 {
     options o = {.B = HDNET_ANALYSIS_TRIALS, .T = HDNET_ANALYSIS_STEPS, .chunk = 50, .seed = HDNET_ANALYSIS_SEED,
-                 .plots = 1, .nulls = HDNET_NULL_MIN, .null_trials = HDNET_NULL_TRIALS};
+                 .plots = 1, .nulls = HDNET_NULL_MIN, .null_trials = HDNET_NULL_TRIALS, .rule = CLI_INTERVAL};
     static const struct option opts[] = {
         {"out", required_argument, 0, 'o'},   {"trials", required_argument, 0, 'n'},
         {"steps", required_argument, 0, 'T'}, {"chunk", required_argument, 0, 'c'},
@@ -53,7 +55,7 @@ static options parse(int argc, char **argv)
         {"set", required_argument, 0, 'S'},   {"no-plots", no_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},        {"version", no_argument, 0, 'V'},
         {"nulls", required_argument, 0, 'N'}, {"null-trials", required_argument, 0, 'M'},
-        {0, 0, 0, 0}};
+        {"rule", required_argument, 0, 'R'},  {0, 0, 0, 0}};
     int c;
     while ((c = cli_getopt(argc, argv, "o:n:T:c:s:u:S:h", opts, usage)) != -1) {
         switch (c) {
@@ -67,6 +69,7 @@ static options parse(int argc, char **argv)
         case 'P': o.plots = 0; break;
         case 'N': o.nulls = cli_uint("--nulls", optarg, 0, 100000); break;
         case 'M': o.null_trials = cli_uint("--null-trials", optarg, 20, 1000000); break;
+        case 'R': o.rule = cli_rule(optarg); break;
         default: cli_bad_option(argv);
         }
     }
@@ -140,14 +143,18 @@ int main(int argc, char **argv)
         cli_die("the analysis reports %.0f units, the network has %zu", units, N);
     cli_units u;
     cli_units_get(&u, t, ap);
+    if (!skipped)
+        cli_units_add_interval(&u, s);
+    cli_units_set_main(&u, o.rule);
+    printf("classes of units.csv and the figures: %s rule\n", cli_rule_name(u.main));
     size_t *order = cli_malloc(N * sizeof *order);
-    cli_check("order", hdnet_unit_order(HDNET_ORDER_ALL, N, u.cls[CLI_ADAPTIVE], u.stat[HDNET_US_PHI], order, N, &np,
+    cli_check("order", hdnet_unit_order(HDNET_ORDER_ALL, N, u.cls[u.main], u.stat[HDNET_US_PHI], order, N, &np,
                                         NULL));
     float *w = cli_malloc(N * N * sizeof *w);
     cli_check("weights", hdnet_net_copy_block(net, HDNET_W_REC, w, N * N));
     cli_write_units(&u, o.out);
     analyze_write_confusion(o.out, &u);
-    if (!skipped && o.B >= 20) /* the bootstrap needs 20 blocks of trials */
+    if (u.have_interval)
         analyze_write_interval_units(o.out, s, N);
     analyze_write_tuning(o.out, t, &u, !skipped);
     analyze_write_maps(o.out, t, 0, order);

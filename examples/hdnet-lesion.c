@@ -5,7 +5,7 @@
  * E1 silences the compass units, E2 the CW shifters, E2m the CCW shifters, E3 both
  * shifter groups; each in modes rate, outgoing and outgoing_readout, against the same
  * trials run unperturbed. Classes come from units.csv of hdnet-analyze, or from an
- * internal analysis (adaptive rule). Writes lesion.csv, lesion_<exp>_<mode>.npz,
+ * internal analysis (the interval rule unless --rule says otherwise). Writes lesion.csv, lesion_<exp>_<mode>.npz,
  * criteria.csv (R10-R12) and figures. */
 #include "cli.h"
 
@@ -26,8 +26,11 @@ static void usage(FILE *f)
                "  -u, --units FILE      units.csv of hdnet-analyze (default: analyse here)\n"
                "  -n, --trials N        trials per experiment (100)\n"
                "  -T, --steps T         steps per trial (800)\n"
-               "  -a, --analysis-trials N  trials of the internal analysis (500 x 1000 steps)\n"
+               "  -a, --analysis-trials N  trials of the internal analysis and of the NE gate (500 x 1000 steps)\n"
                "  -S, --set name=value  analysis parameter for the internal classification\n"
+               "      --nulls K         random unit sets per experiment, the null of R10-R12 (20; >= 20)\n"
+               "      --rule NAME       rule of the internal classification: interval (default),\n"
+               "                        adaptive or reference (docs/analyses.md)\n"
                "      --no-plots        write data only\n"
                "  -h, --help\n"
                "      --version         program and library version\n");
@@ -105,15 +108,47 @@ static void read_units(const char *path, size_t N, int *cls, double *phi)
         cli_die("%s: %zu units, the network has %zu", path, n, N);
 }
 
-/* Classes (adaptive rule) and preferred headings from a study on the analysis set. */
-static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t N, int *cls, double *phi)
+/* Classes (by rule, CLI_INTERVAL, CLI_ADAPTIVE or CLI_REFERENCE) and preferred headings
+ * from a study on the analysis set. */
+static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t N, int rule, int *cls,
+                          double *phi)
 {
     hdnet_study *s;
     cli_check("analysis", hdnet_study_run(&s, net, NULL, NULL, B, HDNET_ANALYSIS_SEED, ap, 50));
-    const hdnet_tuning *t = hdnet_study_tuning(s, 0);
-    cli_check("classify", hdnet_tuning_classify(t, HDNET_RULE_ADAPTIVE, 0, cls, N, NULL, 0, NULL, 0));
-    cli_check("tuning", hdnet_tuning_unit_stat(t, HDNET_US_PHI, phi, N));
+    cli_units u;
+    cli_units_get(&u, hdnet_study_tuning(s, 0), ap);
+    cli_units_add_interval(&u, s);
+    cli_units_set_main(&u, rule);
+    printf("classes: %s rule on %zu analysis trials\n", cli_rule_name(u.main), B);
+    memcpy(cls, u.cls[u.main], N * sizeof *cls);
+    memcpy(phi, u.stat[HDNET_US_PHI], N * sizeof *phi);
+    cli_units_free(&u);
     hdnet_study_free(s);
+}
+
+/* Normalized error on the first B trials of the analysis set (the competence gate of
+ * docs/analyses.md, section 7: lesions of a network that cannot do the task say nothing
+ * about an integrator). */
+static double analysis_ne(const hdnet_net *net, size_t B)
+{
+    hdnet_config *set;
+    hdnet_task *task;
+    size_t T = HDNET_ANALYSIS_STEPS, S = B * T;
+    cli_check("analysis set", hdnet_analysis_config(net, T, &set));
+    cli_check("analysis set", hdnet_task_create(&task, set, HDNET_ANALYSIS_SEED));
+    float *x = cli_malloc(S * 3 * sizeof *x), *y = cli_malloc(S * 2 * sizeof *y), *tg = cli_malloc(S * 2 * sizeof *tg);
+    float *m = cli_malloc(S * 2 * sizeof *m);
+    cli_check("analysis set", hdnet_task_generate(task, B, x, S * 3, tg, S * 2, m, S * 2, NULL, 0, NULL, 0));
+    cli_check("run", hdnet_net_run(net, B, T, x, S * 3, NULL, 0, NULL, y, S * 2, NULL, 0, NULL, 0));
+    double ne;
+    cli_check("normalized error", hdnet_normalized_error(y, tg, m, B, T, 2, &ne));
+    free(x);
+    free(y);
+    free(tg);
+    free(m);
+    hdnet_task_free(task);
+    hdnet_config_free(set);
+    return ne;
 }
 
 /* What the reporting needs: the results, the compass units sorted by phi (heat maps)
@@ -227,7 +262,8 @@ int main(int argc, char **argv)
 {
     const char *out = NULL, *units = NULL;
     size_t n_trials = HDNET_LESION_TRIALS, n_steps = HDNET_LESION_STEPS, an_trials = 500;
-    int plots = 1;
+    size_t n_nulls = HDNET_NULL_MIN;
+    int plots = 1, rule = CLI_INTERVAL;
     hdnet_aparams *ap;
     cli_check("parameters", hdnet_aparams_create(&ap));
     static const struct option opts[] = {
@@ -235,7 +271,8 @@ int main(int argc, char **argv)
         {"trials", required_argument, 0, 'n'}, {"steps", required_argument, 0, 'T'},
         {"analysis-trials", required_argument, 0, 'a'}, {"set", required_argument, 0, 'S'},
         {"no-plots", no_argument, 0, 'P'},    {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},     {0, 0, 0, 0}};
+        {"version", no_argument, 0, 'V'},     {"rule", required_argument, 0, 'R'},
+        {"nulls", required_argument, 0, 'N'}, {0, 0, 0, 0}};
     int c;
     while ((c = cli_getopt(argc, argv, "o:u:n:T:a:S:h", opts, usage)) != -1) {
         switch (c) {
@@ -246,6 +283,8 @@ int main(int argc, char **argv)
         case 'a': an_trials = cli_uint("--analysis-trials", optarg, 10, 100000); break;
         case 'S': cli_set(ap, NULL, CLI_SET_TASK, optarg); break;
         case 'P': plots = 0; break;
+        case 'R': rule = cli_rule(optarg); break;
+        case 'N': n_nulls = cli_uint("--nulls", optarg, HDNET_NULL_MIN, 100000); break;
         default: cli_bad_option(argv);
         }
     }
@@ -266,7 +305,7 @@ int main(int argc, char **argv)
     if (units)
         read_units(units, N, cls, phi);
     else
-        classify_here(net, ap, an_trials, N, cls, phi);
+        classify_here(net, ap, an_trials, N, rule, cls, phi);
     size_t nc, nccw, ncw;
     int *comp = unit_set(cls, phi, N, HDNET_LESION_E1, &nc);
     free(unit_set(cls, phi, N, HDNET_LESION_E2M, &nccw));
@@ -299,6 +338,19 @@ int main(int argc, char **argv)
     hdnet_claims *claims;
     cli_check("claims", hdnet_claims_create(&claims));
     cli_check("claims", hdnet_claims_add_lesion(claims, summary, HDNET_LS_COUNT));
+    double *nulls = cli_malloc(n_nulls * HDNET_LS_COUNT * sizeof *nulls);
+    cli_check("lesion nulls", hdnet_lesion_nulls(net, cls, phi, N, n_trials, n_steps, n_nulls, HDNET_ANALYSIS_SEED,
+                                                 nulls, n_nulls * HDNET_LS_COUNT));
+    cli_check("claims", hdnet_claims_lesion_nulls(claims, nulls, n_nulls, n_nulls * HDNET_LS_COUNT,
+                                                  HDNET_NULL_QUANTILE));
+    free(nulls);
+    double ne = analysis_ne(net, an_trials);
+    cli_check("claims", hdnet_claims_gate(claims, ne, HDNET_GATE_NE_MAX, 1));
+    int competent;
+    cli_check("gate", hdnet_gate(ne, HDNET_GATE_NE_MAX, &competent));
+    if (!competent)
+        printf("the network cannot do the task: NE %.4f > %g on %zu analysis trials; R10-R12 are NOT_APPLICABLE "
+               "(the data files are still written)\n", ne, HDNET_GATE_NE_MAX, an_trials);
     cli_write_claims(claims, out);
     hdnet_claims_free(claims);
     FILE *f = cli_fopen(out, "lesion_meta.gp");

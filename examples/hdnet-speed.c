@@ -158,8 +158,8 @@ static int train(const options *o, const char *dir, double speed, size_t seed)
 
 /* Analyse one network: its row of speed.csv, its units.csv and units_plot.dat, and
  * its class counts under the three rules. */
-static void analyse(const options *o, const hdnet_net *net, const char *dir, double speed, size_t seed, FILE *csv,
-                    double counts[NRULES][HDNET_NCLASSES])
+static double analyse(const options *o, const hdnet_net *net, const char *dir, double speed, size_t seed, FILE *csv,
+                      double counts[NRULES][HDNET_NCLASSES])
 {
     hdnet_config *set;
     hdnet_study *s;
@@ -201,6 +201,7 @@ static void analyse(const options *o, const hdnet_net *net, const char *dir, dou
     cli_units_free(&u);
     hdnet_study_free(s);
     hdnet_config_free(set);
+    return ne;
 }
 
 /* counts[speed][seed][rule][class]; have[speed][seed] when the network was analysed. */
@@ -214,7 +215,8 @@ static void summarise(const options *o, counts_t *counts, int have[][MAXSEEDS], 
     FILE *fd = cli_fopen(o->out, "speed_summary.dat");
     fprintf(fd, "# speed rule compass_med shifter_med compass_min compass_max shifter_min shifter_max n\n");
     for (int r = 0; r < NRULES; r++) {
-        double med[2][MAXSPEEDS];
+        double med[2][MAXSPEEDS], ends[2][2 * MAXSEEDS]; /* slowest, fastest: compass then shifter fractions */
+        size_t n_end[2] = {0, 0};
         for (size_t si = 0; si < o->nsp; si++) {
             double cv[MAXSEEDS], sv[MAXSEEDS], tmp[MAXSEEDS], cmin = INFINITY, cmax = -INFINITY, smin = INFINITY,
                                                                smax = -INFINITY;
@@ -232,11 +234,20 @@ static void summarise(const options *o, counts_t *counts, int have[][MAXSEEDS], 
                 smax = fmax(smax, sv[n]);
                 n++;
             }
+            for (int e = 0; e < 2; e++)
+                if (si == (e ? o->nsp - 1 : 0)) {
+                    memcpy(ends[e], cv, n * sizeof *cv);
+                    memcpy(ends[e] + n, sv, n * sizeof *sv);
+                    n_end[e] = n;
+                }
             med[0][si] = hdnet_median(memcpy(tmp, cv, n * sizeof *cv), n);
             med[1][si] = hdnet_median(memcpy(tmp, sv, n * sizeof *sv), n);
             fprintf(fd, fmt, o->speeds[si], r, med[0][si], med[1][si], cmin, cmax, smin, smax, n);
         }
         cli_check("claims", hdnet_claims_add_speed(claims, r, o->nsp, o->speeds, med[0], med[1], o->K));
+        if (n_end[0] && n_end[1] && n_end[0] + n_end[1] <= 20) /* the speed labels exchanged (R13's null) */
+            cli_check("claims", hdnet_claims_speed_nulls(claims, r, n_end[0], ends[0], n_end[1], ends[1],
+                                                         HDNET_NULL_QUANTILE));
     }
     cli_fclose(fd, "speed_summary.dat");
 }
@@ -256,6 +267,7 @@ int main(int argc, char **argv)
     static counts_t counts[MAXSPEEDS];
     int have[MAXSPEEDS][MAXSEEDS] = {{0}};
     size_t analysed = 0;
+    double worst_ne = -INFINITY; /* the gate of R13: every network must do the task */
     for (size_t si = 0; si < o.nsp; si++)
         for (size_t k = 0; k < o.K; k++) {
             char dir[4096], model[4200];
@@ -279,7 +291,8 @@ int main(int argc, char **argv)
                 cli_warn("cannot load %s: %s; skipped", model, hdnet_errmsg());
                 continue;
             }
-            analyse(&o, net, dir, o.speeds[si], k + 1, csv, counts[si][k]);
+            double ne = analyse(&o, net, dir, o.speeds[si], k + 1, csv, counts[si][k]);
+            worst_ne = isnan(ne) || isnan(worst_ne) ? NAN : fmax(worst_ne, ne);
             have[si][k] = 1;
             analysed++;
             hdnet_net_free(net);
@@ -290,6 +303,7 @@ int main(int argc, char **argv)
     hdnet_claims *claims;
     cli_check("claims", hdnet_claims_create(&claims));
     summarise(&o, counts, have, claims);
+    cli_check("claims", hdnet_claims_gate(claims, worst_ne, HDNET_GATE_NE_MAX, analysed));
     cli_write_claims(claims, o.out);
     hdnet_claims_free(claims);
     if (o.plots)

@@ -21,7 +21,7 @@ done_=$(date +%s)
 value() { sed -n "s/^$1 //p" "$dir/train.txt"; }
 ne=$(value normalized_error)
 ne1000=$(value normalized_error_1000_steps)
-# class counts (adaptive rule) from the analysis' per-unit table (column 2 of units.csv)
+# class counts (interval rule) from the analysis' per-unit table (column 2 of units.csv)
 count() { awk -F, -v c="$1" 'NR > 1 && $2 == c { n++ } END { print n + 0 }' "$dir/analysis/units.csv"; }
 echo "demo: trained in $((trained - start)) s, analysed in $((done_ - trained)) s"
 echo "demo: accuracy: normalized error $ne on 1000 test trials of 500 steps ($ne1000 on 1000 steps; the paper's network: 0.0057)"

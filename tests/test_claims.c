@@ -274,6 +274,82 @@ START_TEST(lesion_checks)
 }
 END_TEST
 
+/* Lesion checks against random unit sets, and the competence gate of a lesion table. */
+START_TEST(lesion_nulls_and_gate)
+{
+    double good[HDNET_LS_COUNT] = {
+        [HDNET_LS_E1_UNITS] = 30, [HDNET_LS_E1_B0] = 0.4, [HDNET_LS_E1_LOST] = 0.05, [HDNET_LS_E1_BACK] = 0.3,
+        [HDNET_LS_E2_UNITS] = 20, [HDNET_LS_E2_DRIFT] = 60, [HDNET_LS_E2_CONTROL] = 1, [HDNET_LS_E2_DECODED] = 50,
+        [HDNET_LS_E2M_UNITS] = 20, [HDNET_LS_E2M_DRIFT] = -60, [HDNET_LS_E2M_CONTROL] = 1,
+        [HDNET_LS_E2M_DECODED] = -50, [HDNET_LS_E3_UNITS] = 40, [HDNET_LS_E3_GAIN] = 0.05,
+        [HDNET_LS_E3_CONTROL] = 1.0, [HDNET_LS_E3_BUMP] = 0.3, [HDNET_LS_E3_BUMP_CONTROL] = 0.4};
+    enum { NN = 20 };
+    double nulls[NN * HDNET_LS_COUNT];
+    /* random lesions that do nothing: the bump stays, no drift, full turning */
+    for (int k = 0; k < NN; k++) {
+        double *v = nulls + k * HDNET_LS_COUNT;
+        memcpy(v, good, sizeof good);
+        v[HDNET_LS_E1_LOST] = 0.35 + 0.001 * k;
+        v[HDNET_LS_E2_DRIFT] = v[HDNET_LS_E2M_DRIFT] = -2 + 0.2 * k;
+        v[HDNET_LS_E3_GAIN] = 0.9 + 0.01 * k;
+    }
+    hdnet_claims *c;
+    ck_assert_ok(hdnet_claims_create(&c));
+    ck_assert_ok(hdnet_claims_add_lesion(c, good, HDNET_LS_COUNT));
+    ck_assert_ok(hdnet_claims_lesion_nulls(c, nulls, NN, NN * HDNET_LS_COUNT, 0.95));
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_int_eq(hdnet_claims_verdict(c, i), HDNET_VERDICT_PASS);
+        ck_assert(hdnet_claims_number(c, i, HDNET_CLAIM_NULL_LOW) <= hdnet_claims_number(c, i, HDNET_CLAIM_NULL_HIGH));
+    }
+    ck_assert_double_eq_tol(hdnet_claims_number(c, 0, HDNET_CLAIM_NULL_LOW), 0.35095 / 0.4, 1e-12);
+    ck_assert_ptr_nonnull(strstr(hdnet_claims_text(c, 0, HDNET_CLAIM_MEASURED), "beyond the nulls"));
+    /* random lesions that do as much as the classified ones: every check fails */
+    for (int k = 0; k < NN; k++) {
+        double *v = nulls + k * HDNET_LS_COUNT;
+        memcpy(v, good, sizeof good);
+        v[HDNET_LS_E1_LOST] = 0.04;
+        v[HDNET_LS_E2_DRIFT] = 70;
+        v[HDNET_LS_E2M_DRIFT] = -70;
+        v[HDNET_LS_E3_GAIN] = 0.01;
+    }
+    ck_assert_ok(hdnet_claims_add_lesion(c, good, HDNET_LS_COUNT));
+    ck_assert_ok(hdnet_claims_lesion_nulls(c, nulls, NN, NN * HDNET_LS_COUNT, 0.95));
+    for (size_t i = 4; i < 8; i++)
+        ck_assert_int_eq(hdnet_claims_verdict(c, i), HDNET_VERDICT_FAIL);
+    ck_assert_ptr_nonnull(strstr(hdnet_claims_text(c, 4, HDNET_CLAIM_MEASURED), "NOT beyond the nulls"));
+    ck_assert_status(hdnet_claims_lesion_nulls(c, nulls, NN - 1, NN * HDNET_LS_COUNT, 0.95), HDNET_ESHAPE);
+    ck_assert_status(hdnet_claims_lesion_nulls(c, nulls, NN, NN * HDNET_LS_COUNT - 1, 0.95), HDNET_ESHAPE);
+    ck_assert_status(hdnet_claims_lesion_nulls(c, nulls, NN, NN * HDNET_LS_COUNT, 0.5), HDNET_ERANGE);
+    ck_assert_status(hdnet_claims_lesion_nulls(NULL, nulls, NN, NN * HDNET_LS_COUNT, 0.95), HDNET_EINVAL);
+    /* a working network: R0 first and PASS, the verdicts kept */
+    ck_assert_ok(hdnet_claims_gate(c, 0.008, HDNET_GATE_NE_MAX, 1));
+    ck_assert_uint_eq(hdnet_claims_count(c), 9);
+    ck_assert_str_eq(hdnet_claims_text(c, 0, HDNET_CLAIM_ID), "R0");
+    ck_assert_int_eq(hdnet_claims_verdict(c, 0), HDNET_VERDICT_PASS);
+    ck_assert_int_eq(hdnet_claims_verdict(c, 1), HDNET_VERDICT_PASS);
+    ck_assert_int_eq(hdnet_claims_verdict(c, 5), HDNET_VERDICT_FAIL);
+    hdnet_claims_free(c);
+    /* one that cannot do the task: every lesion and speed check NOT_APPLICABLE, INFO kept */
+    const double speeds[2] = {0.1, 3}, comp[2] = {0.6, 0.2}, shif[2] = {0.2, 0.6};
+    ck_assert_ok(hdnet_claims_create(&c));
+    ck_assert_ok(hdnet_claims_add_lesion(c, good, HDNET_LS_COUNT));
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 2, speeds, comp, shif, 3));
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_REFERENCE, 2, speeds, comp, shif, 3));
+    ck_assert_ok(hdnet_claims_gate(c, 0.8, HDNET_GATE_NE_MAX, 6));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 0), HDNET_VERDICT_FAIL);
+    ck_assert_double_eq(hdnet_claims_number(c, 0, HDNET_CLAIM_VALUE), 0.8);
+    ck_assert_ptr_nonnull(strstr(hdnet_claims_text(c, 0, HDNET_CLAIM_MEASURED), "6 networks"));
+    for (size_t i = 1; i <= 5; i++)
+        ck_assert_int_eq(hdnet_claims_verdict(c, i), HDNET_VERDICT_NOT_APPLICABLE);
+    ck_assert_int_eq(hdnet_claims_verdict(c, 6), HDNET_VERDICT_INFO);
+    ck_assert_status(hdnet_claims_gate(c, 0.01, 0, 1), HDNET_ERANGE);
+    ck_assert_status(hdnet_claims_gate(c, 0.01, 0.1, 0), HDNET_EINVAL);
+    ck_assert_status(hdnet_claims_gate(NULL, 0.01, 0.1, 1), HDNET_EINVAL);
+    ck_assert_uint_eq(hdnet_claims_count(c), 7);
+    hdnet_claims_free(c);
+}
+END_TEST
+
 START_TEST(speed_checks)
 {
     const double speeds[3] = {0.1, 1, 3};
@@ -295,6 +371,38 @@ START_TEST(speed_checks)
                      "speed 3: compass 0.20, shifters 0.60");
     ck_assert_status(hdnet_claims_add_speed(c, 7, 3, speeds, c_mono, s_mono, 3), HDNET_EINVAL);
     ck_assert_status(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 1, speeds, c_mono, s_mono, 3), HDNET_ESHAPE);
+    hdnet_claims_free(c);
+}
+END_TEST
+
+/* R13 against exchanges of the speed labels: 3 seeds per speed give 20 splits. */
+START_TEST(speed_nulls)
+{
+    const double speeds[2] = {0.1, 3}, comp[2] = {0.6, 0.2}, shif[2] = {0.2, 0.6};
+    /* [compass x3, shifters x3]: every slow network above every fast one */
+    const double slow[6] = {0.6, 0.55, 0.65, 0.2, 0.25, 0.15}, fast[6] = {0.2, 0.25, 0.15, 0.6, 0.55, 0.65};
+    /* the same medians, but one fast network looks slow: the observed split is not the extreme */
+    const double fast_mixed[6] = {0.2, 0.7, 0.15, 0.6, 0.1, 0.65};
+    hdnet_claims *c;
+    ck_assert_ok(hdnet_claims_create(&c));
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 2, speeds, comp, shif, 3));
+    ck_assert_ok(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 3, slow, 3, fast, 0.95));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 0), HDNET_VERDICT_PASS);
+    ck_assert(hdnet_claims_number(c, 0, HDNET_CLAIM_NULL_HIGH) < 0.4);
+    ck_assert_ptr_nonnull(strstr(hdnet_claims_text(c, 0, HDNET_CLAIM_MEASURED), "in 20 ways"));
+    /* the row has its nulls: a second call finds no row */
+    ck_assert_status(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 3, slow, 3, fast, 0.95), HDNET_EINVAL);
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 2, speeds, comp, shif, 3));
+    ck_assert_ok(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 3, slow, 3, fast_mixed, 0.95));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 1), HDNET_VERDICT_FAIL);
+    /* one seed per speed: 2 splits, no null, no PASS */
+    ck_assert_ok(hdnet_claims_add_speed(c, HDNET_SPEED_ADAPTIVE, 2, speeds, comp, shif, 1));
+    const double s1[2] = {0.6, 0.2}, f1[2] = {0.2, 0.6};
+    ck_assert_ok(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 1, s1, 1, f1, 0.95));
+    ck_assert_int_eq(hdnet_claims_verdict(c, 2), HDNET_VERDICT_NOT_RUN);
+    ck_assert_status(hdnet_claims_speed_nulls(c, 9, 1, s1, 1, f1, 0.95), HDNET_EINVAL);
+    ck_assert_status(hdnet_claims_speed_nulls(c, HDNET_SPEED_REFERENCE, 1, s1, 1, f1, 0.95), HDNET_EINVAL);
+    ck_assert_status(hdnet_claims_speed_nulls(c, HDNET_SPEED_ADAPTIVE, 0, s1, 1, f1, 0.95), HDNET_ESHAPE);
     hdnet_claims_free(c);
 }
 END_TEST
@@ -338,7 +446,9 @@ Suite *hdnet_suite_claims(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, study_and_claims);
     tcase_add_test(tc, lesion_checks);
+    tcase_add_test(tc, lesion_nulls_and_gate);
     tcase_add_test(tc, speed_checks);
+    tcase_add_test(tc, speed_nulls);
     tcase_add_test(tc, bad_arguments);
     suite_add_tcase(s, tc);
     return s;

@@ -46,6 +46,21 @@ START_TEST(bad_arguments)
     ck_assert_status(hdnet_lesion_run(&l, net, cls, phi, N, 2, 700, HDNET_LESION_MODES + 1, 0), HDNET_ERANGE);
     ck_assert_status(hdnet_lesion_run(&l, net, cls, phi, N, 2, 700, 1, 3), HDNET_ERANGE);
     ck_assert_status(hdnet_lesion_run(&l, net, cls, phi, N, SIZE_MAX / 2, 700, 1, 0), HDNET_ENOMEM);
+    /* the random-set nulls check the same arguments, their count and their room */
+    double nulls[2 * HDNET_LS_COUNT];
+    ck_assert_status(hdnet_lesion_nulls(NULL, cls, phi, N, 2, 700, 2, 1, nulls, 2 * HDNET_LS_COUNT), HDNET_EINVAL);
+    ck_assert_status(hdnet_lesion_nulls(net, cls, phi, N, 2, 700, 2, 1, NULL, 2 * HDNET_LS_COUNT), HDNET_EINVAL);
+    ck_assert_status(hdnet_lesion_nulls(net, cls, phi, N, 2, 700, 0, 1, nulls, 2 * HDNET_LS_COUNT), HDNET_ERANGE);
+    ck_assert_status(hdnet_lesion_nulls(net, cls, phi, N, 2, 700, 2, 1, nulls, 2 * HDNET_LS_COUNT - 1),
+                     HDNET_ESHAPE);
+    ck_assert_status(hdnet_lesion_nulls(net, cls, phi, N, 2, 699, 2, 1, nulls, 2 * HDNET_LS_COUNT), HDNET_ERANGE);
+    /* two sets per experiment: every summary entry of every set is written; the same seed
+     * draws the same sets */
+    double again[2 * HDNET_LS_COUNT];
+    ck_assert_ok(hdnet_lesion_nulls(net, cls, phi, N, 2, 700, 2, 7, nulls, 2 * HDNET_LS_COUNT));
+    ck_assert_ok(hdnet_lesion_nulls(net, cls, phi, N, 2, 700, 2, 7, again, 2 * HDNET_LS_COUNT));
+    for (int i = 0; i < 2 * HDNET_LS_COUNT; i++)
+        ck_assert_msg(isfinite(nulls[i]) && nulls[i] == again[i], "null entry %d: %g, then %g", i, nulls[i], again[i]);
     phi[5] = INFINITY;
     ck_assert_status(hdnet_lesion_run(&l, net, cls, phi, N, 2, 700, 1, 0), HDNET_ERANGE);
     phi[5] = 225;
@@ -233,18 +248,28 @@ START_TEST(program_numbers)
     fclose(f);
     ck_assert_uint_eq(rows, 3 * (6 + 6 + 6 + 5)); /* rows of E1, E2, E2m, E3 in each mode */
 
-    /* the claim rows R10-R12 from the summary: measured text and verdict as criteria.csv */
-    double sum[HDNET_LS_COUNT];
+    /* the claim rows R0 and R10-R12 from the summary, the random-set nulls and the gate:
+     * measured text and verdict as criteria.csv (the gate's NE is the program's, read from
+     * its R0 row: this test is about the lesion rows) */
+    double sum[HDNET_LS_COUNT], *nulls = malloc(HDNET_NULL_MIN * HDNET_LS_COUNT * sizeof *nulls);
+    ck_assert_ptr_nonnull(nulls);
     ck_assert_ok(hdnet_lesion_summary(l, sum, HDNET_LS_COUNT));
+    ck_assert_ok(hdnet_lesion_nulls(net, cls, phi, N, 20, 700, HDNET_NULL_MIN, HDNET_ANALYSIS_SEED, nulls,
+                                    HDNET_NULL_MIN * HDNET_LS_COUNT));
     hdnet_claims *c;
     ck_assert_ok(hdnet_claims_create(&c));
     ck_assert_ok(hdnet_claims_add_lesion(c, sum, HDNET_LS_COUNT));
+    ck_assert_ok(hdnet_claims_lesion_nulls(c, nulls, HDNET_NULL_MIN, HDNET_NULL_MIN * HDNET_LS_COUNT,
+                                           HDNET_NULL_QUANTILE));
+    free(nulls);
     f = fopen(tu_data_path("pipeline/golden/lesion_units/criteria.csv"), "r");
     ck_assert_ptr_nonnull(f);
     ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
     size_t row = 0;
     for (; fgets(line, sizeof line, f); row++) {
         ck_assert_uint_ge(split_quoted(line, field, 8), 6);
+        if (row == 0)
+            ck_assert_ok(hdnet_claims_gate(c, strtod(field[5], NULL), HDNET_GATE_NE_MAX, 1));
         ck_assert_uint_lt(row, hdnet_claims_count(c));
         ck_assert_str_eq(hdnet_claims_text(c, row, HDNET_CLAIM_ID), field[0]);
         ck_assert_str_eq(hdnet_claims_text(c, row, HDNET_CLAIM_MEASURED), field[2]);
@@ -252,7 +277,7 @@ START_TEST(program_numbers)
     }
     fclose(f);
     ck_assert_uint_eq(row, hdnet_claims_count(c));
-    ck_assert_uint_eq(row, 4);
+    ck_assert_uint_eq(row, 5);
     hdnet_claims_free(c);
     hdnet_lesion_free(l);
     free(cls);

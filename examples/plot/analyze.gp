@@ -86,7 +86,7 @@ do for [ext in formats] {
   set logscale x; set xlabel "angular-velocity modulation index A (dimensionless)"
   set ylabel "heading tuning strength S (rate, a.u.)"; set key outside right top vertical
   set arrow 1 from astar, graph 0 to astar, graph 1 nohead dt 2
-  set label 1 " A* (class threshold)" at astar, graph 0.97 left
+  set label 1 " A* (adaptive rule threshold)" at astar, graph 0.97 left
   plot for [k=0:4] f("units_plot.dat") u (($2==k && $4>0)?$4:1/0):3 w p pt 7 ps 1 lc rgb col[k+1] t cname[k+1]
   unset arrow 1; unset label 1; unset logscale x; unset key
 

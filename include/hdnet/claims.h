@@ -294,6 +294,64 @@ HDNET_API HDNET_NODISCARD int hdnet_claims_add_speed(hdnet_claims *c, int rule, 
                                                      const double *speeds, const double *compass,
                                                      const double *shifters, size_t n_seeds);
 
+/** Compare the lesion checks of a table (every row R10, R11, R11m and R12 not compared
+ *  before) with lesions of
+ *  random unit sets (docs/analyses.md, section 8): nulls holds the lesion summaries of
+ *  n_nulls experiments that silence, in place of each classified set, the same number of
+ *  units drawn at random. A row's value (R10: B during silencing / B0; R11, R11m: bump drift;
+ *  R12: |gain|) must lie beyond the q quantile of the same value over the nulls on the side the
+ *  claim predicts (below for R10, R11m and R12, above for R11); a PASS or WARN that does not
+ *  becomes FAIL. The rows gain the nulls' (1-q) and q percentiles and a note in their
+ *  measured text.
+ *  @param[in,out] c          the table
+ *  @param[in]     nulls      [n_nulls][HDNET_LS_COUNT] lesion summaries of random unit sets
+ *  @param[in]     n_nulls    number of null experiments (>= HDNET_NULL_MIN)
+ *  @param[in]     nulls_len  length of nulls, >= n_nulls*HDNET_LS_COUNT
+ *  @param[in]     q          null quantile, 0.5 < q < 1 (HDNET_NULL_QUANTILE)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (fewer than HDNET_NULL_MIN
+ *          nulls, nulls_len too small), HDNET_ERANGE (q), HDNET_ENOMEM. A failed call leaves
+ *          the table unchanged.
+ *  Thread-safety: one thread at a time per table. */
+HDNET_API HDNET_NODISCARD int hdnet_claims_lesion_nulls(hdnet_claims *c, const double *nulls, size_t n_nulls,
+                                                        size_t nulls_len, double q);
+
+/** Compare the speed check of a rule (the last row R13, R13i or R13s without nulls) with
+ *  exchanges of the speed labels (docs/analyses.md, section 8): the networks of the slowest
+ *  and of the fastest speed are pooled and split in every way into groups of the same sizes.
+ *  The statistic is min(mean compass fraction slow - fast, mean shifter fraction fast -
+ *  slow) (means: medians of a few networks tie across many splits); the observed split must lie beyond the q quantile of the statistic over all splits
+ *  (the observed one included), else a PASS or WARN becomes FAIL. The row gains the splits'
+ *  (1-q) and q percentiles. With 3 seeds per speed there are 20 splits, the fewest
+ *  HDNET_NULL_MIN allows; the observed split then passes only as the single most extreme one.
+ *  With fewer splits the row cannot pass: a PASS or WARN becomes NOT_RUN (and the row counts
+ *  as compared).
+ *  @param[in,out] c          the table
+ *  @param[in]     rule       HDNET_SPEED_*
+ *  @param[in]     n_slow     networks at the slowest speed
+ *  @param[in]     slow       [2][n_slow] their compass fractions, then their shifter fractions
+ *  @param[in]     n_fast     networks at the fastest speed
+ *  @param[in]     fast       [2][n_fast] the same at the fastest speed
+ *  @param[in]     q          null quantile, 0.5 < q < 1 (HDNET_NULL_QUANTILE)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument, unknown rule, no such row without nulls),
+ *          HDNET_ESHAPE (no network at a speed, or more than 20 networks),
+ *          HDNET_ERANGE (q), HDNET_ENOMEM. A failed call leaves the table unchanged.
+ *  Thread-safety: one thread at a time per table. */
+HDNET_API HDNET_NODISCARD int hdnet_claims_speed_nulls(hdnet_claims *c, int rule, size_t n_slow, const double *slow,
+                                                       size_t n_fast, const double *fast, double q);
+
+/** Apply the competence gate (trust.h) to a table of lesion or speed checks: insert a row
+ *  R0 with the normalized error first, and when ne > bound (or NaN) make every row that is not
+ *  INFO, R0, R1 or R2 HDNET_VERDICT_NOT_APPLICABLE. A study's rows are gated already
+ *  (hdnet_claims_add_study()).
+ *  @param[in,out] c           the table
+ *  @param[in]     ne          normalized error on the analysis trials; with several networks
+ *                             (the speed experiment) the largest of them
+ *  @param[in]     bound       largest acceptable NE (> 0, e.g. HDNET_GATE_NE_MAX)
+ *  @param[in]     n_networks  networks whose largest NE ne is (>= 1; stated in the row)
+ *  @return HDNET_OK, HDNET_EINVAL (c NULL, n_networks 0), HDNET_ERANGE (bound), HDNET_ENOMEM
+ *  Thread-safety: one thread at a time per table. */
+HDNET_API HDNET_NODISCARD int hdnet_claims_gate(hdnet_claims *c, double ne, double bound, size_t n_networks);
+
 /** The claim table of a network in one call: hdnet_study_run() on the default
  *  analysis set (HDNET_ANALYSIS_TRIALS x HDNET_ANALYSIS_STEPS, HDNET_ANALYSIS_SEED)
  *  and hdnet_claims_add_study().

@@ -31,6 +31,7 @@
 #define HDNET_LESION_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "export.h"
 #include "net.h"
 
@@ -125,6 +126,29 @@ HDNET_API HDNET_NODISCARD int hdnet_lesion_units(const int *cls, const double *p
 HDNET_API HDNET_NODISCARD int hdnet_lesion_run(hdnet_lesion **out, const hdnet_net *net, const int *cls,
                                                const double *phi, size_t n_units, size_t n_trials, size_t n_steps,
                                                size_t n_modes, size_t keep_trials);
+
+/** The null of R10-R12 (hdnet_claims_lesion_nulls()): each experiment repeated in the rate
+ *  mode with n_nulls sets of as many units as it silences, drawn at random from all units
+ *  (the bump is still measured on the compass units), against the same control.
+ *  @param[in]  net      the trained network, as for hdnet_lesion_run()
+ *  @param[in]  cls      [n_units] HDNET_CLASS_* of each unit (they fix the set sizes and the
+ *                       compass units that carry the bump)
+ *  @param[in]  phi      [n_units] preferred heading of each unit, degrees (NaN: none)
+ *  @param[in]  n_units  N of the network
+ *  @param[in]  n_trials trials per experiment (>= 1)
+ *  @param[in]  n_steps  steps per trial (>= HDNET_LESION_MIN_STEPS)
+ *  @param[in]  n_nulls  random sets per experiment (>= 1; the claims need HDNET_NULL_MIN)
+ *  @param[in]  seed     seed of the library generator that draws the sets (the same seed
+ *                       gives the same sets)
+ *  @param[out] out      [n_nulls][HDNET_LS_COUNT] one lesion summary per random set
+ *  @param[in]  out_len  length of out, >= n_nulls x HDNET_LS_COUNT
+ *  @return HDNET_OK, the codes of hdnet_lesion_run(), HDNET_ERANGE (n_nulls),
+ *          HDNET_ESHAPE (out_len too small)
+ *  Cost: n_nulls lesioned runs and one control per experiment.
+ *  Thread-safety: net, cls and phi are only read. */
+HDNET_API HDNET_NODISCARD int hdnet_lesion_nulls(const hdnet_net *net, const int *cls, const double *phi,
+                                                 size_t n_units, size_t n_trials, size_t n_steps, size_t n_nulls,
+                                                 uint64_t seed, double *out, size_t out_len);
 
 /** Free lesion results; NULL is accepted.
  *  @param[in] l  results to free, or NULL */

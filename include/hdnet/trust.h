@@ -35,7 +35,7 @@ typedef struct hdnet_boot hdnet_boot;
 /* Statistics (hdnet_boot_unit_stat). */
 #define HDNET_BS_RANGE  0  /**< activity range max - min of the rate, t >= cue */
 #define HDNET_BS_S      1  /**< HD tuning strength nanmax(c) - nanmin(c) of the heading curve while turning (omega != 0) */
-#define HDNET_BS_SLOPE  2  /**< AV slope of the mean rate over all headings in the AV window (fit rules of HDNET_US_SLOPE) */
+#define HDNET_BS_SLOPE  2  /**< AV slope of the mean rate over all headings in the AV window: least squares over the samples (bins weighted by their counts), the bin of omega = 0 left out */
 #define HDNET_BS_A      3  /**< AV modulation |b| (hi - lo) / S */
 #define HDNET_BS_REL    4  /**< split-half reliability of c: Pearson r of even- against odd-block curves */
 #define HDNET_BS_COUNT  5  /**< number of statistics (not a valid id) */
@@ -302,6 +302,26 @@ HDNET_API int hdnet_gate_verdict(int verdict, int needs_integrator, int competen
  *  Thread-safety: reentrant; every argument is only read. */
 HDNET_API HDNET_NODISCARD int hdnet_findings(const hdnet_tuning *t, const hdnet_boot *b, const hdnet_net *net,
                                              const hdnet_aparams *params, double ne, double *out, size_t out_len);
+
+/** 95 % intervals of the wiring findings (HDNET_F_RING_NEAR ... HDNET_F_MIRROR) over units:
+ *  a delete-one-unit jackknife stratified by class (every compass, CCW and CW unit left out
+ *  once, the findings recomputed from the other units' weights; classes and preferred
+ *  headings as hdnet_findings()), giving the finding +- 1.96 jackknife standard errors (for
+ *  the mirror correlation on Fisher's z = atanh(r), transformed back). docs/analyses.md,
+ *  section 5, says why not a bootstrap.
+ *  @param[in]  t        accumulator with all passes done (preferred headings)
+ *  @param[in]  b        its bootstrap, resampled (interval-rule classes)
+ *  @param[in]  net      the network analysed (W_rec)
+ *  @param[in]  params   analysis parameters (profile window), or NULL for the defaults
+ *  @param[out] ci       [HDNET_F_COUNT][2] lower and upper bounds; NaN for the other findings
+ *                       and for a finding undefined on the network or with a unit left out
+ *  @param[in]  ci_len   length of ci, >= 2*HDNET_F_COUNT
+ *  @return HDNET_OK, HDNET_EINVAL (NULL argument), HDNET_ESHAPE (ci_len too small, units differ),
+ *          HDNET_ESTATE (t not done or b not resampled), HDNET_ENOMEM
+ *  Thread-safety: reentrant; every argument is only read. */
+HDNET_API HDNET_NODISCARD int hdnet_findings_wiring_ci(const hdnet_tuning *t, const hdnet_boot *b,
+                                                       const hdnet_net *net, const hdnet_aparams *params,
+                                                       double *ci, size_t ci_len);
 
 /** Run the whole analysis of a network on a set of trials and return its findings:
  *  normalized error, hdnet_tuning_collect(), a bootstrap of n_blocks blocks resampled

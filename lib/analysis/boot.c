@@ -263,6 +263,37 @@ typedef struct {
     double *odd, *odd_den; /* [H][N], [H]: the odd blocks' heading curve */
 } scratch;
 
+/* Least-squares slope of a unit's mean rate m[W] against omega over the samples of the AV
+ * window: each bin weighted by its sample count cnt[W], the bin holding omega = 0 left out
+ * (it pools the zero-AV stretches). Unlike the reference fit (HDNET_US_SLOPE) no bin is
+ * dropped for its value: a rule that drops bins below a floor makes the slope jump when a
+ * bin mean crosses the floor, and equal weights let the outer bins, which hold a few trials
+ * each and fill only as the trial count grows, dominate the estimate (docs/analyses.md,
+ * "Why the counts moved"). NaN when fewer than 3 bins hold samples. */
+static double sample_slope(const hdnet_boot *b, const double *m, const double *cnt)
+{
+    int drop_zero = hdnet__ap(&b->p, HDNET_A_DROP_ZERO_BIN) != 0;
+    double sw = 0, sx = 0, sy = 0, bins = 0;
+    for (size_t j = 0; j < b->W; j++) {
+        if (!(cnt[j] > 0) || (drop_zero && b->win_edges[j] <= 0 && 0 < b->win_edges[j + 1]))
+            continue;
+        sw += cnt[j];
+        sx += cnt[j] * b->win_centres[j];
+        sy += cnt[j] * m[j];
+        bins += 1;
+    }
+    if (bins < 3)
+        return NAN;
+    double xm = sx / sw, ym = sy / sw, sxy = 0, sxx = 0;
+    for (size_t j = 0; j < b->W; j++) {
+        if (!(cnt[j] > 0) || (drop_zero && b->win_edges[j] <= 0 && 0 < b->win_edges[j + 1]))
+            continue;
+        sxy += cnt[j] * (b->win_centres[j] - xm) * (m[j] - ym);
+        sxx += cnt[j] * (b->win_centres[j] - xm) * (b->win_centres[j] - xm);
+    }
+    return sxx > 0 ? sxy / sxx : NAN;
+}
+
 /* The statistics (range, S, slope, A), each [N], of the blocks weighted by wt[K]. */
 static void stats_for(const hdnet_boot *b, const double *wt, scratch *sc, double *out)
 {
@@ -317,10 +348,8 @@ static void stats_for(const hdnet_boot *b, const double *wt, scratch *sc, double
             sc->cnt[j] = sc->gden[j];
             sc->m[j] = sc->gden[j] > 0 ? sc->g[j * N + u] / sc->gden[j] : NAN;
         }
-        double fit[HDNET__FIT_N];
-        hdnet__slope_fit(&b->p, b->win_centres, sc->m, sc->cnt, b->win_edges, W, fit, NULL);
-        slope[u] = fit[0];
-        A[u] = (S[u] > 0 && !isnan(fit[0])) ? fabs(fit[0]) * (b->hi - b->lo) / S[u] : NAN;
+        slope[u] = sample_slope(b, sc->m, sc->cnt);
+        A[u] = (S[u] > 0 && !isnan(slope[u])) ? fabs(slope[u]) * (b->hi - b->lo) / S[u] : NAN;
     }
 }
 

@@ -15,6 +15,7 @@ typedef struct {
     const char *id, *criterion;
     char claim[160], measured[512];
     int verdict;
+    int compared; /* 1 once hdnet_claims_lesion_nulls() or hdnet_claims_speed_nulls() has seen the row */
     double value, null_lo, null_hi, ci_lo, ci_hi;
 } claim_row;
 
@@ -198,10 +199,10 @@ static void r3_counts(const evidence *e, claim_row *r)
              ratio >= 0.5 && ratio <= 2 && nr * 100 <= 30 * N;
     const double *k = e->counts;
     if (e->interval)
-        measured(r, "compass %zu [%.0f, %.0f], CCW %zu [%.0f, %.0f], CW %zu [%.0f, %.0f], weak %zu, inactive %zu of %zu "
-                 "(interval rule, 95%% bootstrap intervals); adaptive rule %zu/%zu/%zu/%zu/%zu (A*=%.3g)", nc,
-                 k[1], k[2], np, k[4], k[5], nn, k[7], k[8], c[3], nr, N, e->cnt_ad[0], e->cnt_ad[1],
-                 e->cnt_ad[2], e->cnt_ad[3], e->cnt_ad[4], e->info_a[HDNET_CI_ASTAR]);
+        measured(r, "compass %zu [%.0f, %.0f], CCW %zu [%.0f, %.0f], CW %zu [%.0f, %.0f], weak %zu [%.0f, %.0f], inactive "
+                 "%zu [%.0f, %.0f] of %zu (interval rule, 95%% bootstrap intervals); adaptive rule %zu/%zu/%zu/%zu/%zu "
+                 "(A*=%.3g)", nc, k[1], k[2], np, k[4], k[5], nn, k[7], k[8], c[3], k[10], k[11], nr, k[13], k[14], N,
+                 e->cnt_ad[0], e->cnt_ad[1], e->cnt_ad[2], e->cnt_ad[3], e->cnt_ad[4], e->info_a[HDNET_CI_ASTAR]);
     else
         measured(r, "compass %zu, CCW %zu, CW %zu, weak %zu, inactive %zu of %zu (adaptive; A*=%.3g, D=%.2f, %s)", nc,
                  np, nn, c[3], nr, N, e->info_a[HDNET_CI_ASTAR], e->info_a[HDNET_CI_D],
@@ -437,7 +438,7 @@ static void r12_e3(const double *v, claim_row *r)
     double bw = v[HDNET_LS_E3_BUMP], bw0 = v[HDNET_LS_E3_BUMP_CONTROL];
     measured(r, "gain %.3f (control %.3f), bump %.2f of control (%.0f units)", g, g0, bw / bw0,
              v[HDNET_LS_E3_UNITS]);
-    r->value = g;
+    r->value = fabs(g); /* the claim: no turning in either direction */
     r->verdict = pass_fail(g0 >= 0.8 && g0 <= 1.2 && fabs(g) <= 0.2 && bw >= 0.5 * bw0);
 }
 
@@ -518,6 +519,11 @@ static const char *const trust_statistic[HDNET_TR_COUNT] = {
     "min(compass, CCW, CW)", "separation", "tile gap / bound", "ring contrast", "excitation side CCW - CW",
     "min(leading - trailing)", "mirror r", "tuned fraction"};
 
+/* The finding of each trust row (HDNET_TR_* order), for its bootstrap interval over units. */
+static const int trust_finding[HDNET_TR_COUNT] = {
+    HDNET_F_TYPED_MIN, HDNET_F_SEPARATION, HDNET_F_TILE_GAP, HDNET_F_RING_CONTRAST, HDNET_F_OFFSET_ASYM,
+    HDNET_F_LAG_MIN, HDNET_F_MIRROR, HDNET_F_TUNED_FRAC};
+
 /* The trust table's row of a check id, or -1. */
 static int trust_row(const char *id)
 {
@@ -548,11 +554,18 @@ static int apply_trust(const hdnet_study *s, claim_row *rows, size_t n)
         claim_row *r = &rows[i];
         int t = trust_row(r->id), gated = t >= 0 || !strcmp(r->id, "R15");
         if (t >= 0 && have) {
-            const double *row = tab + t * HDNET_TT_COLS;
+            double *row = tab + t * HDNET_TT_COLS;
+            if (isnan(row[HDNET_TT_CI_LOW]) && isnan(row[HDNET_TT_CI_HIGH])) { /* R6-R9: over units */
+                row[HDNET_TT_CI_LOW] = s->wiring_ci[2 * trust_finding[t]];
+                row[HDNET_TT_CI_HIGH] = s->wiring_ci[2 * trust_finding[t] + 1];
+            }
+            char ci[80] = "";
+            if (!isnan(row[HDNET_TT_CI_LOW]))
+                snprintf(ci, sizeof ci, " [95%% interval %.4g, %.4g]", row[HDNET_TT_CI_LOW], row[HDNET_TT_CI_HIGH]);
             size_t len = strlen(r->measured);
             snprintf(r->measured + len, sizeof r->measured - len,
-                     "; %s %.4g, permuted nulls 5-95%% [%.4g, %.4g], untrained %.4g: %s", trust_statistic[t],
-                     row[HDNET_TT_VALUE], row[HDNET_TT_NULL_LOW], row[HDNET_TT_NULL_HIGH], row[HDNET_TT_UNTRAINED],
+                     "; %s %.4g%s, permuted nulls 5-95%% [%.4g, %.4g], untrained %.4g: %s", trust_statistic[t],
+                     row[HDNET_TT_VALUE], ci, row[HDNET_TT_NULL_LOW], row[HDNET_TT_NULL_HIGH], row[HDNET_TT_UNTRAINED],
                      row[HDNET_TT_BEYOND] ? "beyond the nulls" : "NOT beyond the nulls");
             r->value = row[HDNET_TT_VALUE];
             r->null_lo = row[HDNET_TT_NULL_LOW];
@@ -561,10 +574,14 @@ static int apply_trust(const hdnet_study *s, claim_row *rows, size_t n)
             r->ci_hi = row[HDNET_TT_CI_HIGH];
             if (!row[HDNET_TT_BEYOND] && r->verdict != HDNET_VERDICT_NOT_RUN)
                 r->verdict = HDNET_VERDICT_FAIL;
-        } else if (t >= 0 && (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN)) {
-            size_t len = strlen(r->measured);
-            snprintf(r->measured + len, sizeof r->measured - len, "; no null networks: cannot pass");
-            r->verdict = HDNET_VERDICT_NOT_RUN;
+        } else if (t >= 0) {
+            r->ci_lo = s->wiring_ci[2 * trust_finding[t]]; /* NaN but for R6-R9 with a bootstrap */
+            r->ci_hi = s->wiring_ci[2 * trust_finding[t] + 1];
+            if (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN) {
+                size_t len = strlen(r->measured);
+                snprintf(r->measured + len, sizeof r->measured - len, "; no null networks: cannot pass");
+                r->verdict = HDNET_VERDICT_NOT_RUN;
+            }
         }
         if (gated)
             r->verdict = hdnet_gate_verdict(r->verdict, 1, competent);
@@ -609,6 +626,186 @@ int hdnet_claims_add_lesion(hdnet_claims *c, const double *summary, size_t summa
     for (size_t i = 0; i < n; i++)
         lesion_checks[i].run(summary, new_row(c, lesion_checks[i].id, lesion_checks[i].claim,
                                               lesion_checks[i].criterion));
+    return HDNET_OK;
+}
+
+/* The value of a lesion row from a lesion summary, and the tail the claim predicts
+ * (docs/analyses.md, section 8); 0 for a row that is no lesion check or was compared
+ * with nulls before. */
+static int lesion_tail(const claim_row *r, const double *v, double *value)
+{
+    if (r->compared)
+        return 0;
+    const char *id = r->id;
+    if (!strcmp(id, "R10")) {
+        *value = v[HDNET_LS_E1_LOST] / v[HDNET_LS_E1_B0];
+        return HDNET_TAIL_BELOW;
+    }
+    if (!strcmp(id, "R11")) {
+        *value = v[HDNET_LS_E2_DRIFT];
+        return HDNET_TAIL_ABOVE;
+    }
+    if (!strcmp(id, "R11m")) {
+        *value = v[HDNET_LS_E2M_DRIFT];
+        return HDNET_TAIL_BELOW;
+    }
+    if (!strcmp(id, "R12")) {
+        *value = fabs(v[HDNET_LS_E3_GAIN]);
+        return HDNET_TAIL_BELOW;
+    }
+    return 0;
+}
+
+int hdnet_claims_lesion_nulls(hdnet_claims *c, const double *nulls, size_t n_nulls, size_t nulls_len, double q)
+{
+    if (!c || !nulls)
+        return hdnet__error(HDNET_EINVAL, "hdnet_claims_lesion_nulls: NULL argument");
+    size_t need;
+    if (n_nulls < HDNET_NULL_MIN || hdnet__mul(n_nulls, HDNET_LS_COUNT, &need) || nulls_len < need)
+        return hdnet__error(HDNET_ESHAPE, "hdnet_claims_lesion_nulls: %zu null experiments (need %d) of %d values",
+                            n_nulls, HDNET_NULL_MIN, HDNET_LS_COUNT);
+    if (!(q > 0.5 && q < 1))
+        return hdnet__error(HDNET_ERANGE, "hdnet_claims_lesion_nulls: quantile %g outside (0.5, 1)", q);
+    double *x = malloc(n_nulls * sizeof *x), *lo = malloc(c->n * sizeof *lo), *hi = malloc(c->n * sizeof *hi);
+    int *beyond = malloc(c->n * sizeof *beyond), rc = HDNET_OK;
+    if (!x || !lo || !hi || !beyond)
+        rc = hdnet__error(HDNET_ENOMEM, "hdnet_claims_lesion_nulls: out of memory");
+    /* every comparison first, so that a failure leaves the table unchanged */
+    for (size_t i = 0; i < c->n && !rc; i++) {
+        double v;
+        int tail = lesion_tail(&c->rows[i], nulls, &v);
+        if (!tail)
+            continue;
+        for (size_t k = 0; k < n_nulls; k++)
+            lesion_tail(&c->rows[i], nulls + k * HDNET_LS_COUNT, &x[k]);
+        rc = hdnet_null_compare(c->rows[i].value, x, n_nulls, q, tail, &beyond[i], &lo[i], &hi[i]);
+    }
+    for (size_t i = 0; i < c->n && !rc; i++) {
+        claim_row *r = &c->rows[i];
+        double v;
+        if (!lesion_tail(r, nulls, &v))
+            continue;
+        r->null_lo = lo[i];
+        r->null_hi = hi[i];
+        r->compared = 1;
+        size_t len = strlen(r->measured);
+        snprintf(r->measured + len, sizeof r->measured - len, "; random unit sets of the same size %.0f-%.0f%% "
+                 "[%.4g, %.4g]: %s", 100 * (1 - q), 100 * q, lo[i], hi[i],
+                 beyond[i] ? "beyond the nulls" : "NOT beyond the nulls");
+        if (!beyond[i] && (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN))
+            r->verdict = HDNET_VERDICT_FAIL;
+    }
+    free(x);
+    free(lo);
+    free(hi);
+    free(beyond);
+    return rc;
+}
+
+/* The speed statistic of a split, min(mean compass fraction slow - fast, mean shifter fraction
+ * fast - slow): the slow group is the set bits of mask over the pooled fractions pc (compass)
+ * and ps (shifters) of n networks. Means, not the medians of R13's criterion: the median of
+ * three networks ignores which network is the middle one, so many splits would tie with the
+ * observed one. */
+static double speed_statistic(const double *pc, const double *ps, size_t n, uint32_t mask)
+{
+    double sc[2] = {0, 0}, ss[2] = {0, 0}, cnt[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        int g = (mask >> i & 1) ? 0 : 1; /* 0: slow, 1: fast */
+        sc[g] += pc[i];
+        ss[g] += ps[i];
+        cnt[g] += 1;
+    }
+    return fmin(sc[0] / cnt[0] - sc[1] / cnt[1], ss[1] / cnt[1] - ss[0] / cnt[0]);
+}
+
+int hdnet_claims_speed_nulls(hdnet_claims *c, int rule, size_t n_slow, const double *slow, size_t n_fast,
+                             const double *fast, double q)
+{
+    static const char *const ids[3] = {"R13", "R13i", "R13s"};
+    if (!c || !slow || !fast || rule < HDNET_SPEED_ADAPTIVE || rule > HDNET_SPEED_SCALED)
+        return hdnet__error(HDNET_EINVAL, "hdnet_claims_speed_nulls: NULL argument or unknown rule %d", rule);
+    size_t n = n_slow + n_fast;
+    if (n_slow == 0 || n_fast == 0 || n > 20)
+        return hdnet__error(HDNET_ESHAPE, "hdnet_claims_speed_nulls: %zu and %zu networks (1 ... 20 in all)", n_slow,
+                            n_fast);
+    claim_row *r = NULL;
+    for (size_t i = c->n; i-- > 0 && !r;)
+        if (!strcmp(c->rows[i].id, ids[rule]) && !c->rows[i].compared)
+            r = &c->rows[i];
+    if (!r)
+        return hdnet__error(HDNET_EINVAL, "hdnet_claims_speed_nulls: no %s row without nulls", ids[rule]);
+    double pc[20], ps[20];
+    for (size_t i = 0; i < n; i++) {
+        pc[i] = i < n_slow ? slow[i] : fast[i - n_slow];
+        ps[i] = i < n_slow ? slow[n_slow + i] : fast[n_fast + i - n_slow];
+    }
+    size_t splits = 0;
+    for (uint32_t m = 0; m < (1u << n); m++) /* every split with n_slow networks in the slow group */
+        splits += (size_t)__builtin_popcount(m) == n_slow;
+    if (splits < HDNET_NULL_MIN) { /* too few seeds for a null: the check cannot pass */
+        size_t len = strlen(r->measured);
+        snprintf(r->measured + len, sizeof r->measured - len, "; %zu ways to exchange the speed labels of %zu and "
+                 "%zu networks, fewer than %d: cannot pass", splits, n_slow, n_fast, HDNET_NULL_MIN);
+        r->compared = 1;
+        if (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN)
+            r->verdict = HDNET_VERDICT_NOT_RUN;
+        return HDNET_OK;
+    }
+    double *x = malloc(splits * sizeof *x), lo, hi;
+    if (!x)
+        return hdnet__error(HDNET_ENOMEM, "hdnet_claims_speed_nulls: out of memory");
+    size_t k = 0;
+    for (uint32_t m = 0; m < (1u << n); m++)
+        if ((size_t)__builtin_popcount(m) == n_slow)
+            x[k++] = speed_statistic(pc, ps, n, m);
+    double t = speed_statistic(pc, ps, n, (1u << n_slow) - 1);
+    int beyond, rc = hdnet_null_compare(t, x, splits, q, HDNET_TAIL_ABOVE, &beyond, &lo, &hi);
+    free(x);
+    if (rc)
+        return rc;
+    r->null_lo = lo;
+    r->null_hi = hi;
+    r->compared = 1;
+    size_t len = strlen(r->measured);
+    snprintf(r->measured + len, sizeof r->measured - len, "; min(mean compass slow - fast, mean shifters fast - slow) %.3g, "
+             "speed labels exchanged in %zu ways %.0f-%.0f%% [%.3g, %.3g]: %s", t, splits, 100 * (1 - q), 100 * q,
+             lo, hi, beyond ? "beyond the nulls" : "NOT beyond the nulls");
+    if (!beyond && (r->verdict == HDNET_VERDICT_PASS || r->verdict == HDNET_VERDICT_WARN))
+        r->verdict = HDNET_VERDICT_FAIL;
+    return HDNET_OK;
+}
+
+int hdnet_claims_gate(hdnet_claims *c, double ne, double bound, size_t n_networks)
+{
+    if (!c || n_networks == 0)
+        return hdnet__error(HDNET_EINVAL, "hdnet_claims_gate: NULL table or no networks");
+    int competent, rc = hdnet_gate(ne, bound, &competent);
+    if (!rc)
+        rc = reserve(c, 1);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < c->n; i++) {
+        claim_row *r = &c->rows[i];
+        int exempt = !strcmp(r->id, "R0") || !strcmp(r->id, "R1") || !strcmp(r->id, "R2") ||
+                     r->verdict == HDNET_VERDICT_INFO;
+        if (!exempt)
+            r->verdict = hdnet_gate_verdict(r->verdict, 1, competent);
+    }
+    claim_row *r = new_row(c, "R0", "the network does the task (competence gate)",
+                           "NE <= bound; otherwise the checks of cell types, wiring, lesions and speed are "
+                           "NOT_APPLICABLE");
+    if (n_networks == 1)
+        measured(r, "NE %.4f on the analysis trials (bound %g)%s", ne, bound,
+                 competent ? "" : ": the network cannot do the task");
+    else
+        measured(r, "largest NE of the %zu networks %.4f on their analysis trials (bound %g)%s", n_networks, ne,
+                 bound, competent ? "" : ": a network cannot do the task");
+    r->value = ne;
+    r->verdict = pass_fail(competent);
+    claim_row gate = *r; /* the gate comes first, as in a study's table */
+    memmove(c->rows + 1, c->rows, (c->n - 1) * sizeof *c->rows);
+    c->rows[0] = gate;
     return HDNET_OK;
 }
 

@@ -60,11 +60,13 @@ static double excitation_side(const double *table)
 }
 
 
-/* Everything one evaluation needs, freed in one place. */
+/* Everything one evaluation needs, freed in one place. members holds the compass, CCW and
+ * CW units ([3][n], nm of each): the classes' members, or a resample of them. */
 typedef struct {
     double *phi, *s, *a, *buf, *pairs, *table;
     float *w;
     int *cls, *members;
+    size_t nm[3];
 } work;
 
 static void work_free(work *k)
@@ -80,19 +82,23 @@ static void work_free(work *k)
     free(k->members);
 }
 
-/* Profile of pre-class a onto post-class c: fills table and pairs, *np pairs. */
+/* The members of the compass, CCW and CW classes into k->members. */
+static void class_members(work *k, size_t n)
+{
+    for (int c = 0; c < 3; c++) {
+        k->nm[c] = 0;
+        for (size_t u = 0; u < n; u++)
+            if (k->cls[u] == c)
+                k->members[(size_t)c * n + k->nm[c]++] = (int)u;
+    }
+}
+
+/* Profile of the units of class a onto those of class c (both < 3): fills table and pairs,
+ * *np pairs. */
 static int class_profile(const hdnet_aparams *p, work *k, size_t n, int a, int c, size_t *np)
 {
-    int *pre = k->members, *post = k->members + n;
-    size_t na = 0, nc = 0;
-    for (size_t u = 0; u < n; u++) {
-        if (k->cls[u] == a)
-            pre[na++] = (int)u;
-        if (k->cls[u] == c)
-            post[nc++] = (int)u;
-    }
-    return hdnet_profile(p, k->w, n, k->phi, pre, na, post, nc, k->table, HDNET_PR_ROWS * HDNET_PROFILE_BINS,
-                         k->pairs, n * n, np);
+    return hdnet_profile(p, k->w, n, k->phi, k->members + (size_t)a * n, k->nm[a], k->members + (size_t)c * n,
+                         k->nm[c], k->table, HDNET_PR_ROWS * HDNET_PROFILE_BINS, k->pairs, n * n, np);
 }
 
 static double pairs_mean(const double *pairs, size_t np, double lo, double hi, int absolute)
@@ -103,7 +109,11 @@ static double pairs_mean(const double *pairs, size_t np, double lo, double hi, i
     return m;
 }
 
-/* The connectivity findings (R6-R9) from the weights and the classes. */
+/* The wiring findings are the ids WIRING_FIRST ... WIRING_FIRST + WIRING_N - 1. */
+#define WIRING_FIRST HDNET_F_RING_NEAR
+#define WIRING_N (HDNET_F_MIRROR - HDNET_F_RING_NEAR + 1)
+
+/* The connectivity findings (R6-R9) from the weights and the units in k->members. */
 static int wiring_findings(const hdnet_aparams *p, work *k, size_t n, double *out)
 {
     size_t np;
@@ -135,6 +145,34 @@ static int wiring_findings(const hdnet_aparams *p, work *k, size_t n, double *ou
         out[HDNET_F_LAG_MIN] = NAN;
     out[HDNET_F_MIRROR] = hdnet__mirror_corr(tab_ccw, k->table, NULL);
     return HDNET_OK;
+}
+
+/* The work space of a network's findings, loaded with its preferred headings, S, A,
+ * interval-rule classes and W_rec. On failure k holds nothing to free. */
+static int work_load(work *k, const hdnet_tuning *t, const hdnet_boot *b, const hdnet_net *net, size_t n)
+{
+    *k = (work){malloc(n * sizeof(double)), malloc(n * sizeof(double)), malloc(n * sizeof(double)),
+                malloc(n * sizeof(double)), malloc(n * n * 4 * sizeof(double)),
+                malloc(HDNET_PR_ROWS * HDNET_PROFILE_BINS * sizeof(double)), malloc(n * n * sizeof(float)),
+                malloc(n * sizeof(int)), malloc(3 * n * sizeof(int)), {0, 0, 0}};
+    int rc = HDNET_OK;
+    if (!k->phi || !k->s || !k->a || !k->buf || !k->pairs || !k->table || !k->w || !k->cls || !k->members)
+        rc = hdnet__error(HDNET_ENOMEM, "hdnet_findings: out of memory");
+    if (!rc)
+        rc = hdnet_tuning_unit_stat(t, HDNET_US_PHI, k->phi, n);
+    if (!rc)
+        rc = hdnet_boot_unit_stat(b, HDNET_BS_S, HDNET_BW_VALUE, k->s, n);
+    if (!rc)
+        rc = hdnet_boot_unit_stat(b, HDNET_BS_A, HDNET_BW_VALUE, k->a, n);
+    if (!rc)
+        rc = hdnet_boot_classify(b, NULL, k->cls, n, NULL, 0, NULL, 0);
+    if (!rc)
+        rc = hdnet_net_copy_block(net, HDNET_W_REC, k->w, n * n);
+    if (rc) {
+        work_free(k);
+        memset(k, 0, sizeof *k);
+    }
+    return rc;
 }
 
 /* The class findings (R3-R5, R14). */
@@ -188,30 +226,95 @@ int hdnet_findings(const hdnet_tuning *t, const hdnet_boot *b, const hdnet_net *
         return rc;
     if ((size_t)nt != n)
         return hdnet__error(HDNET_ESHAPE, "hdnet_findings: the accumulator has %.0f units, the network %zu", nt, n);
-    work k = {malloc(n * sizeof(double)), malloc(n * sizeof(double)), malloc(n * sizeof(double)),
-              malloc(n * sizeof(double)), malloc(n * n * 4 * sizeof(double)),
-              malloc(HDNET_PR_ROWS * HDNET_PROFILE_BINS * sizeof(double)), malloc(n * n * sizeof(float)),
-              malloc(n * sizeof(int)), malloc(2 * n * sizeof(int))};
-    if (!k.phi || !k.s || !k.a || !k.buf || !k.pairs || !k.table || !k.w || !k.cls || !k.members) {
-        work_free(&k);
-        return hdnet__error(HDNET_ENOMEM, "hdnet_findings: out of memory");
-    }
+    work k;
+    rc = work_load(&k, t, b, net, n);
     for (int i = 0; i < HDNET_F_COUNT; i++)
         out[i] = NAN;
     out[HDNET_F_NE] = ne;
-    rc = hdnet_tuning_unit_stat(t, HDNET_US_PHI, k.phi, n);
-    if (!rc)
-        rc = hdnet_boot_unit_stat(b, HDNET_BS_S, HDNET_BW_VALUE, k.s, n);
-    if (!rc)
-        rc = hdnet_boot_unit_stat(b, HDNET_BS_A, HDNET_BW_VALUE, k.a, n);
-    if (!rc)
-        rc = hdnet_boot_classify(b, NULL, k.cls, n, NULL, 0, NULL, 0);
-    if (!rc)
-        rc = hdnet_net_copy_block(net, HDNET_W_REC, k.w, n * n);
     if (!rc) {
         class_findings(&k, n, out);
+        class_members(&k, n);
         rc = wiring_findings(params, &k, n, out);
     }
+    work_free(&k);
+    return rc;
+}
+
+int hdnet_findings_wiring_ci(const hdnet_tuning *t, const hdnet_boot *b, const hdnet_net *net,
+                             const hdnet_aparams *params, double *ci, size_t ci_len)
+{
+    if (!t || !b || !net || !ci)
+        return hdnet__error(HDNET_EINVAL, "hdnet_findings_wiring_ci: NULL argument");
+    if (ci_len < 2 * HDNET_F_COUNT)
+        return hdnet__error(HDNET_ESHAPE, "hdnet_findings_wiring_ci: ci needs %d values", 2 * HDNET_F_COUNT);
+    size_t n, ni, no;
+    double nt;
+    int rc = hdnet_net_dims(net, &n, &ni, &no);
+    if (!rc)
+        rc = hdnet_tuning_scalar(t, HDNET_TS_N_UNITS, &nt);
+    if (rc)
+        return rc;
+    if ((size_t)nt != n)
+        return hdnet__error(HDNET_ESHAPE, "hdnet_findings_wiring_ci: the accumulator has %.0f units, the network %zu",
+                            nt, n);
+    work k;
+    double full[HDNET_F_COUNT], out[HDNET_F_COUNT], *rep = malloc(n * WIRING_N * sizeof *rep);
+    int *orig = malloc(3 * n * sizeof *orig);
+    size_t nm[3] = {0, 0, 0};
+    rc = work_load(&k, t, b, net, n);
+    if (!rc && (!rep || !orig))
+        rc = hdnet__error(HDNET_ENOMEM, "hdnet_findings_wiring_ci: out of memory");
+    if (!rc) {
+        class_members(&k, n);
+        memcpy(orig, k.members, 3 * n * sizeof *orig);
+        memcpy(nm, k.nm, sizeof nm);
+        rc = wiring_findings(params, &k, n, full);
+    }
+    /* replicate j (in class order) leaves out unit j of its class */
+    size_t j = 0;
+    for (int c = 0; c < 3 && !rc; c++)
+        for (size_t i = 0; i < nm[c] && !rc; i++, j++) {
+            memcpy(k.members, orig, 3 * n * sizeof *orig);
+            memmove(k.members + (size_t)c * n + i, k.members + (size_t)c * n + i + 1, (nm[c] - i - 1) * sizeof(int));
+            k.nm[c] = nm[c] - 1;
+            rc = wiring_findings(params, &k, n, out);
+            k.nm[c] = nm[c];
+            for (int f = 0; f < WIRING_N && !rc; f++)
+                rep[j * WIRING_N + (size_t)f] = out[WIRING_FIRST + f];
+        }
+    for (int i = 0; i < 2 * HDNET_F_COUNT && !rc; i++)
+        ci[i] = NAN;
+    /* stratified jackknife variance: sum over classes of (n_c - 1)/n_c sum_i (x_ci - mean_c)^2;
+     * the mirror correlation on Fisher's z = atanh(r), so that its interval stays in (-1, 1) */
+    for (size_t i = 0; i < j && !rc; i++) {
+        double *m = rep + i * WIRING_N + (HDNET_F_MIRROR - WIRING_FIRST);
+        *m = atanh(fmax(-0.999999, fmin(0.999999, *m)));
+    }
+    full[HDNET_F_MIRROR] = atanh(fmax(-0.999999, fmin(0.999999, full[HDNET_F_MIRROR])));
+    for (int f = 0; f < WIRING_N && !rc; f++) {
+        double var = 0;
+        int defined = !isnan(full[WIRING_FIRST + f]);
+        size_t j0 = 0;
+        for (int c = 0; c < 3 && defined; c++) {
+            double mean = 0;
+            for (size_t i = 0; i < nm[c]; i++)
+                mean += rep[(j0 + i) * WIRING_N + (size_t)f] / (double)nm[c];
+            for (size_t i = 0; i < nm[c]; i++) {
+                double d = rep[(j0 + i) * WIRING_N + (size_t)f] - mean;
+                var += (double)(nm[c] - 1) / (double)nm[c] * d * d;
+            }
+            j0 += nm[c];
+        }
+        if (!defined || isnan(var)) /* undefined with some unit left out: no interval */
+            continue;
+        double se = sqrt(var), v = full[WIRING_FIRST + f], lo = v - 1.959963984540054 * se;
+        double hi = v + 1.959963984540054 * se;
+        int mirror = WIRING_FIRST + f == HDNET_F_MIRROR;
+        ci[2 * (WIRING_FIRST + f)] = mirror ? tanh(lo) : lo;
+        ci[2 * (WIRING_FIRST + f) + 1] = mirror ? tanh(hi) : hi;
+    }
+    free(rep);
+    free(orig);
     work_free(&k);
     return rc;
 }

@@ -228,31 +228,93 @@ static void keep_traces(hdnet_lesion *r, const lab *L, int e, int mode)
     }
 }
 
+/* The window of experiment e: silenced from t_on to t_off. */
+static void window(int e, size_t *t_on, size_t *t_off)
+{
+    *t_on = HDNET_LESION_ON;
+    *t_off = e == HDNET_LESION_E1 ? HDNET_LESION_E1_OFF : HDNET_LESION_OFF;
+}
+
+/* The inputs of experiment e and the unperturbed control run, measured into M0. */
+static int control(lab *L, const hdnet_net *net, int e)
+{
+    const size_t S = L->B * L->T;
+    size_t t_on, t_off;
+    window(e, &t_on, &t_off);
+    make_inputs(L, e, t_on, t_off);
+    int rc = hdnet_net_run(net, L->B, L->T, L->x, S * 3, NULL, 0, NULL, L->y0, S * 2, NULL, 0, L->sh0, S * L->N);
+    return rc ? rc : measure(L, L->sh0, L->y0, &L->M0);
+}
+
+/* The run of experiment e's inputs with units U silenced (mode), measured into M. */
+static int lesioned(lab *L, const hdnet_net *net, int e, int mode, const int *U, size_t nU)
+{
+    const size_t S = L->B * L->T;
+    size_t t_on, t_off;
+    window(e, &t_on, &t_off);
+    hdnet_perturb *pt = NULL;
+    int rc = hdnet_perturb_create(&pt);
+    if (!rc && nU)
+        rc = hdnet_perturb_add(pt, mode, U, nU, t_on, t_off, 0.0);
+    if (!rc)
+        rc = hdnet_net_run(net, L->B, L->T, L->x, S * 3, NULL, 0, pt, L->y, S * 2, NULL, 0, L->sh, S * L->N);
+    hdnet_perturb_free(pt);
+    return rc ? rc : measure(L, L->sh, L->y, &L->M);
+}
+
 /* One experiment: silence units U in each mode against the unperturbed control. */
 static int experiment(hdnet_lesion *r, lab *L, const hdnet_net *net, int e, const int *U, size_t nU)
 {
-    const size_t S = L->B * L->T, N = L->N, T = L->T;
-    const size_t t_on = HDNET_LESION_ON, t_off = e == HDNET_LESION_E1 ? HDNET_LESION_E1_OFF : HDNET_LESION_OFF;
-    make_inputs(L, e, t_on, t_off);
-    int rc = hdnet_net_run(net, L->B, T, L->x, S * 3, NULL, 0, NULL, L->y0, S * 2, NULL, 0, L->sh0, S * N);
-    if (!rc)
-        rc = measure(L, L->sh0, L->y0, &L->M0);
+    size_t t_on, t_off;
+    window(e, &t_on, &t_off);
+    int rc = control(L, net, e);
     for (int mode = 0; !rc && (size_t)mode < r->n_modes; mode++) {
-        hdnet_perturb *pt = NULL;
-        rc = hdnet_perturb_create(&pt);
-        if (!rc && nU)
-            rc = hdnet_perturb_add(pt, mode, U, nU, t_on, t_off, 0.0);
-        if (!rc)
-            rc = hdnet_net_run(net, L->B, T, L->x, S * 3, NULL, 0, pt, L->y, S * 2, NULL, 0, L->sh, S * N);
-        hdnet_perturb_free(pt);
-        if (!rc)
-            rc = measure(L, L->sh, L->y, &L->M);
+        rc = lesioned(L, net, e, mode, U, nU);
         if (rc)
             break;
         assess(L, e, nU, t_on, t_off, r->measures[e][mode]);
         if (mode == 0) /* the summary holds the rate clamp */
             summarise(e, r->measures[e][mode], r->summary);
         keep_traces(r, L, e, mode);
+    }
+    return rc;
+}
+
+/* n distinct units of N drawn at random into out (a partial Fisher-Yates shuffle of all). */
+static int random_set(hdnet_rng *rng, int *all, size_t N, size_t n, int *out)
+{
+    for (size_t u = 0; u < N; u++)
+        all[u] = (int)u;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t j;
+        int rc = hdnet_rng_randint(rng, N - i, &j, 1);
+        if (rc)
+            return rc;
+        int tmp = all[i];
+        all[i] = all[i + j];
+        all[i + j] = tmp;
+        out[i] = all[i];
+    }
+    return HDNET_OK;
+}
+
+/* The null of one experiment: n_nulls random sets of nU units in the rate mode, each
+ * summarised into out[k][HDNET_LS_COUNT] (only e's entries are written). */
+static int null_experiment(lab *L, const hdnet_net *net, int e, size_t nU, hdnet_rng *rng, int *all, int *R,
+                           size_t n_nulls, double *out)
+{
+    size_t t_on, t_off;
+    window(e, &t_on, &t_off);
+    int rc = control(L, net, e);
+    double v[HDNET_LM_COUNT];
+    for (size_t k = 0; !rc && k < n_nulls; k++) {
+        rc = random_set(rng, all, L->N, nU, R);
+        if (!rc)
+            rc = lesioned(L, net, e, 0, R, nU);
+        if (rc)
+            break;
+        assess(L, e, nU, t_on, t_off, v);
+        summarise(e, v, out + k * HDNET_LS_COUNT);
     }
     return rc;
 }
@@ -368,6 +430,25 @@ static int check_args(const hdnet_net *net, const int *cls, const double *phi, s
     return rc;
 }
 
+/* The checks, the unit sets U[e] (n_units each, caller frees) and the work buffers that
+ * hdnet_lesion_run() and hdnet_lesion_nulls() share. */
+static int prepare(lab *L, const hdnet_net *net, const int *cls, const double *phi, size_t n_units, size_t n_trials,
+                   size_t n_steps, size_t n_modes, size_t keep_trials, int **U, size_t *nU)
+{
+    *L = (lab){.B = n_trials, .T = n_steps, .N = n_units, .phi = phi};
+    int rc = check_args(net, cls, phi, n_units, n_trials, n_steps, n_modes, keep_trials, &L->cue);
+    for (int e = 0; e < NEXP && !rc; e++)
+        rc = (U[e] = malloc((n_units ? n_units : 1) * sizeof(int)))
+                 ? hdnet_lesion_units(cls, phi, n_units, e, U[e], n_units, &nU[e])
+                 : hdnet__error(HDNET_ENOMEM, "hdnet_lesion_run: unit sets");
+    if (!rc && nU[HDNET_LESION_E1] < 2)
+        rc = hdnet__error(HDNET_ERANGE, "hdnet_lesion_run: %zu compass units with a preferred heading: the bump "
+                          "cannot be measured (at least 2)", nU[HDNET_LESION_E1]);
+    L->comp = U[HDNET_LESION_E1];
+    L->nc = rc ? 0 : nU[HDNET_LESION_E1];
+    return rc ? rc : lab_alloc(L);
+}
+
 int hdnet_lesion_run(hdnet_lesion **out, const hdnet_net *net, const int *cls, const double *phi, size_t n_units,
                      size_t n_trials, size_t n_steps, size_t n_modes, size_t keep_trials)
 {
@@ -376,26 +457,13 @@ int hdnet_lesion_run(hdnet_lesion **out, const hdnet_net *net, const int *cls, c
     *out = NULL;
     if (!net || !cls || !phi)
         return hdnet__error(HDNET_EINVAL, "hdnet_lesion_run: NULL argument");
-    lab L = {.B = n_trials, .T = n_steps, .N = n_units, .phi = phi};
-    int rc = check_args(net, cls, phi, n_units, n_trials, n_steps, n_modes, keep_trials, &L.cue);
-    if (rc)
-        return rc;
+    lab L;
     int *U[NEXP] = {0};
     size_t nU[NEXP];
-    for (int e = 0; e < NEXP && !rc; e++)
-        rc = (U[e] = malloc((n_units ? n_units : 1) * sizeof(int)))
-                 ? hdnet_lesion_units(cls, phi, n_units, e, U[e], n_units, &nU[e])
-                 : hdnet__error(HDNET_ENOMEM, "hdnet_lesion_run: unit sets");
-    if (!rc && nU[HDNET_LESION_E1] < 2)
-        rc = hdnet__error(HDNET_ERANGE, "hdnet_lesion_run: %zu compass units with a preferred heading: the bump "
-                          "cannot be measured (at least 2)", nU[HDNET_LESION_E1]);
-    L.comp = U[HDNET_LESION_E1];
-    L.nc = rc ? 0 : nU[HDNET_LESION_E1];
+    int rc = prepare(&L, net, cls, phi, n_units, n_trials, n_steps, n_modes, keep_trials, U, nU);
     hdnet_lesion *r = NULL;
     if (!rc)
         rc = results_alloc(&r, n_units, n_trials, n_steps, n_modes, keep_trials);
-    if (!rc)
-        rc = lab_alloc(&L);
     for (int e = 0; e < NEXP && !rc; e++)
         rc = experiment(r, &L, net, e, U[e], nU[e]);
     lab_free(&L);
@@ -407,6 +475,39 @@ int hdnet_lesion_run(hdnet_lesion **out, const hdnet_net *net, const int *cls, c
     }
     *out = r;
     return HDNET_OK;
+}
+
+int hdnet_lesion_nulls(const hdnet_net *net, const int *cls, const double *phi, size_t n_units, size_t n_trials,
+                       size_t n_steps, size_t n_nulls, uint64_t seed, double *out, size_t out_len)
+{
+    if (!net || !cls || !phi || !out)
+        return hdnet__error(HDNET_EINVAL, "hdnet_lesion_nulls: NULL argument");
+    if (n_nulls < 1 || n_nulls > SIZE_MAX / HDNET_LS_COUNT)
+        return hdnet__error(HDNET_ERANGE, "hdnet_lesion_nulls: %zu random sets", n_nulls);
+    if (out_len < n_nulls * HDNET_LS_COUNT)
+        return hdnet__error(HDNET_ESHAPE, "hdnet_lesion_nulls: %zu values needed", n_nulls * HDNET_LS_COUNT);
+    lab L;
+    int *U[NEXP] = {0};
+    size_t nU[NEXP];
+    hdnet_rng *rng = NULL;
+    int *all = NULL, *R = NULL;
+    int rc = prepare(&L, net, cls, phi, n_units, n_trials, n_steps, 1, 0, U, nU);
+    if (!rc)
+        rc = hdnet_rng_create(&rng, HDNET_RNG_LIBRARY, seed);
+    if (!rc && (!(all = malloc((n_units ? n_units : 1) * sizeof *all)) ||
+                !(R = malloc((n_units ? n_units : 1) * sizeof *R))))
+        rc = hdnet__error(HDNET_ENOMEM, "hdnet_lesion_nulls: unit sets");
+    for (size_t i = 0; !rc && i < n_nulls * HDNET_LS_COUNT; i++)
+        out[i] = NAN;
+    for (int e = 0; e < NEXP && !rc; e++)
+        rc = null_experiment(&L, net, e, nU[e], rng, all, R, n_nulls, out);
+    lab_free(&L);
+    for (int e = 0; e < NEXP; e++)
+        free(U[e]);
+    free(all);
+    free(R);
+    hdnet_rng_free(rng);
+    return rc;
 }
 
 /* ---- results ---- */

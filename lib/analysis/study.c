@@ -151,6 +151,8 @@ static int trust(hdnet_study *s, const hdnet_net *net, int untrained, size_t chu
         rc = hdnet_boot_resample(b, HDNET__STUDY_BOOT, s->seed);
     if (!rc)
         rc = hdnet_findings(s->t[untrained], b, net, &s->params, untrained ? s->ne0 : s->ne, find, HDNET_F_COUNT);
+    if (!rc && !untrained) /* intervals over units of the wiring findings (docs/analyses.md, section 5) */
+        rc = hdnet_findings_wiring_ci(s->t[0], b, net, &s->params, s->wiring_ci, 2 * HDNET_F_COUNT);
     if (!rc && !untrained)
         s->boot = b;
     else
@@ -232,7 +234,7 @@ int hdnet_study_run(hdnet_study **out, const hdnet_net *net, const hdnet_net *un
     s->ne0 = NAN;
     s->seed = seed;
     for (int i = 0; i < HDNET_F_COUNT; i++)
-        s->find[i] = s->find0[i] = NAN;
+        s->find[i] = s->find0[i] = s->wiring_ci[2 * i] = s->wiring_ci[2 * i + 1] = NAN;
     if (params)
         s->params = *params;
     else

@@ -22,6 +22,7 @@ struct hdnet_study {
      * findings and the untrained network's (NaN when not computed), and the nulls */
     hdnet_boot *boot;
     double find[HDNET_F_COUNT], find0[HDNET_F_COUNT];
+    double wiring_ci[2 * HDNET_F_COUNT]; /* jackknife intervals over units of the wiring findings (NaN elsewhere) */
     double *net_nulls, *wiring_nulls; /* [n_nulls][HDNET_F_COUNT] */
     size_t n_nulls;
 };

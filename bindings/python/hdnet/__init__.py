@@ -42,7 +42,7 @@ from . import structure
 from . import claims as _claims_module
 from .claims import Study, Claims, Claim, claims, analysis_config, ANALYSIS_SEED
 from . import lesion
-from .lesion import Lesion, lesion_units
+from .lesion import Lesion, lesion_nulls, lesion_units
 
 __version__ = "%d.%d.%d" % API_VERSION
 
@@ -65,5 +65,5 @@ __all__ = [
     "trust",
     "structure",
     "Study", "Claims", "Claim", "claims", "analysis_config", "ANALYSIS_SEED",
-    "lesion", "Lesion", "lesion_units",
+    "lesion", "Lesion", "lesion_nulls", "lesion_units",
 ]

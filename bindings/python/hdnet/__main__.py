@@ -126,7 +126,10 @@ def cmd_analyze(a):
     aset = analysis_config(net, steps=a.steps)
     aset["threads"] = a.threads
     study = Study(net, untrained=untrained, set=aset, trials=a.trials, seed=a.seed)
-    classes = study.tuning().classify().classes
+    try:  # the interval rule, as the class column of hdnet-analyze's units.csv
+        classes = study.classes()[0]
+    except _lib.HdnetError:  # no bootstrap (no turning, or fewer than 20 trials): the adaptive rule
+        classes = study.tuning().classify().classes
     counts = {name: int((classes == i).sum()) for i, name in enumerate(CLASSES)}
     print("analysis set: %d trials x %d steps, seed %d" % (a.trials, a.steps, a.seed))
     print("normalized_error %.6f" % study.scalar("ne"))

@@ -38,6 +38,9 @@ api.add("hdnet_verdict_name", c_char_p, c_int)
 api.add("hdnet_study_nulls", STATUS, c_void_p, c_void_p, c_size, c_size, c_u64)
 api.add("hdnet_study_findings", STATUS, c_void_p, c_size, c_double_p, c_size, P(c_size))
 api.add("hdnet_study_classes", STATUS, c_void_p, P(c_int), c_size, c_double_p, c_size, c_double_p, c_size)
+api.add("hdnet_claims_lesion_nulls", STATUS, c_void_p, c_double_p, c_size, c_size, c_double)
+api.add("hdnet_claims_gate", STATUS, c_void_p, c_double, c_double, c_size)
+api.add("hdnet_claims_speed_nulls", STATUS, c_void_p, c_int, c_size, c_double_p, c_size, c_double_p, c_double)
 
 ANALYSIS_SEED = 99999999
 """Task seed of the analysis set (HDNET_ANALYSIS_SEED)."""
@@ -199,6 +202,31 @@ class Claims(_lib.Handle):
             summary = [summary[k] for k in LESION_SUMMARY]
         v = _lib.as_f64(summary, (len(LESION_SUMMARY),), "summary")
         api.hdnet_claims_add_lesion(self, *_lib.dptr(v))
+
+    @_lib.writes
+    def lesion_nulls(self, nulls, q=0.95):
+        """Compare the rows R10, R11, R11m and R12 with lesions of random unit sets of the same
+        sizes: nulls is [n, len(LESION_SUMMARY)] lesion summaries (rows in LESION_SUMMARY order,
+        or a list of dicts keyed by it), n >= 20. A row not beyond the q quantile of its nulls FAILs."""
+        rows = [[d[k] for k in LESION_SUMMARY] if hasattr(d, "items") else d for d in nulls]
+        v = _lib.as_f64(rows, (None, len(LESION_SUMMARY)), "nulls")
+        api.hdnet_claims_lesion_nulls(self, _lib.dptr(v)[0], v.shape[0], v.size, float(q))
+
+    @_lib.writes
+    def speed_nulls(self, rule, slow, fast, q=0.95):
+        """Compare the last R13/R13i/R13s row of rule with exchanges of the speed labels: slow and
+        fast are [2, n] arrays (compass fractions, shifter fractions) of the networks at the slowest
+        and the fastest speed. Fewer than 20 ways to split them: the row cannot pass (NOT_RUN)."""
+        r = SPEED_RULES.index(rule) if isinstance(rule, str) else int(rule)
+        a = _lib.as_f64(slow, (2, None), "slow")
+        b = _lib.as_f64(fast, (2, None), "fast")
+        api.hdnet_claims_speed_nulls(self, r, a.shape[1], _lib.dptr(a)[0], b.shape[1], _lib.dptr(b)[0], float(q))
+
+    @_lib.writes
+    def gate(self, ne, bound=0.1, n_networks=1):
+        """The competence gate for lesion and speed rows: insert R0 and, when ne > bound, make every
+        row but INFO, R0, R1 and R2 NOT_APPLICABLE (ne: the largest NE of n_networks networks)."""
+        api.hdnet_claims_gate(self, float(ne), float(bound), _lib.count(n_networks, "n_networks"))
 
     @_lib.writes
     def add_speed(self, rule, speeds, compass, shifters, n_seeds):

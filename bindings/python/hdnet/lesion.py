@@ -16,12 +16,14 @@ import ctypes
 import numpy as np
 
 from . import _lib
-from ._lib import api, c_int, c_size, c_void_p, c_char_p, STATUS, P, c_float_p, c_double_p
+from ._lib import api, c_int, c_size, c_u64, c_void_p, c_char_p, STATUS, P, c_float_p, c_double_p
 
 api.add("hdnet_lesion_units", STATUS, P(c_int), c_double_p, c_size, c_int, P(c_int), c_size, P(c_size))
 api.add("hdnet_lesion_run", STATUS, P(c_void_p), c_void_p, P(c_int), c_double_p, c_size, c_size, c_size, c_size,
         c_size)
 api.add("hdnet_lesion_free", None, c_void_p)
+api.add("hdnet_lesion_nulls", STATUS, c_void_p, P(c_int), c_double_p, c_size, c_size, c_size, c_size, c_u64,
+        c_double_p, c_size)
 api.add("hdnet_lesion_summary", STATUS, c_void_p, c_double_p, c_size)
 api.add("hdnet_lesion_measures", STATUS, c_void_p, c_int, c_int, c_double_p, c_size)
 api.add("hdnet_lesion_trace", STATUS, c_void_p, c_int, c_int, c_int, c_double_p, c_size)
@@ -69,6 +71,22 @@ def lesion_units(classes, phi, experiment):
     api.hdnet_lesion_units(c.ctypes.data_as(P(c_int)), _lib.dptr(p)[0], c.size, e, out.ctypes.data_as(P(c_int)),
                            out.size, ctypes.byref(n))
     return out[:n.value].astype(np.int64)
+
+
+def lesion_nulls(net, classes, phi, trials=TRIALS, steps=STEPS, nulls=20, seed=99999999):
+    """The null of R10-R12 (hdnet_lesion_nulls): each experiment in the rate mode on nulls
+    random sets of as many units, drawn by the library generator from seed (the analysis
+    seed by default, as hdnet-lesion draws them). Returns [nulls, len(LESION_SUMMARY)]
+    lesion summaries for Claims.lesion_nulls()."""
+    from .claims import LESION_SUMMARY
+    c, p = _classes_phi(classes, phi)
+    n = _lib.count(nulls, "nulls", 1)
+    out = _lib.out_f64((n, len(LESION_SUMMARY)))
+    with _lib.hold(reads=(net,)):
+        api.hdnet_lesion_nulls(net, c.ctypes.data_as(P(c_int)), _lib.dptr(p)[0], c.size,
+                               _lib.count(trials, "trials", 1), _lib.count(steps, "steps", MIN_STEPS), n,
+                               _lib.count(seed, "seed", 0, 2**64 - 1), *_lib.dptr(out))
+    return out
 
 
 class Lesion(_lib.Handle):

@@ -29,6 +29,7 @@ api.add("hdnet_null_compare", STATUS, c_double, c_double_p, c_size, c_double, c_
 api.add("hdnet_gate", STATUS, c_double, c_double, P(c_int))
 api.add("hdnet_gate_verdict", c_int, c_int, c_int, c_int)
 api.add("hdnet_findings", STATUS, c_void_p, c_void_p, c_void_p, c_void_p, c_double, c_double_p, c_size)
+api.add("hdnet_findings_wiring_ci", STATUS, c_void_p, c_void_p, c_void_p, c_void_p, c_double_p, c_size)
 api.add("hdnet_findings_run", STATUS, c_void_p, c_void_p, c_size, c_size, c_size, c_float_p, c_size, c_float_p,
         c_size, c_float_p, c_size, c_double_p, c_size, c_double_p, c_size, c_size, c_size, ctypes.c_uint64,
         c_double_p, c_size)
@@ -216,6 +217,15 @@ def findings(tuning, boot, net, ne, params=None):
     out = _lib.out_f64(len(FINDINGS))
     api.hdnet_findings(tuning, boot, net, _params(params), float(ne), *_lib.dptr(out))
     return dict(zip(FINDINGS, out.tolist()))
+
+
+def findings_wiring_ci(tuning, boot, net, params=None):
+    """Dict {finding: (low, high)} of 95 % intervals over units (a delete-one-unit jackknife by
+    class) of the wiring findings ring_near ... mirror; (nan, nan) where there is none."""
+    out = _lib.out_f64((len(FINDINGS), 2))
+    api.hdnet_findings_wiring_ci(tuning, boot, net, _params(params), *_lib.dptr(out))
+    return {name: (lo, hi) for name, (lo, hi) in zip(FINDINGS, out.tolist())
+            if FINDINGS.index("ring_near") <= FINDINGS.index(name) <= FINDINGS.index("mirror")}
 
 
 def findings_run(net, trials, params=None, n_blocks=20, n_boot=200, seed=1, cue=None):

@@ -141,6 +141,42 @@ class TestLesionAndSpeed(unittest.TestCase):
             c.row(3)
         self.assertEqual(C.verdict_name(4), "NOT_RUN")
 
+    @needs("hdnet_claims_lesion_nulls", "hdnet_claims_gate")
+    def test_lesion_nulls_and_gate(self):
+        # random lesions that do nothing: the classified lesions lie beyond them
+        idle = [dict(self.GOOD, e1_lost=0.35 + 0.001 * k, e2_drift=0.1 * k, e2m_drift=-0.1 * k,
+                     e3_gain=0.9 + 0.01 * k) for k in range(20)]
+        c = hdnet.Claims()
+        c.add_lesion(self.GOOD)
+        c.lesion_nulls(idle)
+        self.assertEqual([r.verdict for r in c], ["PASS"] * 4)
+        self.assertAlmostEqual(c.row(0).null_low, 0.35095 / 0.4)
+        # random lesions that do as much: the checks fail against them
+        c.add_lesion(self.GOOD)
+        c.lesion_nulls([self.GOOD] * 20)
+        self.assertEqual([r.verdict for r in c.rows()[4:]], ["FAIL"] * 4)
+        with self.assertRaises(hdnet.HdnetError):
+            c.lesion_nulls([self.GOOD] * 19)
+        c.gate(0.5, n_networks=2)
+        rows = c.rows()
+        self.assertEqual((rows[0].id, rows[0].verdict), ("R0", "FAIL"))
+        self.assertEqual({r.verdict for r in rows[1:]}, {"NOT_APPLICABLE"})
+        with self.assertRaises(ValueError):
+            c.gate(0.01, n_networks=-1)
+
+    @needs("hdnet_claims_speed_nulls")
+    def test_speed_nulls(self):
+        c = hdnet.Claims()
+        c.add_speed("adaptive", [0.1, 3], [0.6, 0.2], [0.2, 0.6], 3)
+        c.speed_nulls("adaptive", [[0.6, 0.55, 0.65], [0.2, 0.25, 0.15]], [[0.2, 0.25, 0.15], [0.6, 0.55, 0.65]])
+        self.assertEqual(c.row(0).verdict, "PASS")
+        self.assertLess(c.row(0).null_high, 0.4)
+        c.add_speed("adaptive", [0.1, 3], [0.6, 0.2], [0.2, 0.6], 1)
+        c.speed_nulls("adaptive", [[0.6], [0.2]], [[0.2], [0.6]])
+        self.assertEqual(c.row(1).verdict, "NOT_RUN")
+        with self.assertRaises(ValueError):
+            c.speed_nulls("adaptive", [0.6, 0.2], [[0.2], [0.6]])
+
 
 @needs("hdnet_decoded_heading", "hdnet_bump", "hdnet_median", "hdnet_normalized_error_window")
 class TestMeasures(unittest.TestCase):

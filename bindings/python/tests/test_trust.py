@@ -86,6 +86,12 @@ class TestTrust(unittest.TestCase):
         self.assertEqual(sum(f[c] for c in hdnet.CLASSES), 12)
         self.assertEqual(T.finding_tail("tile_gap"), "below")
         self.assertEqual(T.finding_tail("ring_contrast"), "above")
+        ci = T.findings_wiring_ci(self.t, self.b, self.net)
+        self.assertEqual(set(ci), set(T.FINDINGS[T.FINDINGS.index("ring_near"):T.FINDINGS.index("mirror") + 1]))
+        for name, (lo, hi) in ci.items():
+            if not np.isnan(f[name]) and not np.isnan(lo):
+                self.assertLessEqual(lo, f[name], name)
+                self.assertLessEqual(f[name], hi, name)
         run = T.findings_run(self.net, self.trials, n_blocks=8, n_boot=20, seed=3)
         self.assertAlmostEqual(run["ne"], ne, places=6)
         seen = []

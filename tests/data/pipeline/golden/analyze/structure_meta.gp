@@ -1,3 +1,3 @@
-structure_cv=-0.083956
-structure_fit=0.264702
-corr_init=0.931213
+structure_cv=-0.129763
+structure_fit=0.351924
+corr_init=0.930538

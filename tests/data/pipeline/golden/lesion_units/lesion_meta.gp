@@ -1,5 +1,5 @@
 ton=300
 toff=500
 toff1=400
-ncomp=10
+ncomp=13
 nsteps=700
