@@ -87,7 +87,7 @@ reproduce-attractor: examples
 # REPORT.md: the check lines in order R1..R15, then the figures; report.csv: all rows.
 reproduce-report:
 	@set -e; out=$(RESULTS)/REPORT.md; csv=$(RESULTS)/report.csv; \
-	echo "id,claim,measured,criterion,status" > $$csv; \
+	head -n 1 $(RESULTS)/analysis/criteria.csv > $$csv 2>/dev/null || echo "id,claim,measured,criterion,status,value,null_low,null_high,ci_low,ci_high" > $$csv; \
 	for d in analysis lesion speed; do f=$(RESULTS)/$$d/criteria.csv; [ -f $$f ] && tail -n +2 $$f >> $$csv; done; \
 	if [ "$(REPRO_REFERENCE)" = 1 ] && [ -f $(RESULTS)/analysis-reference/criteria.csv ]; then \
 		grep '^R1,' $(RESULTS)/analysis-reference/criteria.csv | sed 's/^R1,"accuracy"/R1r,"accuracy, reference recipe (criterion NE <= 5%; informational here)"/; s/,PASS$$/,INFO/; s/,FAIL$$/,INFO/' >> $$csv; fi; \
@@ -97,7 +97,7 @@ reproduce-report:
 	  echo "speed experiment: $(REPRO_SPEED_SEEDS) seeds per speed$(if $(REPRO_SPEED_UPDATES), $(REPRO_SPEED_UPDATES) updates each)$(if $(REPRO_SPEED_CURRICULUM), ($(REPRO_SPEED_CURRICULUM) on the curriculum)). Wall time $${REPRO_SECONDS:-?} s."; \
 	  echo "Criteria are the project's (docs/analyses.md); numbers tagged paper are the paper's."; echo; \
 	  echo "## Checks"; echo; \
-	  for id in R1 R2 R3 R3i R4 R5 R6 R6s R7 R8 R9 R10 R11 R11m R12 R13 R13i R13s R14 R14i R15; do \
+	  for id in R0 R1 R2 R3 R3i R4 R5 R6 R6s R7 R8 R9 R10 R11 R11m R12 R13 R13i R13s R14 R14i R15; do \
 	    for d in analysis lesion speed; do f=$(RESULTS)/$$d/criteria.txt; \
 	      [ -f $$f ] && grep "^$$id " $$f | sed 's/^/- /' || true; done; done; \
 	  missing=""; for id in R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15; do \
@@ -112,4 +112,4 @@ reproduce-report:
 	    [ -f $(RESULTS)/$$fg.png ] && echo "![$$fg]($$fg.png)" && echo || true; done; \
 	} > $$out; \
 	echo "reproduce: wrote $$out and $$csv"; \
-	awk -F, 'NR > 1 { n[$$NF]++ } END { printf "reproduce: %d PASS, %d FAIL, %d WARN, %d INFO\n", n["PASS"], n["FAIL"], n["WARN"], n["INFO"] }' $$csv
+	awk -F, 'NR > 1 { n[$$(NF - 5)]++ } END { printf "reproduce: %d PASS, %d FAIL, %d WARN, %d INFO, %d NOT_APPLICABLE\n", n["PASS"], n["FAIL"], n["WARN"], n["INFO"], n["NOT_APPLICABLE"] }' $$csv
