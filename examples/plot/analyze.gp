@@ -16,16 +16,27 @@ min(a, b) = a < b ? a : b
 # shared axes: one range per figure over every panel that is compared
 stats f("test_trace.dat") index 0 u 1 nooutput
 nsteps = STATS_max + 1
+# The example and pair files are empty when no unit is compass or shifter (a network that
+# has barely trained): stats then defines nothing, and fixed ranges stand in.
+undefine STATS_*
 stats f("curves_examples.dat") u 2:3 nooutput
-rmax = max(STATS_max_x, STATS_max_y)
+rmax = exists("STATS_max_x") ? max(STATS_max_x, STATS_max_y) : 1
+undefine STATS_*
 stats f("curves_examples.dat") u 4 nooutput
-rmax = max(rmax, STATS_max)
+rmax = exists("STATS_max") ? max(rmax, STATS_max) : rmax
+undefine STATS_*
 stats f("av_examples.dat") u 1:2 nooutput
-avlo = STATS_min_x; avhi = STATS_max_x; amax = STATS_max_y
+avlo = exists("STATS_min_x") ? STATS_min_x : -1
+avhi = exists("STATS_max_x") ? STATS_max_x : 1
+amax = exists("STATS_max_y") ? STATS_max_y : 1
+undefine STATS_*
 stats f("av_examples.dat") u 4 nooutput
-amax = max(amax, STATS_max); amin = min(0, STATS_min)
+amax = exists("STATS_max") ? max(amax, STATS_max) : amax
+amin = exists("STATS_min") ? min(0, STATS_min) : 0
+undefine STATS_*
 stats f("pairs_main.dat") u 2 nooutput
-plo = STATS_min; phi_ = STATS_max
+plo = exists("STATS_min") ? STATS_min : -1
+phi_ = exists("STATS_max") ? STATS_max : 1
 
 do for [ext in formats] {
   # ---- Fig 1: a test trial and the training curve ----
@@ -127,7 +138,13 @@ do for [ext in formats] {
   set label 11 "compass" at (b1-1)/2.0, graph 1.025 center tc rgb col[1]
   set label 12 "CCW" at (b1+b2-1)/2.0, graph 1.025 center tc rgb col[2]
   set label 13 "CW" at (b2+nkept-1)/2.0, graph 1.025 center tc rgb col[3]
-  plot f("w_sorted.dat") matrix w image notitle
+  if (nkept > 0) {
+    plot f("w_sorted.dat") matrix w image notitle
+  } else {
+    set label 15 "no compass or shifter units to sort" at graph 0.5, graph 0.5 center
+    plot [0:1][0:1] NaN notitle
+    unset label 15
+  }
   do for [i=11:14] { unset arrow i; unset label i }
   set size noratio; set autoscale; unset title; set cbrange [*:*]; unset cblabel; set tmargin
 
