@@ -589,6 +589,26 @@ START_TEST(wiring_intervals)
     ck_assert_double_eq_tol(ci[2 * HDNET_F_RING_CONTRAST], 0, 1e-9);
     ck_assert_double_eq_tol(ci[2 * HDNET_F_RING_CONTRAST + 1], 0, 1e-9);
     ck_assert_double_eq_tol(ci[2 * HDNET_F_LAG_MIN + 1], 0, 1e-9);
+    /* a network without shifters (W_rec zeroed: nothing integrates, no unit turns with the
+     * heading): the mirror correlation is undefined, and so is its interval (not [1, 1]) */
+    memset(w, 0, N * N * sizeof *w);
+    hdnet_net *still;
+    ck_assert_ok(hdnet_net_clone(net, &still));
+    ck_assert_ok(hdnet_net_set_block(still, HDNET_W_REC, w, N * N));
+    hdnet_tuning *t0;
+    hdnet_boot *b0;
+    ck_assert_ok(hdnet_tuning_create(&t0, N, NULL));
+    ck_assert_ok(hdnet_tuning_collect(t0, still, d.B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 50));
+    ck_assert_ok(hdnet_boot_create(&b0, t0, NULL, 20));
+    ck_assert_ok(hdnet_boot_collect(b0, still, d.B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 50));
+    ck_assert_ok(hdnet_boot_resample(b0, 100, 1));
+    ck_assert_ok(hdnet_findings(t0, b0, still, NULL, 1.0, f, HDNET_F_COUNT));
+    ck_assert_ok(hdnet_findings_wiring_ci(t0, b0, still, NULL, ci, 2 * HDNET_F_COUNT));
+    ck_assert_msg(isnan(f[HDNET_F_MIRROR]), "mirror r %g on a network without shifters", f[HDNET_F_MIRROR]);
+    ck_assert(isnan(ci[2 * HDNET_F_MIRROR]) && isnan(ci[2 * HDNET_F_MIRROR + 1]));
+    hdnet_boot_free(b0);
+    hdnet_tuning_free(t0);
+    hdnet_net_free(still);
     ck_assert_status(hdnet_findings_wiring_ci(t, b, net, NULL, ci, 2 * HDNET_F_COUNT - 1), HDNET_ESHAPE);
     ck_assert_status(hdnet_findings_wiring_ci(NULL, b, net, NULL, ci, 2 * HDNET_F_COUNT), HDNET_EINVAL);
     hdnet_net *small = small_net();

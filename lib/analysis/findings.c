@@ -175,6 +175,13 @@ static int work_load(work *k, const hdnet_tuning *t, const hdnet_boot *b, const 
     return rc;
 }
 
+/* Fisher's z of a correlation, clamped short of +-1; NaN stays NaN (fmin and fmax would
+ * turn an undefined correlation into a bound, and give it an interval). */
+static double fisher_z(double r)
+{
+    return isnan(r) ? NAN : atanh(fmax(-0.999999, fmin(0.999999, r)));
+}
+
 /* The class findings (R3-R5, R14). */
 static void class_findings(work *k, size_t n, double *out)
 {
@@ -288,9 +295,9 @@ int hdnet_findings_wiring_ci(const hdnet_tuning *t, const hdnet_boot *b, const h
      * the mirror correlation on Fisher's z = atanh(r), so that its interval stays in (-1, 1) */
     for (size_t i = 0; i < j && !rc; i++) {
         double *m = rep + i * WIRING_N + (HDNET_F_MIRROR - WIRING_FIRST);
-        *m = atanh(fmax(-0.999999, fmin(0.999999, *m)));
+        *m = fisher_z(*m);
     }
-    full[HDNET_F_MIRROR] = atanh(fmax(-0.999999, fmin(0.999999, full[HDNET_F_MIRROR])));
+    full[HDNET_F_MIRROR] = fisher_z(full[HDNET_F_MIRROR]);
     for (int f = 0; f < WIRING_N && !rc; f++) {
         double var = 0;
         int defined = !isnan(full[WIRING_FIRST + f]);
