@@ -217,6 +217,19 @@ static void class_findings(work *k, size_t n, double *out)
     out[HDNET_F_MEDIAN_S] = hdnet__percentile(k->buf, n, 0.5);
 }
 
+/* The network's unit count into n, checked against the accumulator's (fn names the caller). */
+static int same_units(const hdnet_tuning *t, const hdnet_net *net, const char *fn, size_t *n)
+{
+    size_t ni, no;
+    double nt;
+    int rc = hdnet_net_dims(net, n, &ni, &no);
+    if (!rc)
+        rc = hdnet_tuning_scalar(t, HDNET_TS_N_UNITS, &nt);
+    if (!rc && (size_t)nt != *n)
+        rc = hdnet__error(HDNET_ESHAPE, "%s: the accumulator has %.0f units, the network %zu", fn, nt, *n);
+    return rc;
+}
+
 int hdnet_findings(const hdnet_tuning *t, const hdnet_boot *b, const hdnet_net *net, const hdnet_aparams *params,
                    double ne, double *out, size_t out_len)
 {
@@ -224,15 +237,10 @@ int hdnet_findings(const hdnet_tuning *t, const hdnet_boot *b, const hdnet_net *
         return hdnet__error(HDNET_EINVAL, "hdnet_findings: NULL argument");
     if (out_len < HDNET_F_COUNT)
         return hdnet__error(HDNET_ESHAPE, "hdnet_findings: out needs %d values", HDNET_F_COUNT);
-    size_t n, ni, no;
-    double nt;
-    int rc = hdnet_net_dims(net, &n, &ni, &no);
-    if (!rc)
-        rc = hdnet_tuning_scalar(t, HDNET_TS_N_UNITS, &nt);
+    size_t n;
+    int rc = same_units(t, net, "hdnet_findings", &n);
     if (rc)
         return rc;
-    if ((size_t)nt != n)
-        return hdnet__error(HDNET_ESHAPE, "hdnet_findings: the accumulator has %.0f units, the network %zu", nt, n);
     work k;
     rc = work_load(&k, t, b, net, n);
     for (int i = 0; i < HDNET_F_COUNT; i++)
@@ -254,16 +262,10 @@ int hdnet_findings_wiring_ci(const hdnet_tuning *t, const hdnet_boot *b, const h
         return hdnet__error(HDNET_EINVAL, "hdnet_findings_wiring_ci: NULL argument");
     if (ci_len < 2 * HDNET_F_COUNT)
         return hdnet__error(HDNET_ESHAPE, "hdnet_findings_wiring_ci: ci needs %d values", 2 * HDNET_F_COUNT);
-    size_t n, ni, no;
-    double nt;
-    int rc = hdnet_net_dims(net, &n, &ni, &no);
-    if (!rc)
-        rc = hdnet_tuning_scalar(t, HDNET_TS_N_UNITS, &nt);
+    size_t n;
+    int rc = same_units(t, net, "hdnet_findings_wiring_ci", &n);
     if (rc)
         return rc;
-    if ((size_t)nt != n)
-        return hdnet__error(HDNET_ESHAPE, "hdnet_findings_wiring_ci: the accumulator has %.0f units, the network %zu",
-                            nt, n);
     work k;
     double full[HDNET_F_COUNT], out[HDNET_F_COUNT], *rep = malloc(n * WIRING_N * sizeof *rep);
     int *orig = malloc(3 * n * sizeof *orig);
