@@ -237,15 +237,19 @@ START_TEST(study_and_claims)
 }
 END_TEST
 
+/* A lesion summary of a network whose lesions do what the paper reports. */
+static const double paper_lesions[HDNET_LS_COUNT] = {
+    [HDNET_LS_E1_UNITS] = 30, [HDNET_LS_E1_B0] = 0.4, [HDNET_LS_E1_LOST] = 0.05, [HDNET_LS_E1_BACK] = 0.3,
+    [HDNET_LS_E2_UNITS] = 20, [HDNET_LS_E2_DRIFT] = 60, [HDNET_LS_E2_CONTROL] = 1, [HDNET_LS_E2_DECODED] = 50,
+    [HDNET_LS_E2M_UNITS] = 20, [HDNET_LS_E2M_DRIFT] = -60, [HDNET_LS_E2M_CONTROL] = 1,
+    [HDNET_LS_E2M_DECODED] = -50, [HDNET_LS_E3_UNITS] = 40, [HDNET_LS_E3_GAIN] = 0.05,
+    [HDNET_LS_E3_CONTROL] = 1.0, [HDNET_LS_E3_BUMP] = 0.3, [HDNET_LS_E3_BUMP_CONTROL] = 0.4};
+
 START_TEST(lesion_checks)
 {
     /* a network whose lesions do what the paper reports, and one whose do not */
-    double good[HDNET_LS_COUNT] = {
-        [HDNET_LS_E1_UNITS] = 30, [HDNET_LS_E1_B0] = 0.4, [HDNET_LS_E1_LOST] = 0.05, [HDNET_LS_E1_BACK] = 0.3,
-        [HDNET_LS_E2_UNITS] = 20, [HDNET_LS_E2_DRIFT] = 60, [HDNET_LS_E2_CONTROL] = 1, [HDNET_LS_E2_DECODED] = 50,
-        [HDNET_LS_E2M_UNITS] = 20, [HDNET_LS_E2M_DRIFT] = -60, [HDNET_LS_E2M_CONTROL] = 1,
-        [HDNET_LS_E2M_DECODED] = -50, [HDNET_LS_E3_UNITS] = 40, [HDNET_LS_E3_GAIN] = 0.05,
-        [HDNET_LS_E3_CONTROL] = 1.0, [HDNET_LS_E3_BUMP] = 0.3, [HDNET_LS_E3_BUMP_CONTROL] = 0.4};
+    double good[HDNET_LS_COUNT];
+    memcpy(good, paper_lesions, sizeof good);
     double bad[HDNET_LS_COUNT];
     memcpy(bad, good, sizeof bad);
     bad[HDNET_LS_E1_LOST] = 0.2;     /* 0.5 B0: the bump survives */
@@ -277,12 +281,8 @@ END_TEST
 /* Lesion checks against random unit sets, and the competence gate of a lesion table. */
 START_TEST(lesion_nulls_and_gate)
 {
-    double good[HDNET_LS_COUNT] = {
-        [HDNET_LS_E1_UNITS] = 30, [HDNET_LS_E1_B0] = 0.4, [HDNET_LS_E1_LOST] = 0.05, [HDNET_LS_E1_BACK] = 0.3,
-        [HDNET_LS_E2_UNITS] = 20, [HDNET_LS_E2_DRIFT] = 60, [HDNET_LS_E2_CONTROL] = 1, [HDNET_LS_E2_DECODED] = 50,
-        [HDNET_LS_E2M_UNITS] = 20, [HDNET_LS_E2M_DRIFT] = -60, [HDNET_LS_E2M_CONTROL] = 1,
-        [HDNET_LS_E2M_DECODED] = -50, [HDNET_LS_E3_UNITS] = 40, [HDNET_LS_E3_GAIN] = 0.05,
-        [HDNET_LS_E3_CONTROL] = 1.0, [HDNET_LS_E3_BUMP] = 0.3, [HDNET_LS_E3_BUMP_CONTROL] = 0.4};
+    double good[HDNET_LS_COUNT];
+    memcpy(good, paper_lesions, sizeof good);
     enum { NN = 20 };
     double nulls[NN * HDNET_LS_COUNT];
     /* random lesions that do nothing: the bump stays, no drift, full turning */
