@@ -525,20 +525,28 @@ static void aset_free(aset *d)
     free(d->av);
 }
 
+/* Tuning and its bootstrap (20 blocks, resampled n_resamples times) of net on the set d. */
+static void aset_study(const aset *d, const hdnet_net *net, size_t n_resamples, hdnet_tuning **t, hdnet_boot **b)
+{
+    size_t N, S = d->B * d->T;
+    ck_assert_ok(hdnet_net_dims(net, &N, NULL, NULL));
+    ck_assert_ok(hdnet_tuning_create(t, N, NULL));
+    ck_assert_ok(hdnet_tuning_collect(*t, net, d->B, d->T, d->cue, d->x, S * 3, d->th, S, d->av, S, 100));
+    ck_assert_ok(hdnet_boot_create(b, *t, NULL, 20));
+    ck_assert_ok(hdnet_boot_collect(*b, net, d->B, d->T, d->cue, d->x, S * 3, d->th, S, d->av, S, 100));
+    ck_assert_ok(hdnet_boot_resample(*b, n_resamples, 1));
+}
+
 /* Interval-rule class counts [class][value, lo, hi] of a network on B analysis trials. */
 static void class_counts(const hdnet_net *net, size_t B, double *counts)
 {
     aset d;
     aset_make(&d, net, B);
-    size_t N, S = B * d.T;
+    size_t N;
     ck_assert_ok(hdnet_net_dims(net, &N, NULL, NULL));
     hdnet_tuning *t;
     hdnet_boot *b;
-    ck_assert_ok(hdnet_tuning_create(&t, N, NULL));
-    ck_assert_ok(hdnet_tuning_collect(t, net, B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 100));
-    ck_assert_ok(hdnet_boot_create(&b, t, NULL, 20));
-    ck_assert_ok(hdnet_boot_collect(b, net, B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 100));
-    ck_assert_ok(hdnet_boot_resample(b, 200, 1));
+    aset_study(&d, net, 200, &t, &b);
     int *cls = malloc(N * sizeof *cls);
     ck_assert_ptr_nonnull(cls);
     ck_assert_ok(hdnet_boot_classify(b, NULL, cls, N, NULL, 0, counts, HDNET_NCLASSES * HDNET_CC_COLS));
@@ -556,15 +564,11 @@ START_TEST(wiring_intervals)
     ck_assert_ok(hdnet_net_load(&net, tu_data_path("paper_s1.npz")));
     aset d;
     aset_make(&d, net, 100);
-    size_t N, S = d.B * d.T;
+    size_t N;
     ck_assert_ok(hdnet_net_dims(net, &N, NULL, NULL));
     hdnet_tuning *t;
     hdnet_boot *b;
-    ck_assert_ok(hdnet_tuning_create(&t, N, NULL));
-    ck_assert_ok(hdnet_tuning_collect(t, net, d.B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 50));
-    ck_assert_ok(hdnet_boot_create(&b, t, NULL, 20));
-    ck_assert_ok(hdnet_boot_collect(b, net, d.B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 50));
-    ck_assert_ok(hdnet_boot_resample(b, 100, 1));
+    aset_study(&d, net, 100, &t, &b);
     double f[HDNET_F_COUNT], ci[2 * HDNET_F_COUNT];
     ck_assert_ok(hdnet_findings(t, b, net, NULL, 0.01, f, HDNET_F_COUNT));
     ck_assert_ok(hdnet_findings_wiring_ci(t, b, net, NULL, ci, 2 * HDNET_F_COUNT));
@@ -597,11 +601,7 @@ START_TEST(wiring_intervals)
     ck_assert_ok(hdnet_net_set_block(still, HDNET_W_REC, w, N * N));
     hdnet_tuning *t0;
     hdnet_boot *b0;
-    ck_assert_ok(hdnet_tuning_create(&t0, N, NULL));
-    ck_assert_ok(hdnet_tuning_collect(t0, still, d.B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 50));
-    ck_assert_ok(hdnet_boot_create(&b0, t0, NULL, 20));
-    ck_assert_ok(hdnet_boot_collect(b0, still, d.B, d.T, d.cue, d.x, S * 3, d.th, S, d.av, S, 50));
-    ck_assert_ok(hdnet_boot_resample(b0, 100, 1));
+    aset_study(&d, still, 100, &t0, &b0);
     ck_assert_ok(hdnet_findings(t0, b0, still, NULL, 1.0, f, HDNET_F_COUNT));
     ck_assert_ok(hdnet_findings_wiring_ci(t0, b0, still, NULL, ci, 2 * HDNET_F_COUNT));
     ck_assert_msg(isnan(f[HDNET_F_MIRROR]), "mirror r %g on a network without shifters", f[HDNET_F_MIRROR]);
