@@ -579,6 +579,45 @@ START_TEST(resume_bit_identical)
 }
 END_TEST
 
+/* Copy the archive `from` to `to` with its train_config text edited: the line starting with
+ * `drop` removed (as a version without that parameter wrote it), `add` appended. */
+static void edit_state_config(const char *from, const char *to, const char *drop, const char *add)
+{
+    hdnet_npz *z, *out;
+    ck_assert_ok(hdnet_npz_load(&z, from));
+    ck_assert_ok(hdnet_npz_create(&out));
+    for (size_t i = 0; i < hdnet_npz_count(z); i++) {
+        const char *name;
+        int dt;
+        size_t shape[HDNET_NPY_MAXDIM], nd, n = 1;
+        ck_assert_ok(hdnet_npz_name(z, i, &name));
+        ck_assert_ok(hdnet_npz_info(z, name, &dt, shape, HDNET_NPY_MAXDIM, &nd));
+        for (size_t d = 0; d < nd; d++)
+            n *= shape[d];
+        char *b = malloc(n * hdnet_dtype_size(dt) + 1);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_ok(hdnet_npz_read(z, name, dt, b, n));
+        if (strcmp(name, "train_config") == 0) {
+            b[n] = '\0';
+            char *cut = strstr(b, drop), *text = malloc(n + strlen(add) + 1);
+            ck_assert_ptr_nonnull(cut);
+            ck_assert(cut == b || cut[-1] == '\n');
+            size_t head = (size_t)(cut - b);
+            memcpy(text, b, head);
+            strcpy(text + head, strchr(cut, '\n') + 1);
+            strcat(text, add);
+            ck_assert_ok(hdnet_npz_add_text(out, name, text));
+            free(text);
+        } else {
+            ck_assert_ok(hdnet_npz_add(out, name, dt, b, shape, nd));
+        }
+        free(b);
+    }
+    ck_assert_ok(hdnet_npz_save(out, to));
+    hdnet_npz_free(out);
+    hdnet_npz_free(z);
+}
+
 START_TEST(resume_errors)
 {
     char path[64], bad[64];
@@ -644,6 +683,15 @@ START_TEST(resume_errors)
     hdnet_trainer_free(tr2);
     hdnet_net_free(net2);
     hdnet_config_free(other);
+    /* a state saved before a parameter existed resumes when the run leaves it at its default
+     * (wrec_l2 = 0 here); one saved by a version with a parameter unknown here is refused */
+    edit_state_config(path, bad, "wrec_l2=", "");
+    ck_assert_ok(hdnet_trainer_load_state(tr, bad));
+    edit_state_config(path, bad, "wrec_l2=", "wrec_l2=0.5\n");
+    ck_assert_status(hdnet_trainer_load_state(tr, bad), HDNET_EFORMAT);
+    edit_state_config(path, bad, "wrec_l2=", "a_later_parameter=1\n");
+    ck_assert_status(hdnet_trainer_load_state(tr, bad), HDNET_EFORMAT);
+    ck_assert_ptr_nonnull(strstr(hdnet_errmsg(), "a_later_parameter"));
     /* the good file still loads */
     ck_assert_ok(hdnet_trainer_load_state(tr, path));
     ck_assert_ok(hdnet_trainer_run(tr));

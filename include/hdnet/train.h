@@ -294,8 +294,10 @@ HDNET_API HDNET_NODISCARD int hdnet_trainer_save_state(const hdnet_trainer *tr, 
 
 /** Restore a state saved by hdnet_trainer_save_state() into a trainer created
  *  with the same config for a network of the same shape; the next
- *  hdnet_trainer_run() continues with the next pass. With the same thread
- *  count the resumed run is bit-identical to an uninterrupted one.
+ *  hdnet_trainer_run() continues with the next pass. The stored config is read
+ *  over the defaults, so a state saved by a version that lacked a parameter
+ *  resumes when the trainer leaves that parameter at its default. The resumed
+ *  run is bit-identical to an uninterrupted one.
  *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_EIO, HDNET_ENOMEM, HDNET_EFORMAT
  *          (not a state file, a run with another config or shape, damaged or
  *          out-of-range members), HDNET_ENOTSUP (newer state format); the

@@ -16,6 +16,7 @@
 #include "train/train_priv.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,23 @@ static int cfg_text(const hdnet_config *cfg, char **out)
     }
     *out = t;
     return HDNET_OK;
+}
+
+/* The stored config text as this version writes it. Read over the defaults, a state saved
+ * before a parameter existed resumes when the run leaves that parameter at its default. */
+static int stored_cfg_text(const char *text, size_t len, char **out)
+{
+    hdnet_config *c = NULL;
+    int rc = hdnet_config_create(&c);
+    if (!rc && hdnet_config_from_string(c, text, len) != HDNET_OK) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", hdnet_errmsg()); /* hdnet__error rewrites it */
+        rc = hdnet__error(HDNET_EFORMAT, "state file's config (a newer version's?): %s", why);
+    }
+    if (!rc)
+        rc = cfg_text(c, out);
+    hdnet_config_free(c);
+    return rc;
 }
 
 static int add_bytes(hdnet_npz *z, const char *name, size_t len, int (*get)(const void *, void *, size_t),
@@ -134,15 +152,15 @@ int hdnet_trainer_load_state(hdnet_trainer *tr, const char *path)
     hdnet_rng *noise = NULL;
     void *text = NULL, *cnt = NULL, *sc = NULL, *best = NULL, *ob = NULL, *nb = NULL, *tb = NULL,
          *t0b = NULL;
-    char *mine = NULL;
+    char *mine = NULL, *theirs = NULL;
     size_t n;
     int rc = hdnet_npz_load(&z, path);
     if (!rc)
         rc = hdnet_net_load_npz(&net, z);
-    /* the same run: config text, dimensions */
+    /* the same run: config, dimensions */
     if (!rc && (n = 0, rc = read_member(z, "train_config", HDNET_DTYPE_U8, &text, &n)) == HDNET_OK &&
-        (rc = cfg_text(tr->cfg, &mine)) == HDNET_OK &&
-        (strlen(mine) != n || memcmp(mine, text, n) != 0))
+        (rc = stored_cfg_text(text, n, &theirs)) == HDNET_OK &&
+        (rc = cfg_text(tr->cfg, &mine)) == HDNET_OK && strcmp(mine, theirs) != 0)
         rc = hdnet__error(HDNET_EFORMAT, "state file is from a run with another config");
     if (!rc && hdnet_net_num_params(net) != tr->P)
         rc = hdnet__error(HDNET_EFORMAT, "state file network has %zu parameters, trainer %zu",
@@ -232,6 +250,7 @@ int hdnet_trainer_load_state(hdnet_trainer *tr, const char *path)
     }
     free(text);
     free(mine);
+    free(theirs);
     free(cnt);
     free(sc);
     free(best);
