@@ -453,6 +453,40 @@ START_TEST(summary_and_speed_trend)
 }
 END_TEST
 
+START_TEST(status_eta_from_run_cost)
+{
+    make_tmp();
+    sweep_plan *p = plan_in("seeds = 1..4\n", "eta");
+    char err[SWEEP_ERR], path[4300];
+    ck_assert_int_eq(sweep_prepare_out(p, err), 0);
+    /* run 0 trained and analysed in one process; run 1 trained earlier and only re-analysed
+     * now (its process took 70 s): both cost a network's time, 660 s and 760 s */
+    static const char *const secs[2][3] = {{"600", "60", "660"}, {"700", "60", "70"}};
+    static const char *const keys[3] = {"train_seconds", "analysis_seconds", "process_seconds"};
+    for (size_t i = 0; i < 2; i++) {
+        fake_run(p, i, 0.3, 0.7);
+        sweep_run_path(p, i, "/result.txt", path, sizeof path);
+        sweep_record r;
+        ck_assert_int_eq(sweep_record_load(&r, path, err), 0);
+        for (size_t k = 0; k < 3; k++)
+            ck_assert_int_eq(sweep_record_str(&r, keys[k], secs[i][k]), 0);
+        ck_assert_int_eq(sweep_record_save(&r, path, err), 0);
+        sweep_record_clear(&r);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ck_assert_int_eq(sweep_status(p, f), 1);
+    fclose(f);
+    /* median 710 s; two runs left on one worker */
+    ck_assert_msg(strstr(text, "\ndone 2, running 0, failed 0, left 2 "), "%s", text);
+    ck_assert_msg(strstr(text, "\na run takes 11m50s (median of 2); ETA 23m40s with 1 worker(s)"), "%s", text);
+    free(text);
+    sweep_plan_free(p);
+    remove_tmp();
+}
+END_TEST
+
 START_TEST(failure_recorded_and_others_run)
 {
     make_tmp();
@@ -586,6 +620,7 @@ Suite *hdnet_suite_sweep(void)
     tcase_add_test(tc, quantiles);
     tcase_add_test(tc, record_round_trip);
     tcase_add_test(tc, summary_and_speed_trend);
+    tcase_add_test(tc, status_eta_from_run_cost);
     suite_add_tcase(s, tc);
     tc = tcase_create("runs");
     tcase_set_timeout(tc, 60);

@@ -20,7 +20,8 @@ static void fmt_time(double s, char *buf, size_t cap)
         snprintf(buf, cap, "%ldm%02lds", t / 60, t % 60);
 }
 
-/* Seconds the finished runs took (process_seconds of their result.txt). */
+/* Seconds a finished run cost: training (over every resumed attempt) plus its latest
+ * analysis. Not process_seconds: a run only re-analysed took a minute, not a network's time. */
 static double *run_seconds(const sweep_plan *p, size_t *n)
 {
     double *v = malloc((p->n_runs + 1) * sizeof *v);
@@ -31,9 +32,9 @@ static double *run_seconds(const sweep_plan *p, size_t *n)
         sweep_run_path(p, i, "/result.txt", path, sizeof path);
         if (sweep_record_load(&r, path, NULL))
             continue;
-        const char *s = sweep_record_get(&r, "process_seconds");
-        if (s)
-            v[(*n)++] = strtod(s, NULL);
+        const char *t = sweep_record_get(&r, "train_seconds"), *a = sweep_record_get(&r, "analysis_seconds");
+        if (t && a)
+            v[(*n)++] = strtod(t, NULL) + strtod(a, NULL);
         sweep_record_clear(&r);
     }
     return v;
