@@ -49,15 +49,12 @@ static int tune(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t 
     return rc;
 }
 
-/* Class counts of net under one rule into rec as PREFIX.<class>. */
-static int count_classes(const hdnet_tuning *t, size_t N, int rule, const char *prefix, sweep_record *rec)
+/* Counts of the N units' classes cls into rec as PREFIX.<class> and the fractions. */
+static int record_classes(const int *cls, size_t N, const char *prefix, sweep_record *rec)
 {
-    int *cls = malloc(N * sizeof *cls);
-    if (!cls)
-        return HDNET_ENOMEM;
-    int rc = hdnet_tuning_classify(t, rule, 0, cls, N, NULL, 0, NULL, 0);
+    int rc = 0;
     size_t count[HDNET_NCLASSES] = {0};
-    for (size_t u = 0; !rc && u < N; u++)
+    for (size_t u = 0; u < N; u++)
         if (cls[u] >= 0 && cls[u] < HDNET_NCLASSES)
             count[cls[u]]++;
     char key[96];
@@ -74,6 +71,30 @@ static int count_classes(const hdnet_tuning *t, size_t N, int rule, const char *
     snprintf(key, sizeof key, "%s.shifter_fraction", prefix);
     if (!rc && sweep_record_num(rec, key, shifters / (double)N))
         rc = HDNET_ENOMEM;
+    return rc;
+}
+
+/* Class counts of net under one rule into rec as PREFIX.<class>. */
+static int count_classes(const hdnet_tuning *t, size_t N, int rule, const char *prefix, sweep_record *rec)
+{
+    int *cls = malloc(N * sizeof *cls);
+    int rc = cls ? hdnet_tuning_classify(t, rule, 0, cls, N, NULL, 0, NULL, 0) : HDNET_ENOMEM;
+    if (!rc)
+        rc = record_classes(cls, N, prefix, rec);
+    free(cls);
+    return rc;
+}
+
+/* Class counts under the interval rule, on which R3 and the lesions are judged, as
+ * classes_interval.<class>; nothing when the study has no bootstrap (no interval rule). */
+static int interval_classes(const hdnet_study *study, size_t N, sweep_record *rec)
+{
+    int *cls = malloc(N * sizeof *cls);
+    int rc = cls ? hdnet_study_classes(study, cls, N, NULL, 0, NULL, 0) : HDNET_ENOMEM;
+    if (!rc)
+        rc = record_classes(cls, N, "classes_interval", rec);
+    else if (rc == HDNET_ESTATE)
+        rc = HDNET_OK;
     free(cls);
     return rc;
 }
@@ -141,9 +162,26 @@ static int study_classes(const hdnet_study *study, size_t N, int *cls, double *p
     return rc ? rc : hdnet_tuning_unit_stat(t, HDNET_US_PHI, phi, N);
 }
 
+/* R10-R12 against lesions of sweep.nulls random unit sets of the same sizes, as
+ * hdnet-lesion judges them. */
+static int lesion_nulls(const sweep_subject *s, const int *cls, const double *phi, size_t N, hdnet_claims *claims)
+{
+    const sweep_plan *p = s->plan;
+    const size_t len = p->nulls * HDNET_LS_COUNT;
+    double *nulls = malloc(len * sizeof *nulls);
+    int rc = nulls ? hdnet_lesion_nulls(s->trained, cls, phi, N, p->lesion_trials, p->lesion_steps, p->nulls,
+                                        HDNET_ANALYSIS_SEED, nulls, len)
+                   : HDNET_ENOMEM;
+    if (!rc)
+        rc = hdnet_claims_lesion_nulls(claims, nulls, p->nulls, len, HDNET_NULL_QUANTILE);
+    free(nulls);
+    return rc;
+}
+
 /* The lesion experiments (rate clamp, plan's trials and steps) on the classes of the
  * claim table: lesion.<entry> for each entry of the lesion summary and the checks R10,
- * R11, R11m and R12 behind the competence gate; NaN values and NOT_RUN verdicts when
+ * R11, R11m and R12 (against random-set nulls when sweep.nulls > 0) behind the competence
+ * gate; NaN values and NOT_RUN verdicts when
  * the network has fewer than 2 compass units (no bump to lesion). */
 static int lesion_rows(const sweep_subject *s, const hdnet_study *study, size_t N, sweep_record *rec)
 {
@@ -180,14 +218,23 @@ static int lesion_rows(const sweep_subject *s, const hdnet_study *study, size_t 
         rc = hdnet_claims_create(&claims);
     if (!rc)
         rc = hdnet_claims_add_lesion(claims, sum, HDNET_LS_COUNT);
+    if (!rc && les && p->nulls >= HDNET_NULL_MIN)
+        rc = lesion_nulls(s, cls, phi, N, claims);
     for (size_t row = 0; !rc && row < hdnet_claims_count(claims); row++) {
         const char *id = hdnet_claims_text(claims, row, HDNET_CLAIM_ID);
         const int verdict = les ? hdnet_gate_verdict(hdnet_claims_verdict(claims, row), 1, competent)
                                 : HDNET_VERDICT_NOT_RUN;
+        static const struct {
+            int col;
+            const char *name;
+        } cols[] = {{HDNET_CLAIM_VALUE, "value"}, {HDNET_CLAIM_NULL_LOW, "null_low"},
+                    {HDNET_CLAIM_NULL_HIGH, "null_high"}};
         char key[96];
-        snprintf(key, sizeof key, "%s.value", id);
-        if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, HDNET_CLAIM_VALUE)))
-            rc = HDNET_ENOMEM;
+        for (size_t k = 0; !rc && k < sizeof cols / sizeof *cols; k++) {
+            snprintf(key, sizeof key, "%s.%s", id, cols[k].name);
+            if (sweep_record_num(rec, key, hdnet_claims_number(claims, row, cols[k].col)))
+                rc = HDNET_ENOMEM;
+        }
         snprintf(key, sizeof key, "%s.verdict", id);
         if (!rc && sweep_record_str(rec, key, hdnet_verdict_name(verdict)))
             rc = HDNET_ENOMEM;
@@ -237,6 +284,8 @@ static int analysis_claims(const sweep_subject *s, sweep_record *rec, char *err)
         rc = count_classes(hdnet_study_tuning(study, 0), N, HDNET_RULE_ADAPTIVE, "classes", rec);
     if (!rc)
         rc = count_classes(hdnet_study_tuning(study, 0), N, HDNET_RULE_REFERENCE, "classes_reference", rec);
+    if (!rc)
+        rc = interval_classes(study, N, rec);
     if (!rc && p->lesion_trials)
         rc = lesion_rows(s, study, N, rec);
     hdnet_claims_free(claims);
@@ -257,9 +306,10 @@ static int analysis_none(const sweep_subject *s, sweep_record *rec, char *err)
 
 /* The version enters the analysis id: raise it when the analysis records something else, so
  * that finished runs are re-analysed (claims 2: lesions; 3: the interval rule's slope over
- * samples and the wiring intervals). */
+ * samples and the wiring intervals; 4: the lesions' random-set nulls and the interval rule's
+ * class counts). */
 static const sweep_analysis analyses[] = {
-    {"claims", "the paper's checks R1-R15 but R13 (value and verdict), the lesion summary and the unit classes", 3,
+    {"claims", "the paper's checks R1-R15 but R13 (value and verdict), the lesion summary and the unit classes", 4,
      analysis_claims},
     {"classes", "unit classes under the adaptive and the reference rule", 2, analysis_classes},
     {"none", "training and test errors only", 1, analysis_none},
