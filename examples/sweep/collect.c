@@ -277,7 +277,8 @@ typedef struct {
 } spread;
 
 typedef struct {
-    size_t pass, fail, other;
+    size_t pass, fail, other; /* other: WARN, INFO, NOT_APPLICABLE, NOT_RUN */
+    size_t warn, not_applicable;
     double lo, hi;
 } rate;
 
@@ -317,6 +318,8 @@ static rate rate_of(const sweep_plan *p, const table *t, size_t pt, const char *
             r.fail++;
         else
             r.other++;
+        r.warn += strcmp(v, "WARN") == 0;
+        r.not_applicable += strcmp(v, "NOT_APPLICABLE") == 0;
     }
     sweep_wilson(r.pass, r.pass + r.fail, Z95, &r.lo, &r.hi);
     return r;
@@ -678,10 +681,16 @@ static int write_markdown(const sweep_plan *p, const table *t, char *err)
                     rate r = rate_of(p, t, pt, col);
                     size_t n = r.pass + r.fail;
                     if (n)
-                        fprintf(md, " %zu/%zu = %.2f [%.2f, %.2f] |", r.pass, n, (double)r.pass / (double)n, r.lo,
+                        fprintf(md, " %zu/%zu = %.2f [%.2f, %.2f]", r.pass, n, (double)r.pass / (double)n, r.lo,
                                 r.hi);
                     else
-                        fputs(" - |", md);
+                        fputs(" -", md);
+                    /* a WARN is neither: it is left out of the rate, so show how many there were */
+                    if (r.warn)
+                        fprintf(md, "; %zu WARN", r.warn);
+                    if (r.not_applicable)
+                        fprintf(md, "; %zu not applicable", r.not_applicable);
+                    fputs(" |", md);
                 }
             }
             fputc('\n', md);
