@@ -181,8 +181,8 @@ static int lesion_nulls(const sweep_subject *s, const int *cls, const double *ph
 /* The lesion experiments (rate clamp, plan's trials and steps) on the classes of the
  * claim table: lesion.<entry> for each entry of the lesion summary and the checks R10,
  * R11, R11m and R12 (against random-set nulls when sweep.nulls > 0) behind the competence
- * gate; NaN values and NOT_RUN verdicts when
- * the network has fewer than 2 compass units (no bump to lesion). */
+ * gate; NaN values and NOT_RUN verdicts when the network has fewer than 2 compass units
+ * (no bump to lesion). */
 static int lesion_rows(const sweep_subject *s, const hdnet_study *study, size_t N, sweep_record *rec)
 {
     const sweep_plan *p = s->plan;
