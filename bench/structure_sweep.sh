@@ -17,6 +17,7 @@ for s in $seeds; do
       wrec1)  extra="--updates 1000 --set wrec_l2=1" ;;
       wrec10) extra="--updates 1000 --set wrec_l2=10" ;;
       long)   extra="--updates 3000" ;;
+      gain05long) extra="--updates 3000 --set wrec_gain=0.5" ;;
       hf)     extra="--recipe matlab --updates 100 --set trials=100" ;;
       *) echo "unknown variant $v" >&2; exit 2 ;;
     esac
