@@ -117,7 +117,15 @@ START_TEST(by_name)
     ck_assert_status(hdnet_config_set(cfg, "tau", ""), HDNET_EINVAL);
     ck_assert_status(hdnet_config_set(cfg, "nope", "1"), HDNET_EINVAL);
     ck_assert_status(hdnet_config_set(cfg, "tau", NULL), HDNET_EINVAL);
+    /* the reference recipe brings the PyTorch reference's initialisation with it */
+    ck_assert_ok(hdnet_config_set(cfg, "init", "orthogonal"));
+    ck_assert_ok(hdnet_config_set(cfg, "wrec_gain", "0.3"));
     ck_assert_ok(hdnet_config_set_recipe(cfg, "reference"));
+    ck_assert_ok(hdnet_config_get_int(cfg, HDNET_P_INIT, &k));
+    ck_assert_int_eq(k, HDNET_INIT_PYTORCH);
+    double g;
+    ck_assert_ok(hdnet_config_get_double(cfg, HDNET_P_WREC_GAIN, &g));
+    ck_assert_double_eq(g, 1.5);
     ck_assert_status(hdnet_config_set_recipe(cfg, "fastest"), HDNET_EINVAL);
     hdnet_config_free(cfg);
 }

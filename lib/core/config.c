@@ -520,9 +520,11 @@ typedef struct {
     double value;
 } setting;
 
-/* The PyTorch reference recipe (docs/training.md), with its
+/* The PyTorch reference recipe (docs/training.md), with its initialisation (stated here, so
+ * that the recipe stays the reference whatever the library's defaults) and its
  * self-connections: zeroed at initialisation, then learned. */
 static const setting recipe_reference[] = {
+    {HDNET_P_INIT, HDNET_INIT_PYTORCH}, {HDNET_P_WREC_GAIN, 1.5},
     {HDNET_P_SELF_CONNECTIONS, HDNET_SELF_INIT_ONLY},
     {HDNET_P_UPDATES, 5000}, {HDNET_P_TRIALS, 100}, {HDNET_P_BATCH_FINAL, 0},
     {HDNET_P_CURRICULUM_STEPS, 0}, {HDNET_P_CURRICULUM_UPDATES, 0},
