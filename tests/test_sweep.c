@@ -231,6 +231,12 @@ START_TEST(quantiles)
     ck_assert_double_eq(sweep_quantile(x, 8, 1), 9);
     ck_assert_double_eq(sweep_quantile(x, 8, 0), 1);
     ck_assert(isnan(sweep_quantile(x, 0, 0.5)));
+    /* infinite values (e.g. a null band with no units to measure): the interpolation's limit */
+    double all_low[] = {-INFINITY, -INFINITY, -INFINITY}, mixed[] = {3, -INFINITY}, both[] = {INFINITY, -INFINITY};
+    ck_assert(isinf(sweep_quantile(all_low, 3, 0.5)) && sweep_quantile(all_low, 3, 0.5) < 0);
+    ck_assert(isinf(sweep_quantile(mixed, 2, 0.5)) && sweep_quantile(mixed, 2, 0.5) < 0);
+    ck_assert_double_eq(sweep_quantile(mixed, 2, 1), 3);
+    ck_assert(isnan(sweep_quantile(both, 2, 0.5)));
 }
 END_TEST
 
@@ -470,6 +476,11 @@ START_TEST(summary_and_speed_trend)
         fake_run(p, i, 0.6, 0.4);
     set_field(p, 2, "R1.verdict", "WARN");
     set_field(p, 3, "R1.verdict", "NOT_APPLICABLE");
+    for (size_t i = 0; i < 4; i++) {
+        set_field(p, i, "R4.value", "4");
+        set_field(p, i, "R4.null_low", "-inf"); /* a band: in the tables, not in the figure */
+        set_field(p, i, "R5.value", "inf");     /* never finite: not drawable */
+    }
     ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
     snprintf(path, sizeof path, "%s/summary.md", p->out);
     char *md = sweep_read_file(path, NULL, err);
@@ -477,7 +488,15 @@ START_TEST(summary_and_speed_trend)
     sweep_wilson(2, 2, 1.959963984540054, &lo, &hi);
     snprintf(want, sizeof want, "| R1 | 2/2 = 1.00 [%.2f, %.2f]; 1 WARN; 1 not applicable |\n", lo, hi);
     ck_assert_msg(strstr(md, want), "summary.md lacks %s:\n%s", want, md);
+    ck_assert_ptr_nonnull(strstr(md, "| R4.null_low | -inf (-inf - -inf) |"));
     free(md);
+    snprintf(path, sizeof path, "%s/plot_vars.gp", p->out);
+    char *vars = sweep_read_file(path, NULL, err);
+    ck_assert_ptr_nonnull(vars);
+    ck_assert_ptr_nonnull(strstr(vars, "\"R4.value\""));
+    ck_assert_ptr_null(strstr(vars, "R4.null_low"));
+    ck_assert_ptr_null(strstr(vars, "R5.value"));
+    free(vars);
     sweep_plan_free(p);
     remove_tmp();
 }

@@ -354,6 +354,40 @@ static int has_data(const sweep_plan *p, const table *t, const char *col, double
     return 0;
 }
 
+/* The bands of a finding (its nulls' percentiles and its interval) are in the tables; the
+ * values figure shows the values themselves. */
+static int is_band(const char *col)
+{
+    static const char *const ends[] = {".null_low", ".null_high", ".ci_low", ".ci_high"};
+    const size_t n = strlen(col);
+    for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+        const size_t e = strlen(ends[k]);
+        if (n > e && strcmp(col + n - e, ends[k]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A grid point's spread that gnuplot can draw: every statistic finite. */
+static int drawable(const spread *s)
+{
+    return s->n && isfinite(s->median) && isfinite(s->q25) && isfinite(s->q75) && isfinite(s->min) &&
+           isfinite(s->max);
+}
+
+/* A value drawn in sweep_values.png: not a band, drawable at some grid point. */
+static int is_plotted_value(const sweep_plan *p, const table *t, const char *col, double *buf)
+{
+    if (!is_value_col(p, t, col) || is_band(col))
+        return 0;
+    for (size_t pt = 0; pt < p->n_points; pt++) {
+        spread s = spread_of(p, t, pt, col, buf);
+        if (drawable(&s))
+            return 1;
+    }
+    return 0;
+}
+
 /* x of a grid point in the plots: the axis value when there is one numeric axis. */
 static int numeric_axis(const sweep_plan *p)
 {
@@ -494,7 +528,7 @@ static int write_summary(const sweep_plan *p, const table *t, char *err)
     for (int pass = 0; pass < 2; pass++) {
         for (size_t c = 0; c < t->n_cols; c++) {
             const char *col = t->cols[c];
-            const int val = is_value_col(p, t, col), ver = is_verdict(col);
+            const int val = is_plotted_value(p, t, col, buf), ver = is_verdict(col);
             if ((!val && !ver) || !has_data(p, t, col, buf))
                 continue;
             if (pass == 1) {
@@ -512,7 +546,7 @@ static int write_summary(const sweep_plan *p, const table *t, char *err)
                     as_number(values[0], &x);
                 if (val) {
                     spread s = spread_of(p, t, pt, col, buf);
-                    if (s.n)
+                    if (drawable(&s))
                         fprintf(f, "%.10g %.10g %.10g %.10g %.10g %.10g %zu \"%s\"\n", x, s.median, s.q25, s.q75,
                                 s.min, s.max, s.n, label);
                 } else {
@@ -529,7 +563,7 @@ static int write_summary(const sweep_plan *p, const table *t, char *err)
             size_t cv = 0, cr = 0;
             for (size_t c = 0; c < t->n_cols; c++) {
                 const int data = has_data(p, t, t->cols[c], buf);
-                cv += data && is_value_col(p, t, t->cols[c]);
+                cv += data && is_plotted_value(p, t, t->cols[c], buf);
                 cr += data && is_verdict(t->cols[c]);
             }
             fprintf(vars, "nvalues = %zu\nnrates = %zu\nnumeric_x = %d\nxname = \"%s\"\n", cv, cr, numx,

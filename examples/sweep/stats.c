@@ -33,5 +33,11 @@ double sweep_quantile(double *x, size_t n, double q)
     const size_t j = (size_t)floor(h);
     if (j + 1 >= n)
         return x[n - 1];
-    return x[j] + (h - (double)j) * (x[j + 1] - x[j]);
+    const double a = x[j], b = x[j + 1], f = h - (double)j;
+    /* the limit of the interpolation when an end is infinite (-inf with +inf: NaN) */
+    if (f == 0 || a == b)
+        return a;
+    if (isinf(a) || isinf(b))
+        return isinf(a) && isinf(b) ? NAN : isinf(a) ? a : b;
+    return a + f * (b - a);
 }
