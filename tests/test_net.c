@@ -921,6 +921,8 @@ START_TEST(init_pytorch)
 {
     const size_t n = 200;
     hdnet_config *cfg = small_cfg(n, HDNET_ACT_RETANH);
+    ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_INIT, HDNET_INIT_PYTORCH)); /* whatever the defaults */
+    ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WREC_GAIN, 1.5));
     hdnet_rng *rng, *twin;
     ck_assert_ok(hdnet_rng_create(&rng, HDNET_RNG_LIBRARY, 9));
     ck_assert_ok(hdnet_rng_clone(rng, &twin));
