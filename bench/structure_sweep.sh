@@ -5,7 +5,9 @@
 set -e
 out=$1; seeds=${2:-"1 2 3 4"}; variants=${3:-"quick orth gain05 wd01 long"}
 here=$(cd "$(dirname "$0")/.." && pwd)
-quick="--set steps=100 --set trials=64 --set lr=0.01 --set selection_trials=200"
+# the initialisation is stated (PyTorch-style, gain 1.5; the orth, gain05 and hf variants
+# override it), so that the rows keep their meaning whatever the library's defaults
+quick="--set steps=100 --set trials=64 --set lr=0.01 --set selection_trials=200 --set init=pytorch --set wrec_gain=1.5"
 mkdir -p "$out"
 for s in $seeds; do
   for v in $variants; do
@@ -18,7 +20,7 @@ for s in $seeds; do
       wrec10) extra="--updates 1000 --set wrec_l2=10" ;;
       long)   extra="--updates 3000" ;;
       gain05long) extra="--updates 3000 --set wrec_gain=0.5" ;;
-      hf)     extra="--recipe matlab --updates 100 --set trials=100" ;;
+      hf)     extra="--recipe matlab --updates 100 --set trials=100 --set init=orthogonal" ;;
       *) echo "unknown variant $v" >&2; exit 2 ;;
     esac
     d=$out/$v-s$s
