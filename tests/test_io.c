@@ -1444,13 +1444,8 @@ START_TEST(model_texts)
     for (size_t i = 0; i < hdnet_npz_count(z); i++) {
         const char *name;
         int dt;
-        size_t sh[HDNET_NPY_MAXDIM], nd, n = 1;
-        ck_assert_ok(hdnet_npz_name(z, i, &name));
-        ck_assert_ok(hdnet_npz_info(z, name, &dt, sh, HDNET_NPY_MAXDIM, &nd));
-        for (size_t d = 0; d < nd; d++)
-            n *= sh[d];
-        void *data = malloc(n * hdnet_dtype_size(dt) + 1);
-        ck_assert_ok(hdnet_npz_read(z, name, dt, data, n));
+        size_t sh[HDNET_NPY_MAXDIM], nd, n;
+        void *data = tu_npz_member(z, i, &name, &dt, sh, &nd, &n);
         /* hdnet_npz_add writes uint8 arrays: the old encoding of the texts */
         ck_assert_ok(hdnet_npz_add(old, name, dt, data, sh, nd));
         free(data);

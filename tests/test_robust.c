@@ -589,14 +589,8 @@ static void edit_state_config(const char *from, const char *to, const char *drop
     for (size_t i = 0; i < hdnet_npz_count(z); i++) {
         const char *name;
         int dt;
-        size_t shape[HDNET_NPY_MAXDIM], nd, n = 1;
-        ck_assert_ok(hdnet_npz_name(z, i, &name));
-        ck_assert_ok(hdnet_npz_info(z, name, &dt, shape, HDNET_NPY_MAXDIM, &nd));
-        for (size_t d = 0; d < nd; d++)
-            n *= shape[d];
-        char *b = malloc(n * hdnet_dtype_size(dt) + 1);
-        ck_assert_ptr_nonnull(b);
-        ck_assert_ok(hdnet_npz_read(z, name, dt, b, n));
+        size_t shape[HDNET_NPY_MAXDIM], nd, n;
+        char *b = tu_npz_member(z, i, &name, &dt, shape, &nd, &n);
         if (strcmp(name, "train_config") == 0) {
             b[n] = '\0';
             char *cut = strstr(b, drop), *text = malloc(n + strlen(add) + 1);

@@ -58,3 +58,17 @@ void *tu_read_file(const char *path, size_t *len)
     *len = n;
     return buf;
 }
+
+void *tu_npz_member(const hdnet_npz *z, size_t i, const char **name, int *dtype, size_t *shape, size_t *ndim,
+                    size_t *n)
+{
+    ck_assert_ok(hdnet_npz_name(z, i, name));
+    ck_assert_ok(hdnet_npz_info(z, *name, dtype, shape, HDNET_NPY_MAXDIM, ndim));
+    *n = 1;
+    for (size_t d = 0; d < *ndim; d++)
+        *n *= shape[d];
+    void *data = malloc(*n * hdnet_dtype_size(*dtype) + 1);
+    ck_assert_ptr_nonnull(data);
+    ck_assert_ok(hdnet_npz_read(z, *name, *dtype, data, *n));
+    return data;
+}

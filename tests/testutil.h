@@ -38,4 +38,9 @@ const char *tu_data_path(const char *name);
 /* Read a whole binary file into a malloc'd buffer; NULL on failure. */
 void *tu_read_file(const char *path, size_t *len);
 
+/* A copy of member i of an archive: its name, dtype, shape (HDNET_NPY_MAXDIM entries), ndim
+ * and element count, in a malloc'd buffer with one spare byte (for a NUL after a text). */
+void *tu_npz_member(const hdnet_npz *z, size_t i, const char **name, int *dtype, size_t *shape, size_t *ndim,
+                    size_t *n);
+
 #endif
