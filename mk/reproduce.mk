@@ -8,7 +8,8 @@
 # REPRO_SPEED_CURRICULUM (800 curriculum updates; empty: the recipe's), REPRO_SPEED_TRIALS (1000),
 # REPRO_REFERENCE (0; 1 also trains the `reference` recipe for the R1 comparison),
 # REPRO_INIT (orthogonal: the MATLAB reference's initialisation, which the paper's network
-# presumably had; `pytorch` is the library default; see docs/reproduction.md).
+# presumably had, and the library default; `pytorch` is the PyTorch reference's; see
+# docs/reproduction.md).
 # Existing networks under $(RESULTS)/nets and $(RESULTS)/speed/speed are reused;
 # delete them to retrain.
 

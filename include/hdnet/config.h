@@ -36,7 +36,7 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_PRE_NOISE        9   /**< SD of pre-activation noise (0) */
 #define HDNET_P_OUTPUT_NOISE    10   /**< SD of output noise (0) */
 #define HDNET_P_SELF_CONNECTIONS 11  /**< HDNET_SELF_* (none: diagonal held at 0) */
-#define HDNET_P_INIT            12   /**< HDNET_INIT_* (pytorch) */
+#define HDNET_P_INIT            12   /**< HDNET_INIT_* (orthogonal) */
 #define HDNET_P_WREC_GAIN       13   /**< gain g of W_rec = g*N(0,1)/sqrt(N) (1.5) */
 #define HDNET_P_LEARN_W_IN      14   /**< 1 = learned (1) */
 #define HDNET_P_LEARN_B_REC     15   /**< (1) */

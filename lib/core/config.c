@@ -44,7 +44,7 @@ static const param_def params[] = {
     {HDNET_P_PRE_NOISE, "pre_noise", KIND_REAL, 0, 1e3, 0, NULL},
     {HDNET_P_OUTPUT_NOISE, "output_noise", KIND_REAL, 0, 1e3, 0, NULL},
     {HDNET_P_SELF_CONNECTIONS, "self_connections", KIND_ENUM, 0, 2, HDNET_SELF_NONE, self_names},
-    {HDNET_P_INIT, "init", KIND_ENUM, 0, 1, HDNET_INIT_PYTORCH, init_names},
+    {HDNET_P_INIT, "init", KIND_ENUM, 0, 1, HDNET_INIT_ORTHOGONAL, init_names},
     {HDNET_P_WREC_GAIN, "wrec_gain", KIND_REAL, 0, 1e3, 1.5, NULL},
     {HDNET_P_LEARN_W_IN, "learn_W_in", KIND_INT, 0, 1, 1, NULL},
     {HDNET_P_LEARN_B_REC, "learn_b_rec", KIND_INT, 0, 1, 1, NULL},
