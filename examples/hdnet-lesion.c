@@ -108,10 +108,10 @@ static void read_units(const char *path, size_t N, int *cls, double *phi)
         cli_die("%s: %zu units, the network has %zu", path, n, N);
 }
 
-/* Classes (by rule, CLI_INTERVAL, CLI_ADAPTIVE or CLI_REFERENCE) and preferred headings
- * from a study on the analysis set. */
+/* Classes (by rule, CLI_INTERVAL, CLI_ADAPTIVE or CLI_REFERENCE), preferred headings and
+ * the normalized error from a study on the analysis set. */
 static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t N, int rule, int *cls,
-                          double *phi)
+                          double *phi, double *ne)
 {
     hdnet_study *s;
     cli_check("analysis", hdnet_study_run(&s, net, NULL, NULL, B, HDNET_ANALYSIS_SEED, ap, 50));
@@ -122,13 +122,14 @@ static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t 
     printf("classes: %s rule on %zu analysis trials\n", cli_rule_name(u.main), B);
     memcpy(cls, u.cls[u.main], N * sizeof *cls);
     memcpy(phi, u.stat[HDNET_US_PHI], N * sizeof *phi);
+    cli_check("analysis", hdnet_study_scalar(s, HDNET_SS_NE, ne));
     cli_units_free(&u);
     hdnet_study_free(s);
 }
 
-/* Normalized error on the first B trials of the analysis set (the competence gate of
- * docs/analyses.md, section 7: lesions of a network that cannot do the task say nothing
- * about an integrator). */
+/* Normalized error on the first B trials of the analysis set, when the classes come from
+ * a file and no study ran (the competence gate of docs/analyses.md, section 7: lesions of
+ * a network that cannot do the task say nothing about an integrator). */
 static double analysis_ne(const hdnet_net *net, size_t B)
 {
     hdnet_config *set;
@@ -302,10 +303,13 @@ int main(int argc, char **argv)
     cli_lock_dir(out); /* one writer per output directory */
     int *cls = cli_malloc(N * sizeof *cls);
     double *phi = cli_malloc(N * sizeof *phi);
-    if (units)
+    double ne;
+    if (units) {
         read_units(units, N, cls, phi);
-    else
-        classify_here(net, ap, an_trials, N, rule, cls, phi);
+        ne = analysis_ne(net, an_trials);
+    } else {
+        classify_here(net, ap, an_trials, N, rule, cls, phi, &ne);
+    }
     size_t nc, nccw, ncw;
     int *comp = unit_set(cls, phi, N, HDNET_LESION_E1, &nc);
     free(unit_set(cls, phi, N, HDNET_LESION_E2M, &nccw));
@@ -344,7 +348,6 @@ int main(int argc, char **argv)
     cli_check("claims", hdnet_claims_lesion_nulls(claims, nulls, n_nulls, n_nulls * HDNET_LS_COUNT,
                                                   HDNET_NULL_QUANTILE));
     free(nulls);
-    double ne = analysis_ne(net, an_trials);
     cli_check("claims", hdnet_claims_gate(claims, ne, HDNET_GATE_NE_MAX, 1));
     int competent;
     cli_check("gate", hdnet_gate(ne, HDNET_GATE_NE_MAX, &competent));
