@@ -388,7 +388,8 @@ START_TEST(reanalyse_when_analysis_changes)
 }
 END_TEST
 
-/* A finished run made by hand: result.txt with the given class fractions. */
+/* A finished run made by hand: result.txt with the given class fractions, of a network
+ * that does the task (NE 0.005, within the competence gate). */
 static void fake_run(const sweep_plan *p, size_t i, double compass, double shifters)
 {
     char dir[4300], path[4400], err[SWEEP_ERR];
@@ -402,6 +403,7 @@ static void fake_run(const sweep_plan *p, size_t i, double compass, double shift
     ck_assert_int_eq(sweep_record_num(&r, "classes.compass_fraction", compass), 0);
     ck_assert_int_eq(sweep_record_num(&r, "classes.shifter_fraction", shifters), 0);
     ck_assert_int_eq(sweep_record_str(&r, "R1.verdict", compass > 0.5 ? "PASS" : "FAIL"), 0);
+    ck_assert_int_eq(sweep_record_num(&r, "R0.value", 0.005), 0);
     snprintf(path, sizeof path, "%s/result.txt", dir);
     ck_assert_int_eq(sweep_record_save(&r, path, err), 0);
     sweep_record_clear(&r);
@@ -426,8 +428,10 @@ START_TEST(summary_and_speed_trend)
     sweep_plan *p = plan_in("vary speed = 3 0.1 1\nseeds = 1..3\n", "spd");
     char err[SWEEP_ERR], path[4300];
     ck_assert_int_eq(sweep_prepare_out(p, err), 0);
-    /* compass fractions per point (speed 3, 0.1, 1) and seed; medians 0.2, 0.8, 0.5 */
-    static const double comp[3][3] = {{0.2, 0.1, 0.9}, {0.8, 0.7, 0.9}, {0.5, 0.4, 0.6}};
+    /* compass fractions per point (speed 3, 0.1, 1) and seed; medians 0.2, 0.8, 0.5; every
+     * slow network above every fast one, so the observed split of the speed labels is the
+     * most extreme of the 20 */
+    static const double comp[3][3] = {{0.2, 0.1, 0.6}, {0.8, 0.7, 0.9}, {0.5, 0.4, 0.95}};
     for (size_t pt = 0; pt < 3; pt++)
         for (size_t k = 0; k < 3; k++)
             fake_run(p, sweep_plan_run(p, pt, k), comp[pt][k], 1 - comp[pt][k]);
@@ -439,8 +443,28 @@ START_TEST(summary_and_speed_trend)
     ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(strstr(csv, "speed 0.1: compass 0.80, shifters 0.20; speed 1: compass 0.50, shifters 0.50; "
                                       "speed 3: compass 0.20, shifters 0.80"));
+    ck_assert_ptr_nonnull(strstr(csv, "speed labels exchanged in 20 ways 5-95%")); /* R13's null */
     ck_assert_ptr_nonnull(strstr(csv, ",PASS,0.6")); /* monotone: compass 0.8 -> 0.2 */
+    ck_assert_ptr_nonnull(strstr(csv, "\nR0,")); /* the gate: all 9 networks do the task */
+    ck_assert_ptr_nonnull(strstr(csv, "largest NE of the 9 networks 0.0050"));
+    /* per seed: seeds 1 and 2 fall monotonically, seed 3 (0.9, 0.95, 0.6) not */
+    double lo22, hi22;
+    sweep_wilson(2, 2, 1.959963984540054, &lo22, &hi22);
+    char want22[160];
+    snprintf(want22, sizeof want22, "2 of 2 seeds pass [95 %% Wilson %.2f, %.2f]; 1 WARN, 0 NOT_APPLICABLE", lo22, hi22);
+    ck_assert_msg(strstr(csv, want22), "claims_sweep.csv lacks %s", want22);
     free(csv);
+    /* a network that cannot do the task makes the trend NOT_APPLICABLE, for the medians
+     * and for its seed, but not for the other seeds */
+    set_field(p, sweep_plan_run(p, 0, 0), "R0.value", "0.2");
+    ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
+    csv = sweep_read_file(path, NULL, err);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, ",NOT_APPLICABLE,0.6"));
+    ck_assert_ptr_nonnull(strstr(csv, "1 of 1 seeds pass"));
+    ck_assert_ptr_nonnull(strstr(csv, "1 WARN, 1 NOT_APPLICABLE"));
+    free(csv);
+    set_field(p, sweep_plan_run(p, 0, 0), "R0.value", "0.005");
     /* pass rates with Wilson intervals in the summary: R1 at speed 3 passes 1 of 3 */
     snprintf(path, sizeof path, "%s/summary.csv", p->out);
     char *sum = sweep_read_file(path, NULL, err);

@@ -283,11 +283,13 @@ typedef struct {
 } rate;
 
 /* Spread of column c over the finished runs of point pt; n = 0 if not numeric there. */
-static spread spread_of(const sweep_plan *p, const table *t, size_t pt, const char *col, double *buf)
+/* The spread of a value over the finished runs of seeds [j0, j1) at point pt. */
+static spread spread_seeds(const sweep_plan *p, const table *t, size_t pt, const char *col, size_t j0, size_t j1,
+                           double *buf)
 {
     spread s;
     memset(&s, 0, sizeof s);
-    for (size_t j = 0; j < p->n_seeds; j++) {
+    for (size_t j = j0; j < j1; j++) {
         size_t i = sweep_plan_run(p, pt, j);
         double v;
         if (strcmp(t->status[i], "done") == 0 && as_number(sweep_record_get(&t->rec[i], col), &v) && !isnan(v))
@@ -301,6 +303,11 @@ static spread spread_of(const sweep_plan *p, const table *t, size_t pt, const ch
         s.max = buf[s.n - 1];
     }
     return s;
+}
+
+static spread spread_of(const sweep_plan *p, const table *t, size_t pt, const char *col, double *buf)
+{
+    return spread_seeds(p, t, pt, col, 0, p->n_seeds, buf);
 }
 
 static rate rate_of(const sweep_plan *p, const table *t, size_t pt, const char *col)
@@ -588,21 +595,12 @@ out:
     return rc ? -1 : 0;
 }
 
-/* The speed check R13 (adaptive rule) and R13i (reference rule) of the claim
- * table, from a sweep whose only axis is the speed: the medians over seeds of
- * the class fractions at each speed. Rows to OUT/claims_sweep.csv and to md;
- * nothing when the sweep is not such a sweep or a speed has no finished run. */
-static int speed_claims(const sweep_plan *p, const table *t, FILE *md, double *buf, char *err)
+/* ---- the speed checks across the sweep ---- */
+
+/* The points of a sweep over the speed alone, by ascending speed. */
+static void speed_order(const sweep_plan *p, size_t *order, double *speed)
 {
-    if (p->n_axes != 1 || strcmp(p->axes[0].name, "speed") != 0 || p->n_points < 2 || !numeric_axis(p))
-        return 0;
-    const size_t n = p->n_points;
-    size_t *order = malloc(n * sizeof *order);
-    double *speed = malloc(n * sizeof *speed), *compass = malloc(n * sizeof *compass),
-           *shifters = malloc(n * sizeof *shifters);
-    hdnet_claims *c = NULL;
-    int rc = !order || !speed || !compass || !shifters || hdnet_claims_create(&c) ? sweep_fail(err, "out of memory") : 0;
-    for (size_t i = 0; !rc && i < n; i++) { /* points by ascending speed */
+    for (size_t i = 0; i < p->n_points; i++) {
         size_t j = i;
         double v;
         as_number(p->axes[0].values[i], &v);
@@ -614,44 +612,189 @@ static int speed_claims(const sweep_plan *p, const table *t, FILE *md, double *b
         speed[j] = v;
         order[j] = i;
     }
+}
+
+/* The compass fractions, then the shifter fractions, of the finished runs of seeds
+ * [j0, j1) at point pt that have both: ends[0 .. 2n). Returns n. */
+static size_t end_fractions(const sweep_plan *p, const table *t, size_t pt, const char *kc, const char *ks,
+                            size_t j0, size_t j1, double *ends)
+{
+    size_t n = 0;
+    for (size_t j = j0; j < j1; j++) {
+        size_t i = sweep_plan_run(p, pt, j);
+        double a, b;
+        if (strcmp(t->status[i], "done") == 0 && as_number(sweep_record_get(&t->rec[i], kc), &a) &&
+            as_number(sweep_record_get(&t->rec[i], ks), &b) && !isnan(a) && !isnan(b)) {
+            ends[n] = a;
+            ends[(j1 - j0) + n] = b;
+            n++;
+        }
+    }
+    for (size_t k = 0; k < n; k++) /* pack: the shifters follow the n compass fractions */
+        ends[n + k] = ends[(j1 - j0) + k];
+    return n;
+}
+
+/* R13's null (as in hdnet-speed): the speed labels of the slowest and the fastest
+ * networks exchanged; up to 20 networks. */
+static int add_trend_null(hdnet_claims *c, int rule, const sweep_plan *p, const table *t, const size_t *order,
+                          const char *kc, const char *ks, size_t j0, size_t j1)
+{
+    const size_t k = j1 - j0;
+    double *slow = malloc(2 * k * sizeof *slow), *fast = malloc(2 * k * sizeof *fast);
+    int rc = !slow || !fast ? -1 : 0;
+    if (!rc) {
+        size_t ns = end_fractions(p, t, order[0], kc, ks, j0, j1, slow);
+        size_t nf = end_fractions(p, t, order[p->n_points - 1], kc, ks, j0, j1, fast);
+        if (ns && nf && ns + nf <= 20)
+            rc = hdnet_claims_speed_nulls(c, rule, ns, slow, nf, fast, HDNET_NULL_QUANTILE) ? -1 : 0;
+    }
+    free(slow);
+    free(fast);
+    return rc;
+}
+
+/* R13 (adaptive rule) and R13i (reference rule) of seeds [j0, j1) into c, from the medians
+ * of the class fractions at each speed, against the exchange of speed labels when asked
+ * (with_null), and the competence gate on the largest NE (R0) of the networks they come
+ * from: a speed trend of networks that cannot do the task says nothing (as in
+ * hdnet-speed). Nothing is added when a speed has no finished run. */
+static int add_trend(hdnet_claims *c, const sweep_plan *p, const table *t, const size_t *order, const double *speed,
+                     size_t j0, size_t j1, int with_null, double *buf, double *compass, double *shifters)
+{
     static const char *const prefix[2] = {"classes", "classes_reference"};
     static const int rule[2] = {HDNET_SPEED_ADAPTIVE, HDNET_SPEED_REFERENCE};
-    for (int r = 0; !rc && r < 2; r++) {
+    const size_t n = p->n_points;
+    size_t added = 0;
+    for (int r = 0; r < 2; r++) {
         char kc[64], ks[64];
         snprintf(kc, sizeof kc, "%s.compass_fraction", prefix[r]);
         snprintf(ks, sizeof ks, "%s.shifter_fraction", prefix[r]);
-        size_t seeds = p->n_seeds;
+        size_t seeds = j1 - j0;
         int complete = 1;
         for (size_t i = 0; i < n && complete; i++) {
-            spread a = spread_of(p, t, order[i], kc, buf), b = spread_of(p, t, order[i], ks, buf);
+            spread a = spread_seeds(p, t, order[i], kc, j0, j1, buf), b = spread_seeds(p, t, order[i], ks, j0, j1, buf);
             complete = a.n > 0 && b.n > 0;
             compass[i] = a.median;
             shifters[i] = b.median;
             seeds = a.n < seeds ? a.n : seeds;
         }
-        if (complete && hdnet_claims_add_speed(c, rule[r], n, speed, compass, shifters, seeds))
+        if (!complete)
+            continue;
+        if (hdnet_claims_add_speed(c, rule[r], n, speed, compass, shifters, seeds) ||
+            (with_null && add_trend_null(c, rule[r], p, t, order, kc, ks, j0, j1)))
+            return -1;
+        added++;
+    }
+    if (!added)
+        return 0;
+    double worst = -INFINITY; /* NaN when a network has no NE: the gate then fails */
+    size_t networks = 0;
+    for (size_t pt = 0; pt < n; pt++)
+        for (size_t j = j0; j < j1; j++) {
+            size_t i = sweep_plan_run(p, pt, j);
+            double ne;
+            if (strcmp(t->status[i], "done") != 0)
+                continue;
+            if (!as_number(sweep_record_get(&t->rec[i], "R0.value"), &ne))
+                ne = NAN;
+            worst = isnan(ne) || isnan(worst) ? NAN : fmax(worst, ne);
+            networks++;
+        }
+    return hdnet_claims_gate(c, worst, HDNET_GATE_NE_MAX, networks) ? -1 : 0;
+}
+
+/* R13 of every seed alone: in how many seeds the slow networks have more compass units and
+ * fewer shifters than the fast ones (PASS among PASS and FAIL, with the seed's own gate).
+ * One network per speed has no label-exchange null; that null is R13's, over all seeds. */
+static rate trend_per_seed(const sweep_plan *p, const table *t, const size_t *order, const double *speed,
+                           double *buf, double *compass, double *shifters, int *failed)
+{
+    rate r;
+    memset(&r, 0, sizeof r);
+    *failed = 0;
+    for (size_t j = 0; j < p->n_seeds && !*failed; j++) {
+        hdnet_claims *c;
+        if (hdnet_claims_create(&c) || add_trend(c, p, t, order, speed, j, j + 1, 0, buf, compass, shifters)) {
+            hdnet_claims_free(c);
+            *failed = 1;
+            break;
+        }
+        for (size_t row = 0; row < hdnet_claims_count(c); row++) {
+            if (strcmp(hdnet_claims_text(c, row, HDNET_CLAIM_ID), "R13") != 0)
+                continue;
+            int v = hdnet_claims_verdict(c, row);
+            r.pass += v == HDNET_VERDICT_PASS;
+            r.fail += v == HDNET_VERDICT_FAIL;
+            r.warn += v == HDNET_VERDICT_WARN;
+            r.not_applicable += v == HDNET_VERDICT_NOT_APPLICABLE;
+        }
+        hdnet_claims_free(c);
+    }
+    r.other = r.warn + r.not_applicable;
+    r.lo = r.hi = NAN;
+    if (r.pass + r.fail)
+        sweep_wilson(r.pass, r.pass + r.fail, Z95, &r.lo, &r.hi);
+    return r;
+}
+
+/* One row of claims_sweep.csv and of the markdown table. */
+static void speed_row(FILE *csv, FILE *md, const char *id, const char *claim, const char *measured,
+                      const char *criterion, const char *verdict, double value)
+{
+    const char *field[4] = {id, claim, measured, criterion};
+    for (int k = 0; k < 4; k++) {
+        csv_field(csv, field[k]);
+        fputc(',', csv);
+    }
+    fprintf(csv, "%s,%.10g\n", verdict, value);
+    fprintf(md, "| %s %s | %s | %s | %s |\n", id, claim, measured, criterion, verdict);
+}
+
+/* The speed checks of a sweep whose only axis is the speed: R0 (the gate), R13 and R13i
+ * from the medians over seeds, and R13r, R13's rate across seeds. Rows to
+ * OUT/claims_sweep.csv and to md; nothing when the sweep is not such a sweep or a speed
+ * has no finished run. */
+static int speed_claims(const sweep_plan *p, const table *t, FILE *md, double *buf, char *err)
+{
+    if (p->n_axes != 1 || strcmp(p->axes[0].name, "speed") != 0 || p->n_points < 2 || !numeric_axis(p))
+        return 0;
+    const size_t n = p->n_points;
+    size_t *order = malloc(n * sizeof *order);
+    double *speed = malloc(n * sizeof *speed), *compass = malloc(n * sizeof *compass),
+           *shifters = malloc(n * sizeof *shifters);
+    hdnet_claims *c = NULL;
+    int rc = !order || !speed || !compass || !shifters || hdnet_claims_create(&c) ? sweep_fail(err, "out of memory") : 0;
+    if (!rc) {
+        speed_order(p, order, speed);
+        if (add_trend(c, p, t, order, speed, 0, p->n_seeds, 1, buf, compass, shifters))
             rc = sweep_fail(err, "speed claims: %s", hdnet_errmsg());
     }
     if (!rc && hdnet_claims_count(c)) {
+        int failed;
+        rate r = trend_per_seed(p, t, order, speed, buf, compass, shifters, &failed);
         char tcsv[4300];
-        FILE *csv = open_out(p, "claims_sweep.csv", tcsv, sizeof tcsv, err);
-        if (!csv) {
+        FILE *csv = failed ? NULL : open_out(p, "claims_sweep.csv", tcsv, sizeof tcsv, err);
+        if (failed) {
+            rc = sweep_fail(err, "speed claims per seed: %s", hdnet_errmsg());
+        } else if (!csv) {
             rc = -1;
         } else {
             fputs("id,claim,measured,criterion,verdict,value\n", csv);
             fputs("| check across the sweep | measured | criterion | verdict |\n|---|---|---|---|\n", md);
-            for (size_t row = 0; row < hdnet_claims_count(c); row++) {
-                static const int cols[4] = {HDNET_CLAIM_ID, HDNET_CLAIM_CLAIM, HDNET_CLAIM_MEASURED, HDNET_CLAIM_CRITERION};
-                for (int k = 0; k < 4; k++) {
-                    csv_field(csv, hdnet_claims_text(c, row, cols[k]));
-                    fputc(',', csv);
-                }
-                const char *verdict = hdnet_verdict_name(hdnet_claims_verdict(c, row));
-                fprintf(csv, "%s,%.10g\n", verdict, hdnet_claims_number(c, row, HDNET_CLAIM_VALUE));
-                fprintf(md, "| %s %s | %s | %s | %s |\n", hdnet_claims_text(c, row, HDNET_CLAIM_ID),
-                        hdnet_claims_text(c, row, HDNET_CLAIM_CLAIM), hdnet_claims_text(c, row, HDNET_CLAIM_MEASURED),
-                        hdnet_claims_text(c, row, HDNET_CLAIM_CRITERION), verdict);
-            }
+            for (size_t row = 0; row < hdnet_claims_count(c); row++)
+                speed_row(csv, md, hdnet_claims_text(c, row, HDNET_CLAIM_ID),
+                          hdnet_claims_text(c, row, HDNET_CLAIM_CLAIM), hdnet_claims_text(c, row, HDNET_CLAIM_MEASURED),
+                          hdnet_claims_text(c, row, HDNET_CLAIM_CRITERION),
+                          hdnet_verdict_name(hdnet_claims_verdict(c, row)),
+                          hdnet_claims_number(c, row, HDNET_CLAIM_VALUE));
+            char measured[256];
+            const size_t judged = r.pass + r.fail;
+            snprintf(measured, sizeof measured, "%zu of %zu seeds pass [95 %% Wilson %.2f, %.2f]; %zu WARN, %zu NOT_APPLICABLE",
+                     r.pass, judged, r.lo, r.hi, r.warn, r.not_applicable);
+            speed_row(csv, md, "R13r", "speed trend per seed (adaptive rule; each seed's networks alone, with their own gate)",
+                      measured, "the rate across seeds: PASS among PASS and FAIL", "INFO",
+                      judged ? (double)r.pass / (double)judged : NAN);
             fputc('\n', md);
             rc = close_out(csv, tcsv, err);
         }
