@@ -111,12 +111,13 @@ int main(int argc, char **argv)
     cli_lock_dir(o.out); /* one writer per output directory */
 
     hdnet_study *s;
-    double t0 = cli_now(), speed, cue, ne, skipped, units;
+    double t0 = cli_now(), speed, cue, ne, ne_hold, skipped, units;
     clock_t c0 = clock();
     cli_check("analysis", hdnet_study_run(&s, net, net0, set, o.B, o.seed, ap, o.chunk));
     cli_check("study", hdnet_study_scalar(s, HDNET_SS_SPEED, &speed));
     cli_check("study", hdnet_study_scalar(s, HDNET_SS_CUE, &cue));
     cli_check("study", hdnet_study_scalar(s, HDNET_SS_NE, &ne));
+    cli_check("study", hdnet_study_scalar(s, HDNET_SS_NE_HOLD, &ne_hold));
     cli_check("study", hdnet_study_scalar(s, HDNET_SS_PASS2_SKIPPED, &skipped));
     cli_check("study", hdnet_study_scalar(s, HDNET_SS_UNITS, &units));
     printf("analysis set: %zu trials x %zu steps, cue %.0f, speed %g, seed %llu\n", o.B, o.T, cue, speed,
@@ -124,10 +125,12 @@ int main(int argc, char **argv)
     printf("analysis (forward passes + accumulation): %.2f s wall, %.2f s CPU\n", cli_now() - t0,
            (double)(clock() - c0) / CLOCKS_PER_SEC);
     int competent;
-    cli_check("gate", hdnet_gate(ne, HDNET_GATE_NE_MAX, &competent));
+    const double bound = hdnet_gate_bound(ne_hold);
+    cli_check("gate", hdnet_gate(ne, bound, &competent));
     if (!competent)
-        printf("the network cannot do the task: NE %.4f > %g on the analysis trials; the checks of cell types and "
-               "wiring are NOT_APPLICABLE (the data files are still written)\n", ne, HDNET_GATE_NE_MAX);
+        printf("the network cannot do the task: NE %.4f > %.3g on the analysis trials (holding the cued heading: "
+               "NE %.4f); the checks of cell types and wiring are NOT_APPLICABLE (the data files are still "
+               "written)\n", ne, bound, ne_hold);
     size_t null_trials = o.null_trials < o.B ? o.null_trials : o.B;
     if (o.nulls && !skipped && null_trials >= 20) { /* the bootstrap needs 20 blocks of trials */
         t0 = cli_now();

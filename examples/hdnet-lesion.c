@@ -108,10 +108,10 @@ static void read_units(const char *path, size_t N, int *cls, double *phi)
         cli_die("%s: %zu units, the network has %zu", path, n, N);
 }
 
-/* Classes (by rule, CLI_INTERVAL, CLI_ADAPTIVE or CLI_REFERENCE), preferred headings and
- * the normalized error from a study on the analysis set. */
+/* Classes (by rule, CLI_INTERVAL, CLI_ADAPTIVE or CLI_REFERENCE), preferred headings, the
+ * normalized error and that of holding the cued heading from a study on the analysis set. */
 static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t B, size_t N, int rule, int *cls,
-                          double *phi, double *ne)
+                          double *phi, double *ne, double *ne_hold)
 {
     hdnet_study *s;
     cli_check("analysis", hdnet_study_run(&s, net, NULL, NULL, B, HDNET_ANALYSIS_SEED, ap, 50));
@@ -123,14 +123,16 @@ static void classify_here(const hdnet_net *net, const hdnet_aparams *ap, size_t 
     memcpy(cls, u.cls[u.main], N * sizeof *cls);
     memcpy(phi, u.stat[HDNET_US_PHI], N * sizeof *phi);
     cli_check("analysis", hdnet_study_scalar(s, HDNET_SS_NE, ne));
+    cli_check("analysis", hdnet_study_scalar(s, HDNET_SS_NE_HOLD, ne_hold));
     cli_units_free(&u);
     hdnet_study_free(s);
 }
 
-/* Normalized error on the first B trials of the analysis set, when the classes come from
- * a file and no study ran (the competence gate of docs/analyses.md, section 7: lesions of
- * a network that cannot do the task say nothing about an integrator). */
-static double analysis_ne(const hdnet_net *net, size_t B)
+/* Normalized error on the first B trials of the analysis set, and that of holding the cued
+ * heading, when the classes come from a file and no study ran (the competence gate of
+ * docs/analyses.md, section 7: lesions of a network that cannot do the task say nothing
+ * about an integrator). */
+static double analysis_ne(const hdnet_net *net, size_t B, double *ne_hold)
 {
     hdnet_config *set;
     hdnet_task *task;
@@ -143,6 +145,10 @@ static double analysis_ne(const hdnet_net *net, size_t B)
     cli_check("run", hdnet_net_run(net, B, T, x, S * 3, NULL, 0, NULL, y, S * 2, NULL, 0, NULL, 0));
     double ne;
     cli_check("normalized error", hdnet_normalized_error(y, tg, m, B, T, 2, &ne));
+    int64_t cue;
+    cli_check("analysis set", hdnet_config_get_int(set, HDNET_P_CUE, &cue));
+    if (cue == 0 || hdnet_hold_error(tg, m, B, T, 2, (size_t)cue, ne_hold))
+        *ne_hold = NAN; /* no cue: nothing to hold */
     free(x);
     free(y);
     free(tg);
@@ -303,12 +309,12 @@ int main(int argc, char **argv)
     cli_lock_dir(out); /* one writer per output directory */
     int *cls = cli_malloc(N * sizeof *cls);
     double *phi = cli_malloc(N * sizeof *phi);
-    double ne;
+    double ne, ne_hold;
     if (units) {
         read_units(units, N, cls, phi);
-        ne = analysis_ne(net, an_trials);
+        ne = analysis_ne(net, an_trials, &ne_hold);
     } else {
-        classify_here(net, ap, an_trials, N, rule, cls, phi, &ne);
+        classify_here(net, ap, an_trials, N, rule, cls, phi, &ne, &ne_hold);
     }
     size_t nc, nccw, ncw;
     int *comp = unit_set(cls, phi, N, HDNET_LESION_E1, &nc);
@@ -348,12 +354,14 @@ int main(int argc, char **argv)
     cli_check("claims", hdnet_claims_lesion_nulls(claims, nulls, n_nulls, n_nulls * HDNET_LS_COUNT,
                                                   HDNET_NULL_QUANTILE));
     free(nulls);
-    cli_check("claims", hdnet_claims_gate(claims, ne, HDNET_GATE_NE_MAX, 1));
+    const double bound = hdnet_gate_bound(ne_hold);
+    cli_check("claims", hdnet_claims_gate(claims, ne, bound, 1));
     int competent;
-    cli_check("gate", hdnet_gate(ne, HDNET_GATE_NE_MAX, &competent));
+    cli_check("gate", hdnet_gate(ne, bound, &competent));
     if (!competent)
-        printf("the network cannot do the task: NE %.4f > %g on %zu analysis trials; R10-R12 are NOT_APPLICABLE "
-               "(the data files are still written)\n", ne, HDNET_GATE_NE_MAX, an_trials);
+        printf("the network cannot do the task: NE %.4f > %.3g on %zu analysis trials (holding the cued heading: "
+               "NE %.4f); R10-R12 are NOT_APPLICABLE (the data files are still written)\n", ne, bound, an_trials,
+               ne_hold);
     cli_write_claims(claims, out);
     hdnet_claims_free(claims);
     FILE *f = cli_fopen(out, "lesion_meta.gp");

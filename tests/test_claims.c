@@ -37,6 +37,41 @@ START_TEST(ne_window)
 }
 END_TEST
 
+/* The error of holding the cued heading is the normalized error of the outputs that
+ * repeat each trial's target of step cue - 1. */
+START_TEST(hold_error)
+{
+    enum { B = 3, T = 40, O = 2, CUE = 4 };
+    static float y[B * T * O], tg[B * T * O], m[B * T * O];
+    for (size_t b = 0; b < B; b++)
+        for (size_t t = 0; t < T; t++)
+            for (size_t k = 0; k < O; k++) {
+                size_t i = (b * T + t) * O + k;
+                tg[i] = (float)sin(0.7 * (double)b + 0.05 * (double)t * (t >= CUE) + 1.5 * (double)k);
+                m[i] = t < CUE ? 0.0f : 1.0f;
+            }
+    for (size_t b = 0; b < B; b++)
+        for (size_t t = 0; t < T; t++)
+            memcpy(y + (b * T + t) * O, tg + (b * T + CUE - 1) * O, O * sizeof *y);
+    double hold, ref;
+    ck_assert_ok(hdnet_hold_error(tg, m, B, T, O, CUE, &hold));
+    ck_assert_ok(hdnet_normalized_error(y, tg, m, B, T, O, &ref));
+    ck_assert(hold == ref);
+    ck_assert(hold > 0.01); /* the targets move after the cue */
+    /* targets that never move after the cue: holding is exact */
+    for (size_t b = 0; b < B; b++)
+        for (size_t t = CUE; t < T; t++)
+            memcpy(tg + (b * T + t) * O, tg + (b * T + CUE - 1) * O, O * sizeof *tg);
+    ck_assert_ok(hdnet_hold_error(tg, m, B, T, O, CUE, &hold));
+    ck_assert_double_eq(hold, 0);
+    ck_assert_status(hdnet_hold_error(tg, m, B, T, O, 0, &hold), HDNET_ERANGE);
+    ck_assert_status(hdnet_hold_error(tg, m, B, T, O, T + 1, &hold), HDNET_ERANGE);
+    ck_assert_status(hdnet_hold_error(NULL, m, B, T, O, CUE, &hold), HDNET_EINVAL);
+    ck_assert_status(hdnet_hold_error(tg, m, B, T, O, CUE, NULL), HDNET_EINVAL);
+    ck_assert_status(hdnet_hold_error(tg, m, B, 0, O, CUE, &hold), HDNET_ESHAPE);
+}
+END_TEST
+
 START_TEST(decoded_heading)
 {
     const double deg[] = {0, 45, 90, 179.5, 180.5, 270, 359.5};
@@ -145,9 +180,17 @@ START_TEST(study_and_claims)
     hdnet_task_free(task);
     ck_assert_ok(hdnet_study_trials(s, 100, NULL, 0, tg, S * 2, NULL, 0, NULL, 0, y, S * 2));
     ck_assert_int_eq(memcmp(tg, tg2, S * 2 * sizeof *tg), 0);
-    double ne_check;
+    double ne_check, hold, hold_check, cue;
     ck_assert_ok(hdnet_normalized_error(y, tg, m, 100, 300, 2, &ne_check));
     ck_assert(ne_check == ne);
+    /* the gate's null: holding the cued heading on the same trials; at the default speed
+     * far above the fixed bound, so the fixed bound decides */
+    ck_assert_ok(hdnet_study_scalar(s, HDNET_SS_NE_HOLD, &hold));
+    ck_assert_ok(hdnet_study_scalar(s, HDNET_SS_CUE, &cue));
+    ck_assert_ok(hdnet_hold_error(tg, m, 100, 300, 2, (size_t)cue, &hold_check));
+    ck_assert(hold == hold_check);
+    ck_assert_msg(hold > 0.5, "holding the cued heading: NE %g", hold);
+    ck_assert_double_eq(hdnet_gate_bound(hold), HDNET_GATE_NE_MAX);
     ck_assert_status(hdnet_study_trials(s, 101, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0), HDNET_ESHAPE);
 
     /* matched nulls: 20 weight-permuted copies, re-analysed on the first 40 trials */
@@ -438,6 +481,7 @@ Suite *hdnet_suite_claims(void)
     Suite *s = suite_create("claims");
     TCase *tc = tcase_create("measures");
     tcase_add_test(tc, ne_window);
+    tcase_add_test(tc, hold_error);
     tcase_add_test(tc, decoded_heading);
     tcase_add_test(tc, bump);
     tcase_add_test(tc, median);

@@ -446,7 +446,7 @@ START_TEST(summary_and_speed_trend)
     ck_assert_ptr_nonnull(strstr(csv, "speed labels exchanged in 20 ways 5-95%")); /* R13's null */
     ck_assert_ptr_nonnull(strstr(csv, ",PASS,0.6")); /* monotone: compass 0.8 -> 0.2 */
     ck_assert_ptr_nonnull(strstr(csv, "\nR0,")); /* the gate: all 9 networks do the task */
-    ck_assert_ptr_nonnull(strstr(csv, "largest NE of the 9 networks 0.0050"));
+    ck_assert_ptr_nonnull(strstr(csv, "of the 9 networks the furthest from its bound: NE 0.0050"));
     /* per seed: seeds 1 and 2 fall monotonically, seed 3 (0.9, 0.95, 0.6) not */
     double lo22, hi22;
     sweep_wilson(2, 2, 1.959963984540054, &lo22, &hi22);
@@ -465,6 +465,16 @@ START_TEST(summary_and_speed_trend)
     ck_assert_ptr_nonnull(strstr(csv, "1 WARN, 1 NOT_APPLICABLE"));
     free(csv);
     set_field(p, sweep_plan_run(p, 0, 0), "R0.value", "0.005");
+    /* a slow task where holding the cued heading is nearly as good (NE 0.008): 0.005 is
+     * not half of it, so the network is judged not to integrate */
+    set_field(p, sweep_plan_run(p, 1, 2), "ne_hold", "0.008");
+    ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
+    csv = sweep_read_file(path, NULL, err);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "NE 0.0050 on its analysis trials (bound 0.004): a network cannot do the task"));
+    ck_assert_ptr_nonnull(strstr(csv, ",NOT_APPLICABLE,0.6"));
+    free(csv);
+    set_field(p, sweep_plan_run(p, 1, 2), "ne_hold", "1.7");
     /* pass rates with Wilson intervals in the summary: R1 at speed 3 passes 1 of 3 */
     snprintf(path, sizeof path, "%s/summary.csv", p->out);
     char *sum = sweep_read_file(path, NULL, err);

@@ -382,6 +382,14 @@ END_TEST
 START_TEST(gate)
 {
     int ok = -1;
+    /* the bound: the fixed one, or half the error of holding the cued heading when that is
+     * smaller (a slow task), or the fixed one when holding is unknown or exact */
+    ck_assert_double_eq(hdnet_gate_bound(1.7), HDNET_GATE_NE_MAX);
+    ck_assert_double_eq(hdnet_gate_bound(0.08), 0.04);
+    ck_assert_double_eq(hdnet_gate_bound(NAN), HDNET_GATE_NE_MAX);
+    ck_assert_double_eq(hdnet_gate_bound(0), HDNET_GATE_NE_MAX);
+    ck_assert_ok(hdnet_gate(0.06, hdnet_gate_bound(0.08), &ok));
+    ck_assert_int_eq(ok, 0); /* below the fixed bound, but not half of holding */
     ck_assert_ok(hdnet_gate(0.0067, HDNET_GATE_NE_MAX, &ok));
     ck_assert_int_eq(ok, 1);
     ck_assert_ok(hdnet_gate(0.78, HDNET_GATE_NE_MAX, &ok));

@@ -188,7 +188,7 @@ static int lesion_rows(const sweep_subject *s, const hdnet_study *study, size_t 
     const sweep_plan *p = s->plan;
     const double cpu0 = sweep_cpu_now();
     int *cls = malloc(N * sizeof *cls);
-    double *phi = malloc(N * sizeof *phi), sum[HDNET_LS_COUNT], ne = NAN;
+    double *phi = malloc(N * sizeof *phi), sum[HDNET_LS_COUNT], ne = NAN, ne_hold = NAN;
     const char *rule = "";
     size_t ncomp = 0;
     int rc = cls && phi ? study_classes(study, N, cls, phi, &rule) : HDNET_ENOMEM, competent = 0;
@@ -197,7 +197,9 @@ static int lesion_rows(const sweep_subject *s, const hdnet_study *study, size_t 
     if (!rc)
         rc = hdnet_study_scalar(study, HDNET_SS_NE, &ne);
     if (!rc)
-        rc = hdnet_gate(ne, HDNET_GATE_NE_MAX, &competent);
+        rc = hdnet_study_scalar(study, HDNET_SS_NE_HOLD, &ne_hold);
+    if (!rc)
+        rc = hdnet_gate(ne, hdnet_gate_bound(ne_hold), &competent);
     hdnet_lesion *les = NULL;
     hdnet_claims *claims = NULL;
     for (int k = 0; k < HDNET_LS_COUNT; k++)
@@ -280,6 +282,11 @@ static int analysis_claims(const sweep_subject *s, sweep_record *rec, char *err)
         rc = hdnet_claims_add_study(claims, study);
     if (!rc)
         rc = add_rows(claims, rec);
+    double ne_hold = NAN; /* the gate's null, for the gate of collect's speed checks */
+    if (!rc)
+        rc = hdnet_study_scalar(study, HDNET_SS_NE_HOLD, &ne_hold);
+    if (!rc && sweep_record_num(rec, "ne_hold", ne_hold))
+        rc = HDNET_ENOMEM;
     if (!rc)
         rc = count_classes(hdnet_study_tuning(study, 0), N, HDNET_RULE_ADAPTIVE, "classes", rec);
     if (!rc)
@@ -307,9 +314,9 @@ static int analysis_none(const sweep_subject *s, sweep_record *rec, char *err)
 /* The version enters the analysis id: raise it when the analysis records something else, so
  * that finished runs are re-analysed (claims 2: lesions; 3: the interval rule's slope over
  * samples and the wiring intervals; 4: the lesions' random-set nulls and the interval rule's
- * class counts). */
+ * class counts; 5: the gate against holding the cued heading, ne_hold). */
 static const sweep_analysis analyses[] = {
-    {"claims", "the paper's checks R1-R15 but R13 (value and verdict), the lesion summary and the unit classes", 4,
+    {"claims", "the paper's checks R1-R15 but R13 (value and verdict), the lesion summary and the unit classes", 5,
      analysis_claims},
     {"classes", "unit classes under the adaptive and the reference rule", 2, analysis_classes},
     {"none", "training and test errors only", 1, analysis_none},

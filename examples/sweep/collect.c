@@ -688,20 +688,28 @@ static int add_trend(hdnet_claims *c, const sweep_plan *p, const table *t, const
     }
     if (!added)
         return 0;
-    double worst = -INFINITY; /* NaN when a network has no NE: the gate then fails */
+    /* the network furthest from its bound decides; one without an NE fails the gate */
+    double worst = NAN, worst_bound = HDNET_GATE_NE_MAX, worst_ratio = -INFINITY;
     size_t networks = 0;
     for (size_t pt = 0; pt < n; pt++)
         for (size_t j = j0; j < j1; j++) {
             size_t i = sweep_plan_run(p, pt, j);
-            double ne;
+            double ne, ne_hold;
             if (strcmp(t->status[i], "done") != 0)
                 continue;
             if (!as_number(sweep_record_get(&t->rec[i], "R0.value"), &ne))
                 ne = NAN;
-            worst = isnan(ne) || isnan(worst) ? NAN : fmax(worst, ne);
+            if (!as_number(sweep_record_get(&t->rec[i], "ne_hold"), &ne_hold))
+                ne_hold = NAN;
+            const double bound = hdnet_gate_bound(ne_hold), ratio = isnan(ne) ? INFINITY : ne / bound;
+            if (ratio > worst_ratio) {
+                worst_ratio = ratio;
+                worst = ne;
+                worst_bound = bound;
+            }
             networks++;
         }
-    return hdnet_claims_gate(c, worst, HDNET_GATE_NE_MAX, networks) ? -1 : 0;
+    return hdnet_claims_gate(c, worst, worst_bound, networks) ? -1 : 0;
 }
 
 /* R13 of every seed alone: in how many seeds the slow networks have more compass units and

@@ -75,7 +75,8 @@ typedef struct hdnet_study hdnet_study;
 #define HDNET_SS_CUE           6 /**< cue steps */
 #define HDNET_SS_UNITS         7 /**< N */
 #define HDNET_SS_PASS2_SKIPPED 8 /**< 1 when sigma_AV was undefined and the AV analyses were skipped */
-#define HDNET_SS_COUNT         9 /**< number of scalar ids (not a valid id) */
+#define HDNET_SS_NE_HOLD       9 /**< normalized error of holding the cued heading (hdnet_hold_error; NaN without a cue) */
+#define HDNET_SS_COUNT        10 /**< number of scalar ids (not a valid id) */
 
 /** Lags of hdnet_study_autocorr(): rho(0) ... rho(50). */
 #define HDNET_STUDY_AUTOCORR_LAGS 51
@@ -345,9 +346,10 @@ HDNET_API HDNET_NODISCARD int hdnet_claims_speed_nulls(hdnet_claims *c, int rule
  *  (hdnet_claims_add_study()).
  *  @param[in,out] c           the table
  *  @param[in]     ne          normalized error on the analysis trials; with several networks
- *                             (the speed experiment) the largest of them
- *  @param[in]     bound       largest acceptable NE (> 0, e.g. HDNET_GATE_NE_MAX)
- *  @param[in]     n_networks  networks whose largest NE ne is (>= 1; stated in the row)
+ *                             (the speed experiment) that of the network with the largest
+ *                             ne / bound
+ *  @param[in]     bound       largest acceptable NE of that network (> 0: hdnet_gate_bound())
+ *  @param[in]     n_networks  networks it was chosen from (>= 1; stated in the row)
  *  @return HDNET_OK, HDNET_EINVAL (c NULL, n_networks 0), HDNET_ERANGE (bound), HDNET_ENOMEM
  *  Thread-safety: one thread at a time per table. */
 HDNET_API HDNET_NODISCARD int hdnet_claims_gate(hdnet_claims *c, double ne, double bound, size_t n_networks);

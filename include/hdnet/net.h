@@ -283,6 +283,25 @@ HDNET_API HDNET_NODISCARD int hdnet_normalized_error_window(const float *outputs
                                                             size_t n_steps, size_t n_outputs,
                                                             size_t step_begin, size_t step_end, double *ne);
 
+/** Normalized error, as hdnet_normalized_error(), of the output that holds the cued
+ *  heading: in every trial it repeats the target of step cue - 1 at every step. A
+ *  network that remembers the cue but integrates nothing makes this error; the
+ *  competence gate compares with it (hdnet_gate_bound(), docs/analyses.md section 7).
+ *  It depends on the trials only: about 1.7 on 1000-step trials of the default task,
+ *  0.08 at speed 0.1, where the heading hardly moves.
+ *  @param[in] targets    [n_trials][n_steps][n_outputs] targets
+ *  @param[in] mask       [n_trials][n_steps][n_outputs]; points with mask == 1 count
+ *  @param[in] n_trials   trials
+ *  @param[in] n_steps    steps per trial
+ *  @param[in] n_outputs  output channels
+ *  @param[in] cue        cue steps, 1 <= cue <= n_steps
+ *  @param[out] ne        the normalized error (dimensionless)
+ *  @return HDNET_OK, HDNET_EINVAL (NULL), HDNET_ESHAPE (a zero dimension, or a size that
+ *          overflows), HDNET_ERANGE (cue 0 or beyond n_steps: no cued target to hold)
+ *  Thread-safety: reentrant. */
+HDNET_API HDNET_NODISCARD int hdnet_hold_error(const float *targets, const float *mask, size_t n_trials,
+                                               size_t n_steps, size_t n_outputs, size_t cue, double *ne);
+
 /** An empty list of perturbations for hdnet_net_run().
  *  @param[out] out  the new list, NULL on failure
  *  @return HDNET_OK, HDNET_EINVAL (out NULL), HDNET_ENOMEM

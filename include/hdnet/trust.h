@@ -239,6 +239,19 @@ HDNET_API HDNET_NODISCARD int hdnet_null_compare(double value, const double *nul
                                                  int tail, int *beyond, double *null_low, double *null_high);
 
 #define HDNET_GATE_NE_MAX 0.1  /**< default bound of the competence gate: normalized error on the analysis trials */
+#define HDNET_GATE_HOLD_FRACTION 0.5 /**< a competent network at most halves the error of holding the cued heading */
+
+/** The bound of the competence gate on given analysis trials: the smaller of
+ *  HDNET_GATE_NE_MAX and HDNET_GATE_HOLD_FRACTION times the error of holding the cued
+ *  heading on those trials (hdnet_hold_error()). At the default speed holding gives an
+ *  NE near 1.7 and the fixed bound decides; when the heading hardly moves (speed 0.1:
+ *  0.08) a network that only remembers the cue would pass the fixed bound, and the
+ *  held error decides (docs/analyses.md, section 7).
+ *  @param[in] ne_hold  hdnet_hold_error() on the analysis trials; NaN or not > 0 when
+ *                      unknown or when nothing moves: the fixed bound alone
+ *  @return the bound (> 0)
+ *  Thread-safety: reentrant. */
+HDNET_API double hdnet_gate_bound(double ne_hold);
 
 /** The competence gate: whether a network with normalized error ne (on the analysis
  *  trials) can be analysed as an integrator.

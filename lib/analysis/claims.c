@@ -506,8 +506,10 @@ static claim_row *new_row(hdnet_claims *c, const char *id, const char *claim, co
 static int gate_row(const hdnet_study *s, claim_row *r)
 {
     int competent = 0;
-    int rc = hdnet_gate(s->ne, HDNET_GATE_NE_MAX, &competent);
-    measured(r, "NE %.4f on the %zu analysis trials of %zu steps%s", s->ne, s->B, s->T,
+    const double bound = hdnet_gate_bound(s->ne_hold);
+    int rc = hdnet_gate(s->ne, bound, &competent);
+    measured(r, "NE %.4f on the %zu analysis trials of %zu steps (bound %.3g; holding the cued heading: NE %.4f)%s",
+             s->ne, s->B, s->T, bound, s->ne_hold,
              competent ? "" : ": the network cannot do the task; R3-R9, R14, R15 are NOT_APPLICABLE");
     r->value = s->ne;
     r->verdict = pass_fail(competent);
@@ -538,7 +540,8 @@ static int trust_row(const char *id)
 static int apply_trust(const hdnet_study *s, claim_row *rows, size_t n)
 {
     double tab[HDNET_TR_COUNT * HDNET_TT_COLS];
-    int have = s->n_nulls > 0 && s->boot, competent = 0, rc = hdnet_gate(s->ne, HDNET_GATE_NE_MAX, &competent);
+    const double bound = hdnet_gate_bound(s->ne_hold);
+    int have = s->n_nulls > 0 && s->boot, competent = 0, rc = hdnet_gate(s->ne, bound, &competent);
     double counts[HDNET_NCLASSES * HDNET_CC_COLS];
     if (!rc && have) {
         int *cls = malloc(s->N * sizeof *cls);
@@ -547,7 +550,7 @@ static int apply_trust(const hdnet_study *s, claim_row *rows, size_t n)
         free(cls);
         if (!rc)
             rc = hdnet_trust_verdicts(s->find, counts, s->net_nulls, s->n_nulls, s->wiring_nulls, s->n_nulls,
-                                      s->t[1] ? s->find0 : NULL, HDNET_NULL_QUANTILE, HDNET_GATE_NE_MAX, s->N, tab,
+                                      s->t[1] ? s->find0 : NULL, HDNET_NULL_QUANTILE, bound, s->N, tab,
                                       HDNET_TR_COUNT * HDNET_TT_COLS);
     }
     for (size_t i = 0; i < n && !rc; i++) {
@@ -602,7 +605,8 @@ int hdnet_claims_add_study(hdnet_claims *c, const hdnet_study *study)
         return rc;
     size_t first = c->n;
     rc = gate_row(study, new_row(c, "R0", "the network does the task (competence gate)",
-                                 "NE <= 0.1; otherwise the checks of cell types and wiring are NOT_APPLICABLE"));
+                                 "NE <= 0.1 and <= half the NE of holding the cued heading; otherwise the checks "
+                                 "of cell types and wiring are NOT_APPLICABLE"));
     for (size_t i = 0; i < n && !rc; i++)
         study_checks[i].run(&e, new_row(c, study_checks[i].id, study_checks[i].claim, study_checks[i].criterion));
     if (!rc)
@@ -796,11 +800,11 @@ int hdnet_claims_gate(hdnet_claims *c, double ne, double bound, size_t n_network
                            "NE <= bound; otherwise the checks of cell types, wiring, lesions and speed are "
                            "NOT_APPLICABLE");
     if (n_networks == 1)
-        measured(r, "NE %.4f on the analysis trials (bound %g)%s", ne, bound,
+        measured(r, "NE %.4f on the analysis trials (bound %.3g)%s", ne, bound,
                  competent ? "" : ": the network cannot do the task");
     else
-        measured(r, "largest NE of the %zu networks %.4f on their analysis trials (bound %g)%s", n_networks, ne,
-                 bound, competent ? "" : ": a network cannot do the task");
+        measured(r, "of the %zu networks the furthest from its bound: NE %.4f on its analysis trials (bound %.3g)%s",
+                 n_networks, ne, bound, competent ? "" : ": a network cannot do the task");
     r->value = ne;
     r->verdict = pass_fail(competent);
     claim_row gate = *r; /* the gate comes first, as in a study's table */

@@ -113,6 +113,11 @@ int hdnet_null_compare(double value, const double *nulls, size_t n_nulls, double
     return HDNET_OK;
 }
 
+double hdnet_gate_bound(double ne_hold)
+{
+    return ne_hold > 0 ? fmin(HDNET_GATE_NE_MAX, HDNET_GATE_HOLD_FRACTION * ne_hold) : HDNET_GATE_NE_MAX;
+}
+
 int hdnet_gate(double ne, double bound, int *competent)
 {
     if (!competent)

@@ -95,6 +95,8 @@ static int make_trials(hdnet_study *s, const hdnet_config *set, uint64_t seed)
         return rc;
     rc = hdnet_task_generate(task, s->B, s->x, S * 3, s->y, S * 2, s->mask, S * 2, s->th, S, s->av, S);
     hdnet_task_free(task);
+    if (!rc && (s->cue == 0 || hdnet_hold_error(s->y, s->mask, s->B, s->T, 2, s->cue, &s->ne_hold)))
+        s->ne_hold = NAN; /* no cue: nothing to hold */
     return rc;
 }
 
@@ -370,6 +372,7 @@ int hdnet_study_scalar(const hdnet_study *s, int which, double *value)
     case HDNET_SS_CUE: *value = (double)s->cue; break;
     case HDNET_SS_UNITS: *value = (double)s->N; break;
     case HDNET_SS_PASS2_SKIPPED: *value = s->pass2_skipped; break;
+    case HDNET_SS_NE_HOLD: *value = s->ne_hold; break;
     default: return hdnet__error(HDNET_EINVAL, "hdnet_study_scalar: unknown id %d", which);
     }
     return HDNET_OK;

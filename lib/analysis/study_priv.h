@@ -15,6 +15,7 @@ struct hdnet_study {
     float *w0;                 /* W_rec of the untrained network [N][N], or NULL */
     hdnet_tuning *t[2];        /* trained, untrained (or NULL) */
     double ne, ne500, ne0;
+    double ne_hold;            /* error of holding the cued heading (NaN without a cue) */
     double rho[HDNET_STUDY_AUTOCORR_LAGS];
     int pass2_skipped;
     uint64_t seed;

@@ -5,8 +5,9 @@
 
 /* Residual energy over target variance for output k on the masked points of steps
  * [t0, t1) of every trial; the residual energy alone for a constant target; -1 when
- * the output has no masked point. */
-static double output_error(const float *y, const float *tg, const float *mask, size_t n_trials,
+ * the output has no masked point. Outputs y, or with y NULL the target of step hold of
+ * the same trial. */
+static double output_error(const float *y, size_t hold, const float *tg, const float *mask, size_t n_trials,
                            size_t n_steps, size_t n_out, size_t k, size_t t0, size_t t1)
 {
     double cnt = 0, mean = 0;
@@ -28,7 +29,8 @@ static double output_error(const float *y, const float *tg, const float *mask, s
             size_t i = (b * n_steps + t) * n_out + k;
             if (mask[i] != 1.0f)
                 continue;
-            double res = (double)y[i] - tg[i];
+            double out = y ? y[i] : tg[(b * n_steps + hold) * n_out + k];
+            double res = out - tg[i];
             double dev = mean - tg[i];
             rr += res * res;
             dd += dev * dev;
@@ -38,28 +40,57 @@ static double output_error(const float *y, const float *tg, const float *mask, s
     return all_zero ? rr : rr / dd;
 }
 
+static int check_shape(size_t n_trials, size_t n_steps, size_t n_outputs)
+{
+    size_t rows, all;
+    if (n_trials == 0 || n_steps == 0 || n_outputs == 0 || hdnet__mul(n_trials, n_steps, &rows) ||
+        hdnet__mul(rows, n_outputs, &all))
+        return hdnet__error(HDNET_ESHAPE, "empty or oversized array (%zu x %zu x %zu)", n_trials,
+                            n_steps, n_outputs);
+    return HDNET_OK;
+}
+
+/* The mean over outputs of output_error() (outputs y, or the held target). */
+static double mean_error(const float *y, size_t hold, const float *tg, const float *mask, size_t n_trials,
+                         size_t n_steps, size_t n_out, size_t t0, size_t t1)
+{
+    double total = 0;
+    for (size_t k = 0; k < n_out; k++) {
+        double e = output_error(y, hold, tg, mask, n_trials, n_steps, n_out, k, t0, t1);
+        if (e >= 0)
+            total += e;
+    }
+    return total / (double)n_out;
+}
+
 int hdnet_normalized_error_window(const float *outputs, const float *targets, const float *mask,
                                   size_t n_trials, size_t n_steps, size_t n_outputs, size_t step_begin,
                                   size_t step_end, double *ne)
 {
     if (!outputs || !targets || !mask || !ne)
         return hdnet__error(HDNET_EINVAL, "outputs, targets, mask or ne is NULL");
-    size_t rows, all;
-    if (n_trials == 0 || n_steps == 0 || n_outputs == 0 || hdnet__mul(n_trials, n_steps, &rows) ||
-        hdnet__mul(rows, n_outputs, &all))
-        return hdnet__error(HDNET_ESHAPE, "empty or oversized array (%zu x %zu x %zu)", n_trials,
-                            n_steps, n_outputs);
+    int rc = check_shape(n_trials, n_steps, n_outputs);
+    if (rc)
+        return rc;
     if (step_begin >= step_end || step_end > n_steps)
         return hdnet__error(HDNET_ERANGE, "step window [%zu, %zu) is empty or beyond %zu steps",
                             step_begin, step_end, n_steps);
-    double total = 0;
-    for (size_t k = 0; k < n_outputs; k++) {
-        double e = output_error(outputs, targets, mask, n_trials, n_steps, n_outputs, k, step_begin,
-                                step_end);
-        if (e >= 0)
-            total += e;
-    }
-    *ne = total / (double)n_outputs;
+    *ne = mean_error(outputs, 0, targets, mask, n_trials, n_steps, n_outputs, step_begin, step_end);
+    return HDNET_OK;
+}
+
+int hdnet_hold_error(const float *targets, const float *mask, size_t n_trials, size_t n_steps, size_t n_outputs,
+                     size_t cue, double *ne)
+{
+    if (!targets || !mask || !ne)
+        return hdnet__error(HDNET_EINVAL, "hdnet_hold_error: targets, mask or ne is NULL");
+    int rc = check_shape(n_trials, n_steps, n_outputs);
+    if (rc)
+        return rc;
+    if (cue == 0 || cue > n_steps)
+        return hdnet__error(HDNET_ERANGE, "hdnet_hold_error: cue %zu of %zu steps: no cued target to hold", cue,
+                            n_steps);
+    *ne = mean_error(NULL, cue - 1, targets, mask, n_trials, n_steps, n_outputs, 0, n_steps);
     return HDNET_OK;
 }
 

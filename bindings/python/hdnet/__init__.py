@@ -30,7 +30,7 @@ from ._lib import version_number, version_string, escape_text
 from .config import Config, ParamInfo, param_info, param_names
 from .rng import Rng, RNG_LIBRARY, RNG_NUMPY
 from .task import Task, Trials
-from .net import Net, Perturbations, Forward, Run, normalized_error, BLOCKS, LOSS_TERMS
+from .net import Net, Perturbations, Forward, Run, normalized_error, hold_error, BLOCKS, LOSS_TERMS
 from .io import Npz, save_npz, load_npz, save_npy, load_npy, remove_stale_temps, memory_available
 from .train import (Trainer, Optimizer, Progress, train, evaluate, checkpoint_schedule, clip_grad_norm,
                     stream_rng, stream_seed, STREAMS)
@@ -57,7 +57,7 @@ __all__ = [
     "HdnetError", "OK", "EINVAL", "ENOMEM", "ERANGE", "ESHAPE", "ESTATE", "EIO", "EFORMAT", "ENOTSUP",
     "EDIVERGED", "ECANCELED", "has", "library_path", "version_number", "version_string", "strerror",
     "Config", "ParamInfo", "param_info", "param_names", "Rng", "RNG_LIBRARY", "RNG_NUMPY",
-    "Task", "Trials", "Net", "Perturbations", "Forward", "Run", "normalized_error", "BLOCKS",
+    "Task", "Trials", "Net", "Perturbations", "Forward", "Run", "normalized_error", "hold_error", "BLOCKS",
     "LOSS_TERMS", "Npz", "save_npz", "load_npz", "save_npy", "load_npy", "remove_stale_temps", "memory_available", "escape_text",
     "Trainer", "Optimizer", "Progress", "train", "evaluate", "checkpoint_schedule", "clip_grad_norm",
     "stream_rng", "stream_seed", "STREAMS", "analysis", "AnalysisParams", "Tuning", "Classification", "Profile", "CLASSES",

@@ -48,7 +48,8 @@ ANALYSIS_TRIALS = 2000
 ANALYSIS_STEPS = 1000
 AUTOCORR_LAGS = 51
 # Scalars of hdnet_study_scalar (HDNET_SS_*), in id order.
-STUDY_SCALARS = ("ne", "ne_500", "ne_untrained", "speed", "trials", "steps", "cue", "units", "pass2_skipped")
+STUDY_SCALARS = ("ne", "ne_500", "ne_untrained", "speed", "trials", "steps", "cue", "units", "pass2_skipped",
+                 "ne_hold")
 VERDICTS = ("PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE")
 # Numeric columns of a claim (HDNET_CLAIM_VALUE ... HDNET_CLAIM_CI_HIGH).
 CLAIM_NUMBERS = ("value", "null_low", "null_high", "ci_low", "ci_high")

@@ -32,6 +32,7 @@ api.add("hdnet_normalized_error", STATUS, c_float_p, c_float_p, c_float_p, c_siz
         P(c_double))
 api.add("hdnet_normalized_error_window", STATUS, c_float_p, c_float_p, c_float_p, c_size, c_size, c_size,
         c_size, c_size, P(c_double))
+api.add("hdnet_hold_error", STATUS, c_float_p, c_float_p, c_size, c_size, c_size, c_size, P(c_double))
 api.add("hdnet_perturb_create", STATUS, P(c_void_p))
 api.add("hdnet_perturb_free", None, c_void_p)
 api.add("hdnet_perturb_add", STATUS, c_void_p, c_int, P(c_int), c_size, c_size, c_size, c_double)
@@ -392,4 +393,21 @@ def normalized_error(outputs, targets, mask, window=None):
         begin, end = (_lib.count(w, "window") for w in window)
         api.hdnet_normalized_error_window(_lib.fptr(y)[0], _lib.fptr(t)[0], _lib.fptr(m)[0], y.shape[0],
                                           y.shape[1], y.shape[2], begin, end, ctypes.byref(ne))
+    return ne.value
+
+
+def hold_error(targets, mask, cue):
+    """Normalized error of the output that holds the cued heading: in every trial the
+    target of step cue - 1, repeated (targets and mask [trials, steps, O]). A network
+    that remembers the cue but integrates nothing makes this error; the competence gate
+    compares with it (hdnet.trust.gate_bound). Returns a float.
+    """
+    t = np.asarray(targets)
+    if t.ndim != 3:
+        raise ValueError("targets: expected shape (trials, steps, outputs), got %s" % (t.shape,))
+    t = _lib.as_f32(t, t.shape, "targets")
+    m = _lib.as_f32(mask, t.shape, "mask")
+    ne = c_double()
+    api.hdnet_hold_error(_lib.fptr(t)[0], _lib.fptr(m)[0], t.shape[0], t.shape[1], t.shape[2],
+                         _lib.count(cue, "cue"), ctypes.byref(ne))
     return ne.value

@@ -27,6 +27,7 @@ api.add("hdnet_net_permute_recurrent", STATUS, c_void_p, ctypes.c_uint64, P(c_vo
 api.add("hdnet_null_compare", STATUS, c_double, c_double_p, c_size, c_double, c_int, P(c_int), P(c_double),
         P(c_double))
 api.add("hdnet_gate", STATUS, c_double, c_double, P(c_int))
+api.add("hdnet_gate_bound", c_double, c_double)
 api.add("hdnet_gate_verdict", c_int, c_int, c_int, c_int)
 api.add("hdnet_findings", STATUS, c_void_p, c_void_p, c_void_p, c_void_p, c_double, c_double_p, c_size)
 api.add("hdnet_findings_wiring_ci", STATUS, c_void_p, c_void_p, c_void_p, c_void_p, c_double_p, c_size)
@@ -51,6 +52,7 @@ VERDICTS = ("PASS", "FAIL", "WARN", "INFO", "NOT_RUN", "NOT_APPLICABLE")
 NULL_QUANTILE = 0.95
 NULL_MIN = 20
 GATE_NE_MAX = 0.1
+GATE_HOLD_FRACTION = 0.5
 
 IntervalClasses = collections.namedtuple("IntervalClasses", "classes prob counts")
 IntervalClasses.__doc__ = ("Result of Bootstrap.classify(): classes int array (index into CLASSES), prob "
@@ -188,6 +190,12 @@ def gate(ne, bound=GATE_NE_MAX):
     ok = c_int()
     api.hdnet_gate(float(ne), float(bound), ctypes.byref(ok))
     return bool(ok.value)
+
+
+def gate_bound(ne_hold):
+    """The gate's bound on given trials: the smaller of GATE_NE_MAX and GATE_HOLD_FRACTION
+    times the error of holding the cued heading there (hdnet.hold_error; Study.scalar("ne_hold"))."""
+    return api.hdnet_gate_bound(float(ne_hold))
 
 
 def gate_verdict(verdict, needs_integrator, competent):

@@ -89,6 +89,11 @@ class TestStudy(unittest.TestCase):
         np.testing.assert_array_equal(tr["outputs"], run.outputs)
         self.assertEqual(self.s.scalar("ne"), hdnet.normalized_error(run.outputs, ref.targets, ref.mask))
         self.assertEqual(self.s.scalar("ne_500"), self.s.scalar("ne"))  # 300 < 500 steps
+        # the gate's null: holding the cued heading on the study's own trials
+        full = hdnet.Task(self.set, seed=hdnet.ANALYSIS_SEED).generate(int(self.s.scalar("trials")))
+        hold = hdnet.hold_error(full.targets, full.mask, int(self.s.scalar("cue")))
+        self.assertEqual(self.s.scalar("ne_hold"), hold)
+        self.assertGreater(hold, 0.5)
         self.assertEqual(self.s.trials(2)["heading"].shape, (2, 300))
 
     def test_tunings(self):
