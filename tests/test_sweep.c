@@ -499,6 +499,13 @@ START_TEST(summary_and_speed_trend)
     csv = sweep_read_file(path, NULL, err);
     ck_assert_ptr_nonnull(strstr(csv, "\nR13,"));
     ck_assert_ptr_nonnull(strstr(csv, ",FAIL,-0.3"));
+    ck_assert_ptr_nonnull(strstr(csv, "0 of 1 seeds pass"));
+    free(csv);
+    /* no network that does the task: no seed is judged */
+    set_field(p, 0, "R0.value", "0.5");
+    ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
+    csv = sweep_read_file(path, NULL, err);
+    ck_assert_ptr_nonnull(strstr(csv, "no seed judged PASS or FAIL; 0 WARN, 1 NOT_APPLICABLE"));
     free(csv);
     sweep_plan_free(p);
     /* summary.md: a WARN is left out of the rate and counted beside it */

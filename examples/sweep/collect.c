@@ -282,8 +282,8 @@ typedef struct {
     double lo, hi;
 } rate;
 
-/* Spread of column c over the finished runs of point pt; n = 0 if not numeric there. */
-/* The spread of a value over the finished runs of seeds [j0, j1) at point pt. */
+/* Spread of column col over the finished runs of seeds [j0, j1) at point pt; n = 0 if not
+ * numeric there. */
 static spread spread_seeds(const sweep_plan *p, const table *t, size_t pt, const char *col, size_t j0, size_t j1,
                            double *buf)
 {
@@ -656,9 +656,9 @@ static int add_trend_null(hdnet_claims *c, int rule, const sweep_plan *p, const 
 
 /* R13 (adaptive rule) and R13i (reference rule) of seeds [j0, j1) into c, from the medians
  * of the class fractions at each speed, against the exchange of speed labels when asked
- * (with_null), and the competence gate on the largest NE (R0) of the networks they come
- * from: a speed trend of networks that cannot do the task says nothing (as in
- * hdnet-speed). Nothing is added when a speed has no finished run. */
+ * (with_null), and the competence gate on the network furthest from its bound (R0 against
+ * hdnet_gate_bound(ne_hold)): a speed trend of networks that cannot do the task says
+ * nothing (as in hdnet-speed). Nothing is added when a speed has no finished run. */
 static int add_trend(hdnet_claims *c, const sweep_plan *p, const table *t, const size_t *order, const double *speed,
                      size_t j0, size_t j1, int with_null, double *buf, double *compass, double *shifters)
 {
@@ -798,8 +798,12 @@ static int speed_claims(const sweep_plan *p, const table *t, FILE *md, double *b
                           hdnet_claims_number(c, row, HDNET_CLAIM_VALUE));
             char measured[256];
             const size_t judged = r.pass + r.fail;
-            snprintf(measured, sizeof measured, "%zu of %zu seeds pass [95 %% Wilson %.2f, %.2f]; %zu WARN, %zu NOT_APPLICABLE",
-                     r.pass, judged, r.lo, r.hi, r.warn, r.not_applicable);
+            if (judged)
+                snprintf(measured, sizeof measured, "%zu of %zu seeds pass [95 %% Wilson %.2f, %.2f]; %zu WARN, %zu "
+                         "NOT_APPLICABLE", r.pass, judged, r.lo, r.hi, r.warn, r.not_applicable);
+            else
+                snprintf(measured, sizeof measured, "no seed judged PASS or FAIL; %zu WARN, %zu NOT_APPLICABLE", r.warn,
+                         r.not_applicable);
             speed_row(csv, md, "R13r", "speed trend per seed (adaptive rule; each seed's networks alone, with their own gate)",
                       measured, "the rate across seeds: PASS among PASS and FAIL", "INFO",
                       judged ? (double)r.pass / (double)judged : NAN);
