@@ -196,9 +196,9 @@ static double analyse(const options *o, const hdnet_net *net, const char *dir, d
     for (size_t i = 0; i < u.n; i++)
         fprintf(fp, "%d %.6g %.6g\n", u.cls[CLI_ADAPTIVE][i], u.stat[HDNET_US_S][i], u.stat[HDNET_US_A][i]);
     cli_fclose(fp, "units_plot.dat");
-    printf("speed %g seed %zu: NE %.4f%% (holding the cued heading: %.4f%%), sigma_AV %.3f, adaptive compass %.0f CCW %.0f CW %.0f weak %.0f "
-           "inactive %.0f (A* %.3g)\n", speed, seed, 100 * ne, 100 * *ne_hold, sigma, counts[0][0], counts[0][1], counts[0][2],
-           counts[0][3], counts[0][4], info[HDNET_CI_ASTAR]);
+    printf("speed %g seed %zu: NE %.4f%% (holding the cued heading: %.4f%%), sigma_AV %.3f, adaptive compass %.0f "
+           "CCW %.0f CW %.0f weak %.0f inactive %.0f (A* %.3g)\n", speed, seed, 100 * ne, 100 * *ne_hold, sigma,
+           counts[0][0], counts[0][1], counts[0][2], counts[0][3], counts[0][4], info[HDNET_CI_ASTAR]);
     fflush(stdout);
     free(kept);
     cli_units_free(&u);

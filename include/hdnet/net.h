@@ -287,8 +287,8 @@ HDNET_API HDNET_NODISCARD int hdnet_normalized_error_window(const float *outputs
  *  heading: in every trial it repeats the target of step cue - 1 at every step. A
  *  network that remembers the cue but integrates nothing makes this error; the
  *  competence gate compares with it (hdnet_gate_bound(), docs/analyses.md section 7).
- *  It depends on the trials only: about 1.7 on 1000-step trials of the default task,
- *  0.08 at speed 0.1, where the heading hardly moves.
+ *  It depends on the trials only: about 1.8 on 1000-step trials of the default task,
+ *  about 0.1 at speed 0.1, where the heading hardly moves.
  *  @param[in] targets    [n_trials][n_steps][n_outputs] targets
  *  @param[in] mask       [n_trials][n_steps][n_outputs]; points with mask == 1 count
  *  @param[in] n_trials   trials

@@ -244,8 +244,8 @@ HDNET_API HDNET_NODISCARD int hdnet_null_compare(double value, const double *nul
 /** The bound of the competence gate on given analysis trials: the smaller of
  *  HDNET_GATE_NE_MAX and HDNET_GATE_HOLD_FRACTION times the error of holding the cued
  *  heading on those trials (hdnet_hold_error()). At the default speed holding gives an
- *  NE near 1.7 and the fixed bound decides; when the heading hardly moves (speed 0.1:
- *  0.08) a network that only remembers the cue would pass the fixed bound, and the
+ *  NE near 1.8 and the fixed bound decides; when the heading hardly moves (speed 0.1:
+ *  about 0.1) a network that only remembers the cue would pass the fixed bound, and the
  *  held error decides (docs/analyses.md, section 7).
  *  @param[in] ne_hold  hdnet_hold_error() on the analysis trials; NaN or not > 0 when
  *                      unknown or when nothing moves: the fixed bound alone
