@@ -421,6 +421,18 @@ static void set_field(const sweep_plan *p, size_t i, const char *key, const char
     sweep_record_clear(&r);
 }
 
+/* Collect the sweep and return its claims_sweep.csv (the speed checks); *done runs finished. */
+static char *collect_claims(const sweep_plan *p, size_t *done)
+{
+    char err[SWEEP_ERR], path[4300];
+    size_t failed;
+    ck_assert_msg(sweep_collect(p, done, &failed, err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/claims_sweep.csv", p->out);
+    char *csv = sweep_read_file(path, NULL, err);
+    ck_assert_msg(csv != NULL, "%s", err);
+    return csv;
+}
+
 START_TEST(summary_and_speed_trend)
 {
     make_tmp();
@@ -435,12 +447,9 @@ START_TEST(summary_and_speed_trend)
     for (size_t pt = 0; pt < 3; pt++)
         for (size_t k = 0; k < 3; k++)
             fake_run(p, sweep_plan_run(p, pt, k), comp[pt][k], 1 - comp[pt][k]);
-    size_t done, failed;
-    ck_assert_msg(sweep_collect(p, &done, &failed, err) == 0, "%s", err);
+    size_t done;
+    char *csv = collect_claims(p, &done);
     ck_assert_uint_eq(done, 9);
-    snprintf(path, sizeof path, "%s/claims_sweep.csv", p->out);
-    char *csv = sweep_read_file(path, NULL, err);
-    ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(strstr(csv, "speed 0.1: compass 0.80, shifters 0.20; speed 1: compass 0.50, shifters 0.50; "
                                       "speed 3: compass 0.20, shifters 0.80"));
     ck_assert_ptr_nonnull(strstr(csv, "speed labels exchanged in 20 ways 5-95%")); /* R13's null */
@@ -457,9 +466,7 @@ START_TEST(summary_and_speed_trend)
     /* a network that cannot do the task makes the trend NOT_APPLICABLE, for the medians
      * and for its seed, but not for the other seeds */
     set_field(p, sweep_plan_run(p, 0, 0), "R0.value", "0.2");
-    ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
-    csv = sweep_read_file(path, NULL, err);
-    ck_assert_ptr_nonnull(csv);
+    csv = collect_claims(p, &done);
     ck_assert_ptr_nonnull(strstr(csv, ",NOT_APPLICABLE,0.6"));
     ck_assert_ptr_nonnull(strstr(csv, "1 of 1 seeds pass"));
     ck_assert_ptr_nonnull(strstr(csv, "1 WARN, 1 NOT_APPLICABLE"));
@@ -468,9 +475,7 @@ START_TEST(summary_and_speed_trend)
     /* a slow task where holding the cued heading is nearly as good (NE 0.008): 0.005 is
      * not half of it, so the network is judged not to integrate */
     set_field(p, sweep_plan_run(p, 1, 2), "ne_hold", "0.008");
-    ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
-    csv = sweep_read_file(path, NULL, err);
-    ck_assert_ptr_nonnull(csv);
+    csv = collect_claims(p, &done);
     ck_assert_ptr_nonnull(strstr(csv, "NE 0.0050 on its analysis trials (bound 0.004): a network cannot do the task"));
     ck_assert_ptr_nonnull(strstr(csv, ",NOT_APPLICABLE,0.6"));
     free(csv);
@@ -494,17 +499,14 @@ START_TEST(summary_and_speed_trend)
     ck_assert_int_eq(sweep_prepare_out(p, err), 0);
     fake_run(p, 0, 0.3, 0.5);
     fake_run(p, 1, 0.6, 0.2);
-    ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
-    snprintf(path, sizeof path, "%s/claims_sweep.csv", p->out);
-    csv = sweep_read_file(path, NULL, err);
+    csv = collect_claims(p, &done);
     ck_assert_ptr_nonnull(strstr(csv, "\nR13,"));
     ck_assert_ptr_nonnull(strstr(csv, ",FAIL,-0.3"));
     ck_assert_ptr_nonnull(strstr(csv, "0 of 1 seeds pass"));
     free(csv);
     /* no network that does the task: no seed is judged */
     set_field(p, 0, "R0.value", "0.5");
-    ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
-    csv = sweep_read_file(path, NULL, err);
+    csv = collect_claims(p, &done);
     ck_assert_ptr_nonnull(strstr(csv, "no seed judged PASS or FAIL; 0 WARN, 1 NOT_APPLICABLE"));
     free(csv);
     sweep_plan_free(p);
@@ -522,6 +524,7 @@ START_TEST(summary_and_speed_trend)
         set_field(p, i, "R4.null_low", "-inf"); /* a band: in the tables, not in the figure */
         set_field(p, i, "R5.value", "inf");     /* never finite: not drawable */
     }
+    size_t failed;
     ck_assert_int_eq(sweep_collect(p, &done, &failed, err), 0);
     snprintf(path, sizeof path, "%s/summary.md", p->out);
     char *md = sweep_read_file(path, NULL, err);

@@ -620,18 +620,17 @@ static size_t end_fractions(const sweep_plan *p, const table *t, size_t pt, cons
                             size_t j0, size_t j1, double *ends)
 {
     size_t n = 0;
-    for (size_t j = j0; j < j1; j++) {
-        size_t i = sweep_plan_run(p, pt, j);
-        double a, b;
-        if (strcmp(t->status[i], "done") == 0 && as_number(sweep_record_get(&t->rec[i], kc), &a) &&
-            as_number(sweep_record_get(&t->rec[i], ks), &b) && !isnan(a) && !isnan(b)) {
-            ends[n] = a;
-            ends[(j1 - j0) + n] = b;
-            n++;
+    for (int pass = 0; pass < 2; pass++) { /* compass fractions first: n is known for the shifters */
+        size_t m = 0;
+        for (size_t j = j0; j < j1; j++) {
+            size_t i = sweep_plan_run(p, pt, j);
+            double a, b;
+            if (strcmp(t->status[i], "done") == 0 && as_number(sweep_record_get(&t->rec[i], kc), &a) &&
+                as_number(sweep_record_get(&t->rec[i], ks), &b) && !isnan(a) && !isnan(b))
+                ends[pass * n + m++] = pass ? b : a;
         }
+        n = m;
     }
-    for (size_t k = 0; k < n; k++) /* pack: the shifters follow the n compass fractions */
-        ends[n + k] = ends[(j1 - j0) + k];
     return n;
 }
 
