@@ -67,7 +67,7 @@ EX_BINS   := $(patsubst examples/%.c,examples/%,$(EX_SRCS))
 BENCH_SRCS:= $(sort $(wildcard bench/*.c))
 BENCH_BINS:= $(patsubst bench/%.c,bench/%,$(BENCH_SRCS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
-TEST_OBJS := $(TEST_SRCS:.c=.o) tests/check_main.o tests/testutil.o
+TEST_OBJS := $(TEST_SRCS:.c=.o) tests/check_main.o tests/testutil.o tests/kernel_avx512_emulated.o
 SUITES    := $(patsubst tests/test_%.c,%,$(TEST_SRCS))
 
 .PHONY: all lib examples bench check check-fast check-headers install uninstall installcheck \
@@ -137,9 +137,15 @@ tests/suites.h: $(TEST_SRCS)
 	$(Q)printf '%s\n' $(foreach s,$(SUITES),"HDNET_SUITE($(s))") > $@.tmp && mv $@.tmp $@
 
 $(TEST_OBJS): tests/suites.h
-tests/%.o: tests/%.c tests/testutil.h $(HEADERS) $(LIB_HDRS)
+tests/%.o: tests/%.c $(wildcard tests/*.h) $(HEADERS) $(LIB_HDRS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) -Ilib -Itests $(CHECK_CFLAGS) -c $< -o $@
+
+# The AVX-512 kernels on SIMDe's emulated AVX-512, built on AVX2 (tests/kernel_avx512_emulated.c).
+EMULATED_CFLAGS := -mavx2 -mfma -Wno-psabi
+tests/kernel_avx512_emulated.o: tests/kernel_avx512_emulated.c tests/kernel_emulated.h lib/model/kernel_avx512.c $(LIB_HDRS) $(HEADERS)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(BASE_CFLAGS) -Ilib -Itests $(EMULATED_CFLAGS) -c $< -o $@
 
 tests/check_hdnet: $(TEST_OBJS) lib/libhdnet.a
 	@$(if $(Q),echo "  LD      $@")

@@ -13,9 +13,10 @@ build/asan/lib/%.o: lib/%.c $(LIB_HDRS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(LIB_CFLAGS) $(call kernel_flags,$*) -c $< -o $@
 
-build/asan/tests/%.o: tests/%.c tests/testutil.h tests/suites.h $(HEADERS) $(LIB_HDRS)
+build/asan/tests/%.o: tests/%.c $(wildcard tests/*.h) tests/suites.h $(HEADERS) $(LIB_HDRS) lib/model/kernel_avx512.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(BASE_CFLAGS) -Ilib -Itests $(CHECK_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(BASE_CFLAGS) -Ilib -Itests $(CHECK_CFLAGS) \
+		$(if $(findstring _emulated,$*),$(EMULATED_CFLAGS)) -c $< -o $@
 
 build/asan/check_hdnet: $(ASAN_LIB_OBJS) $(ASAN_TEST_OBJS)
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages libhdnet needs to build, test and plot.
 # As root: installs the missing ones with apt-get. Otherwise: prints the command and fails.
-PKGS="build-essential pkg-config libopenblas-dev liblapacke-dev check gnuplot-nox python3-numpy help2man"
+PKGS="build-essential pkg-config libopenblas-dev liblapacke-dev check libsimde-dev gnuplot-nox python3-numpy help2man"
 # Optional: python3-matplotlib (Python example), doxygen (make docs), clang libclang-rt-14-dev (make fuzz),
 # cmake python3-venv man-db (make installcheck), octave octave-dev (make check-octave),
 # slurm-wlm munge (make check-slurm; daemons, so never installed here).

@@ -1,9 +1,11 @@
 /* Every vector kernel set the CPU can run against the portable kernels, on
  * random data, for several sizes (padding, tails of the register blocks),
- * trial counts and every activation. (The gradient check of test_net.c also
- * runs through every supported set.) */
+ * trial counts and every activation; the AVX-512 set against the AVX2 set bit
+ * for bit, natively where the CPU has AVX-512 and emulated everywhere. (The
+ * gradient check of test_net.c also runs through every supported set.) */
 #include "testutil.h"
 #include "core/internal.h"
+#include "kernel_emulated.h"
 #include "rng/rng_priv.h"
 #include "model/net_priv.h"
 
@@ -42,12 +44,17 @@ static void close_rows(const float *a, const float *b, size_t rows, size_t n, si
  * tanh/exp (a few ulp), the products have up to 100 terms of size <= 1. */
 #define KTOL 2e-5
 
-/* Set `kind` against set `ref` within tol (0: bit for bit). */
-static void run_case(int kind, int ref, double tol, size_t n, size_t nb, int act, int flags)
+static hdnet__kernels kernels_of(int kind)
 {
-    hdnet__kernels kv, kp;
-    ck_assert_ok(hdnet__kernel_select(kind, 100, &kv));
-    ck_assert_ok(hdnet__kernel_select(ref, 100, &kp));
+    hdnet__kernels k;
+    ck_assert_ok(hdnet__kernel_select(kind, 100, &k));
+    return k;
+}
+
+/* Set kv against set kp within tol (0: bit for bit). */
+static void run_case(hdnet__kernels kv, hdnet__kernels kp, double tol, size_t n, size_t nb,
+                     int act, int flags)
+{
     const size_t align = kv.align > kp.align ? kv.align : kp.align;
     const size_t ld = (n + align - 1) / align * align, ni = 3, no = 2, T = 3,
                  stride = (T + 1) * ld;
@@ -150,31 +157,61 @@ static void run_case(int kind, int ref, double tol, size_t n, size_t nb, int act
     free(ey);
 }
 
+static const size_t kernel_sizes[] = {1, 5, 8, 13, 16, 17, 24, 37, 100, 130};
+
 START_TEST(vector_vs_portable)
 {
-    static const size_t ns[] = {1, 5, 8, 13, 24, 37, 100, 130};
     int tested = 0;
     for (int kind = HDNET_KERNEL_AVX2; kind <= HDNET_KERNEL_AVX512; kind++) {
         if (!hdnet__kernel_supported(kind))
             continue;
         tested++;
-        for (size_t q = 0; q < sizeof ns / sizeof *ns; q++)
+        const hdnet__kernels kv = kernels_of(kind), kp = kernels_of(HDNET_KERNEL_PORTABLE);
+        for (size_t q = 0; q < sizeof kernel_sizes / sizeof *kernel_sizes; q++)
             for (size_t nb = 1; nb <= 6; nb++)
-                run_case(kind, HDNET_KERNEL_PORTABLE, KTOL, ns[q], nb, HDNET_ACT_RETANH,
-                         (int)(nb % 8));
+                run_case(kv, kp, KTOL, kernel_sizes[q], nb, HDNET_ACT_RETANH, (int)(nb % 8));
         for (int act = 0; act < HDNET_ACT_COUNT; act++)
             for (int flags = 0; flags < 8; flags++)
-                run_case(kind, HDNET_KERNEL_PORTABLE, KTOL, 37, 4, act, flags);
+                run_case(kv, kp, KTOL, 37, 4, act, flags);
     }
-    /* AVX-512 against AVX2 bit for bit (kernel.c): the timed choice of
-     * kernel = auto between them must not change a result */
-    if (hdnet__kernel_supported(HDNET_KERNEL_AVX512))
-        for (size_t q = 0; q < sizeof ns / sizeof *ns; q++)
-            for (int act = 0; act < HDNET_ACT_COUNT; act++)
-                run_case(HDNET_KERNEL_AVX512, HDNET_KERNEL_AVX2, 0.0, ns[q], 1 + (size_t)act % 6,
-                         act, act % 8);
     if (!tested)
         ck_assert(!hdnet__kernel_supported(HDNET_KERNEL_AVX2));
+}
+END_TEST
+
+/* k512 against the AVX2 set bit for bit (kernel.c): the timed choice of
+ * kernel = auto between them must not change a result. Every size, every
+ * activation and flag combination, 1 to 9 trials (the register blocks hold 4). */
+static void avx512_vs_avx2(hdnet__kernels k512)
+{
+    const hdnet__kernels k2 = kernels_of(HDNET_KERNEL_AVX2);
+    for (size_t q = 0; q < sizeof kernel_sizes / sizeof *kernel_sizes; q++)
+        for (int act = 0; act < HDNET_ACT_COUNT; act++)
+            for (int flags = 0; flags < 8; flags++)
+                run_case(k512, k2, 0.0, kernel_sizes[q], 1 + (size_t)(act + flags) % 9, act, flags);
+}
+
+START_TEST(avx512_native)
+{
+    if (!hdnet__kernel_supported(HDNET_KERNEL_AVX512))
+        return; /* the emulated test below runs the same code */
+    avx512_vs_avx2(kernels_of(HDNET_KERNEL_AVX512));
+}
+END_TEST
+
+/* The same source on SIMDe's AVX-512 (tests/kernel_avx512_emulated.c), with
+ * the library's pairing: the AVX2 readout (kernel.c, set_functions). */
+START_TEST(avx512_emulated)
+{
+    if (!hdnet__kernel_supported(HDNET_KERNEL_AVX2))
+        return; /* the emulation is built on AVX2 + FMA */
+    hdnet__kernels k = kernels_of(HDNET_KERNEL_AVX2);
+    k.fwd = hdnet__fwd_avx512_emulated;
+    k.bwd = hdnet__bwd_avx512_emulated;
+    k.outer = hdnet__outer_avx512_emulated;
+    k.kind = HDNET_KERNEL_AVX512;
+    k.align = 16;
+    avx512_vs_avx2(k);
 }
 END_TEST
 
@@ -215,6 +252,8 @@ Suite *hdnet_suite_kernels(void)
     TCase *tc = tcase_create("kernels");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, vector_vs_portable);
+    tcase_add_test(tc, avx512_native);
+    tcase_add_test(tc, avx512_emulated);
     tcase_add_test(tc, selection);
     suite_add_tcase(s, tc);
     return s;

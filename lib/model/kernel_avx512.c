@@ -11,7 +11,9 @@
 #define V __m512
 #define VM __mmask16
 #define VW 16
+#ifndef FN /* tests/kernel_avx512_emulated.c builds this file under other names */
 #define FN(name) hdnet__##name##_avx512
+#endif
 
 #define VI_(v) _mm512_castps_si512(v)
 #define VF_(v) _mm512_castsi512_ps(v)
