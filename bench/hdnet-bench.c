@@ -1,7 +1,8 @@
 /* hdnet-bench: seconds per training update (batch draw, noise, loss and BPTT
  * gradient, clipping, AdamW step) at a given size, thread count and kernel
- * set, or for every kernel set side by side. Prints one `name value unit`
- * line per result. */
+ * set, or for every kernel set side by side; with --peak also this core's
+ * measured FP32 FMA peak and the update's floor at it. Prints one
+ * `name value unit` line per result. */
 #include <hdnet/hdnet.h>
 #include "core/internal.h"
 #include "rng/rng_priv.h"
@@ -16,18 +17,29 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define PEAK_X86 1
+#endif
+
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hdnet-bench [--batch B] [--steps T] [--units N] [--threads K] [--updates U]\n"
-            "                   [--kernel auto|portable|avx2|avx512 | --kernels]\n"
+            "                   [--kernel auto|portable|avx2|avx512 | --kernels] [--peak]\n"
             "  defaults: the reference size B=100 T=500 N=100, 1 thread, 10 timed updates\n"
             "  (after 2 warm-up updates), kernel auto. Prints sec_per_update (median), gflops\n"
             "  (3 GFLOP per update scaled by B*T*N^2), floor_fraction (0.016 s scaled,\n"
             "  over the median), peak_rss_mb, and cpu_sec_per_update (CPU time of all\n"
             "  threads, median; less sensitive to other load on a shared machine).\n"
             "  --kernels: every kernel set this CPU runs, side by side (one update of each\n"
-            "  in turn per round), then the set kernel=auto picks and its time over the best.\n");
+            "  in turn per round), then the set kernel=auto picks and its time over the best.\n"
+            "  --peak: also measure this core's FP32 FMA peak on one thread (best of 7, thread\n"
+            "  CPU time) at each vector width the CPU runs: peak_gflops_avx2 (8 lanes),\n"
+            "  peak_gflops_avx512 (16 lanes), not_supported otherwise; peak_gflops, the best;\n"
+            "  peak_floor_sec_per_update, 6*B*T*N^2 FLOP at that peak; and per timed set\n"
+            "  peak_floor_fraction, that floor over the median. Needs --threads 1 (the peak\n"
+            "  is one core's). --peak --updates 0: the peak and floor only, no network.\n");
 }
 
 static int die(const char *what, int rc)
@@ -139,16 +151,144 @@ static double median_of(double *v, long n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* ---- --peak: this core's FP32 FMA throughput ----
+ * Independent accumulators must cover FMA latency x FMA ports, or the loop
+ * measures latency: 4-5 cycles x 2 ports <= 10 on the AVX2 cores we know
+ * (Haswell 5 x 2, Skylake and Zen 3 4 x 2; Zen 3 saturates at 8), so 12,
+ * which with the two operands fits the 16 ymm registers. For 512 bits 24 also
+ * covers 6-cycle x 2-port cores and fits the 32 zmm registers. #pragma GCC
+ * unroll (clang reads it too) keeps the accumulators in registers, not in a
+ * stack array. Each repeat runs the same number of FMA instructions at both
+ * widths: 12 << 24 = 2.0e8, about 30-40 ms at 2 per cycle and 2.5-3.5 GHz. */
+#define PEAK_REPEATS 7
+#define PEAK_ACC256 12
+#define PEAK_ACC512 24
+#define PEAK_FMAS (12L << 24)
+
+#ifdef PEAK_X86
+/* acc = acc*a + b with a = 0.999, b = 0.001 tends to 1: the values stay normal
+ * (no denormal or overflow slow path) however long the loop. */
+__attribute__((target("avx2,fma"))) static float fma_loop_avx2(float a, float b)
+{
+    const __m256 va = _mm256_set1_ps(a), vb = _mm256_set1_ps(b);
+    __m256 acc[PEAK_ACC256];
+    for (int j = 0; j < PEAK_ACC256; j++)
+        acc[j] = _mm256_setzero_ps();
+    for (long i = 0; i < PEAK_FMAS / PEAK_ACC256; i++)
+#pragma GCC unroll 24
+        for (int j = 0; j < PEAK_ACC256; j++)
+            acc[j] = _mm256_fmadd_ps(acc[j], va, vb);
+    float lane[8], s = 0;
+    for (int j = 1; j < PEAK_ACC256; j++)
+        acc[0] = _mm256_add_ps(acc[0], acc[j]);
+    _mm256_storeu_ps(lane, acc[0]);
+    for (int l = 0; l < 8; l++)
+        s += lane[l];
+    return s;
+}
+
+__attribute__((target("avx512f"))) static float fma_loop_avx512(float a, float b)
+{
+    const __m512 va = _mm512_set1_ps(a), vb = _mm512_set1_ps(b);
+    __m512 acc[PEAK_ACC512];
+    for (int j = 0; j < PEAK_ACC512; j++)
+        acc[j] = _mm512_setzero_ps();
+    for (long i = 0; i < PEAK_FMAS / PEAK_ACC512; i++)
+#pragma GCC unroll 24
+        for (int j = 0; j < PEAK_ACC512; j++)
+            acc[j] = _mm512_fmadd_ps(acc[j], va, vb);
+    float lane[16], s = 0;
+    for (int j = 1; j < PEAK_ACC512; j++)
+        acc[0] = _mm512_add_ps(acc[0], acc[j]);
+    _mm512_storeu_ps(lane, acc[0]);
+    for (int l = 0; l < 16; l++)
+        s += lane[l];
+    return s;
+}
+#endif
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Written after each loop so the compiler must do the work; the operands are
+ * read from it too, so they are not constants it could fold. */
+static volatile float peak_sink[3] = {0.999f, 0.001f, 0.0f};
+
+/* GFLOP/s of the best repeat: thread CPU time, so time spent waiting for a
+ * core on a loaded machine does not count; the best repeat is the one least
+ * disturbed by interrupts and migrations. */
+static double peak_gflops_of(float (*loop)(float, float), int lanes)
+{
+    double best = INFINITY;
+    for (int r = 0; r < PEAK_REPEATS; r++) {
+        const double t0 = thread_cpu_s();
+        peak_sink[2] = loop(peak_sink[0], peak_sink[1]);
+        const double t = thread_cpu_s() - t0;
+        if (t < best)
+            best = t;
+    }
+    return 2.0 * lanes * (double)PEAK_FMAS / best * 1e-9;
+}
+
+/* Prints the peak of each vector width and returns the best, 0 if this CPU
+ * runs none of them. */
+static double peak_measure(void)
+{
+    double g256 = 0, g512 = 0;
+#ifdef PEAK_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        g256 = peak_gflops_of(fma_loop_avx2, 8);
+    if (__builtin_cpu_supports("avx512f"))
+        g512 = peak_gflops_of(fma_loop_avx512, 16);
+#endif
+    if (g256 > 0)
+        printf("peak_gflops_avx2 %.2f GFLOP/s\n", g256);
+    else
+        printf("peak_gflops_avx2 not_supported GFLOP/s\n");
+    if (g512 > 0)
+        printf("peak_gflops_avx512 %.2f GFLOP/s\n", g512);
+    else
+        printf("peak_gflops_avx512 not_supported GFLOP/s\n");
+    const double best = g256 > g512 ? g256 : g512;
+    if (best > 0)
+        printf("peak_gflops %.2f GFLOP/s\n", best);
+    return best;
+}
+
+/* The update's floor at the measured peak: 6 B T N^2 FLOP (forward, and
+ * backward's two products, of the N x N recurrence); 0 without a peak. */
+static double peak_floor(long B, long T, long N, double gflops)
+{
+    if (!(gflops > 0)) {
+        printf("peak_floor_sec_per_update not_supported s\n");
+        return 0;
+    }
+    const double floor_s = 6.0 * (double)B * (double)T * (double)N * (double)N / (gflops * 1e9);
+    printf("peak_floor_sec_per_update %.6f s\n", floor_s);
+    return floor_s;
+}
+
+static void print_sizes(long B, long T, long N, long K, long U)
+{
+    printf("batch %ld trials\nsteps %ld steps\nunits %ld units\nthreads %ld threads\n", B, T, N, K);
+    printf("timed_updates %ld updates\n", U);
+}
+
 int main(int argc, char **argv)
 {
     long B = 100, T = 500, N = 100, K = 1, U = 10;
-    int kernel = HDNET_KERNEL_AUTO, all_kernels = 0;
+    int kernel = HDNET_KERNEL_AUTO, kernel_set = 0, all_kernels = 0, peak = 0;
     static const struct option opts[] = {
         {"batch", required_argument, NULL, 'b'}, {"steps", required_argument, NULL, 't'},
         {"units", required_argument, NULL, 'n'}, {"threads", required_argument, NULL, 'k'},
         {"updates", required_argument, NULL, 'u'}, {"kernel", required_argument, NULL, 'K'},
-        {"kernels", no_argument, NULL, 'A'},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"kernels", no_argument, NULL, 'A'},       {"peak", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     int c, oi = 0;
     while ((c = getopt_long(argc, argv, "b:t:n:k:u:h", opts, &oi)) != -1) {
         long *dst = NULL, lo = 1, hi = 1000000;
@@ -157,8 +297,9 @@ int main(int argc, char **argv)
         case 't': dst = &T; break;
         case 'n': dst = &N; hi = 65536; break;
         case 'k': dst = &K; hi = 256; break;
-        case 'u': dst = &U; break;
+        case 'u': dst = &U; lo = 0; break; /* 0 only with --peak, checked below */
         case 'A': all_kernels = 1; continue;
+        case 'P': peak = 1; continue;
         case 'K': {
             hdnet_config *tmp;
             int64_t v;
@@ -169,6 +310,7 @@ int main(int argc, char **argv)
             }
             hdnet_config_free(tmp);
             kernel = (int)v;
+            kernel_set = 1;
             continue;
         }
         case 'h': usage(stdout); return EXIT_SUCCESS;
@@ -183,6 +325,26 @@ int main(int argc, char **argv)
     if (optind < argc) {
         fprintf(stderr, "hdnet-bench: unexpected argument '%s'\n", argv[optind]);
         return EXIT_FAILURE;
+    }
+    if (U == 0 && !peak) {
+        fprintf(stderr, "hdnet-bench: --updates 0 times nothing; it is for --peak alone\n");
+        return EXIT_FAILURE;
+    }
+    if (U == 0 && (all_kernels || kernel_set)) {
+        fprintf(stderr, "hdnet-bench: --%s needs timed updates (--updates 1 or more)\n",
+                all_kernels ? "kernels" : "kernel");
+        return EXIT_FAILURE;
+    }
+    /* the peak is one core's, and K threads may or may not have K cores (two
+     * vCPUs can be one core's hardware threads): no honest K-thread floor */
+    if (peak && K != 1) {
+        fprintf(stderr, "hdnet-bench: --peak measures one core; its floor fraction needs --threads 1\n");
+        return EXIT_FAILURE;
+    }
+    if (U == 0) {
+        print_sizes(B, T, N, K, U);
+        peak_floor(B, T, N, peak_measure());
+        return EXIT_SUCCESS;
     }
 
     hdnet_config *cfg;
@@ -222,8 +384,9 @@ int main(int argc, char **argv)
     double scale = ((double)B / 100.0) * ((double)T / 500.0) * ((double)N / 100.0) * ((double)N / 100.0);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("batch %ld trials\nsteps %ld steps\nunits %ld units\nthreads %ld threads\n", B, T, N, K);
-    printf("timed_updates %ld updates\n", U);
+    print_sizes(B, T, N, K, U);
+    /* after the timed updates: no network's threads or memory traffic running */
+    const double floor_s = peak ? peak_floor(B, T, N, peak_measure()) : 0;
     double best = INFINITY, med[4];
     int best_k = 0;
     for (int k = 0; k < nv; k++) {
@@ -241,6 +404,8 @@ int main(int argc, char **argv)
         printf("%s %.6f s\n", KEY("cpu_sec_per_update"), cmed);
         printf("%s %.2f GFLOP/s\n", KEY("gflops"), 3.0 * scale / med[k]);
         printf("%s %.4f ratio\n", KEY("floor_fraction"), 0.016 * scale / med[k]);
+        if (floor_s > 0)
+            printf("%s %.4f ratio\n", KEY("peak_floor_fraction"), floor_s / med[k]);
 #undef KEY
     }
     const int chosen = hdnet__kernel_auto((size_t)N);
