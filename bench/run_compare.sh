@@ -2,8 +2,9 @@
 # libhdnet vs PyTorch at the reference size (B=100, T=500, N=100), alternating
 # in one run: per round hdnet-bench at 1 and 2 threads, then torch_ctrnn.py at
 # 1 and 2 threads (12 updates each, the script drops 2 as warm-up). Prints one
-# line per measurement, a table of medians over rounds with the ratios, and the
-# spread (min, median, max) of the per-round ratios.
+# line per measurement, a table of medians over rounds with the ratios, the
+# spread (min, median, max) of the per-round ratios, and the one-thread median
+# as a fraction of this core's floor (hdnet-bench --peak: its measured FMA peak).
 # usage: bench/run_compare.sh [rounds] [torch_script]     (from the source root,
 #        after `make bench`; default 5 rounds, ../shared/bench/torch_ctrnn.py,
 #        else /work/shared/bench/torch_ctrnn.py)
@@ -33,11 +34,15 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 echo
 lscpu | grep 'Model name' || true
+peak=$("$BENCH" --peak --updates 0)
+printf '%s\n' "$peak" | grep '^peak'
+echo "floor $(printf '%s\n' "$peak" | val peak_floor_sec_per_update)" >> "$tmp"
 awk '
 function median(arr, n,    i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
     return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
 }
+$1 == "floor" { floor = $2; next }
 { key = $5 "_" $7; n[key]++; v[key, n[key]] = $9; rv[$2, key] = $9; if ($5 == "hdnet") { cn[key]++; cv[key, cn[key]] = $11 } }
 END {
     for (key in n) { delete a; for (i = 1; i <= n[key]; i++) a[i] = v[key, i]; med[key] = median(a, n[key]) }
@@ -62,4 +67,5 @@ END {
     printf "PyTorch 1 thread / libhdnet 1 thread: %.2f / %.2f / %.2f\n", s1[1], md1, s1[m]
     printf "PyTorch best / libhdnet 2 threads: %.2f / %.2f / %.2f\n", s2[1], md2, s2[m]
     printf "libhdnet 1 thread / 2 threads: %.2f / %.2f / %.2f\n", s3[1], md3, s3[m]
+    if (floor + 0 > 0) printf "libhdnet 1 thread, fraction of this core'"'"'s floor (%.4f s): %.2f\n", floor, floor / med["hdnet_1"]
 }' "$tmp"
