@@ -43,6 +43,20 @@ expect_error "$ex/hdnet-train" --resume "$tmp/nothing-here"
 expect_error "$ex/hdnet-eval" "$tmp/missing.npz"
 expect_error "$ex/hdnet-eval" "$tmp/missing.npz" --trials zero
 
+# ---- hdnet-bench --peak (the normal build; bench/ is not built for the sanitizers) ----
+if [ -z "${HDNET_EXAMPLES:-}" ]; then
+    bench/hdnet-bench --peak --updates 0 > "$tmp/peak" || fail "hdnet-bench --peak"
+    if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+        # above 1 GFLOP/s, and below 8 lanes x 2 FLOP x 2 FMA units x 6 GHz: the loop ran
+        awk '$1 == "peak_gflops_avx2" && $2 + 0 > 1 && $2 + 0 < 192 { g = 1 }
+             $1 == "peak_floor_sec_per_update" && $2 + 0 > 0 { f = 1 }
+             END { exit !(g && f) }' "$tmp/peak" || fail "hdnet-bench --peak: $(cat "$tmp/peak")"
+    fi
+    ok
+    expect_error bench/hdnet-bench --peak --threads 2
+    expect_error bench/hdnet-bench --updates 0
+fi
+
 # ---- a small training run ----
 small="--quick --updates 40 --set units=24 --set selection_trials=16 --state-every 5 --report 10"
 "$ex/hdnet-train" $small --out "$tmp/a" > "$tmp/a.log" || fail "hdnet-train"
