@@ -13,7 +13,8 @@ build/asan/lib/%.o: lib/%.c $(LIB_HDRS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(LIB_CFLAGS) $(call kernel_flags,$*) -c $< -o $@
 
-build/asan/tests/%.o: tests/%.c $(wildcard tests/*.h) tests/suites.h $(HEADERS) $(LIB_HDRS) lib/model/kernel_avx512.c
+build/asan/tests/kernel_avx512_emulated.o: lib/model/kernel_avx512.c lib/model/kernel_simd.h
+build/asan/tests/%.o: tests/%.c $(wildcard tests/*.h) tests/suites.h $(HEADERS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ASAN_CFLAGS) $(BASE_CFLAGS) -Ilib -Itests $(CHECK_CFLAGS) \
 		$(if $(findstring _emulated,$*),$(EMULATED_CFLAGS)) -c $< -o $@
