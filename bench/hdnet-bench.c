@@ -33,7 +33,9 @@ static void usage(FILE *f)
             "  over the median), peak_rss_mb, and cpu_sec_per_update (CPU time of all\n"
             "  threads, median; less sensitive to other load on a shared machine).\n"
             "  --kernels: every kernel set this CPU runs, side by side (one update of each\n"
-            "  in turn per round), then the set kernel=auto picks and its time over the best.\n"
+            "  in turn per round, with a 0.2 s pause after the portable set's, whose BLAS\n"
+            "  threads spin for a while), then the set kernel=auto picks and its time over\n"
+            "  the best.\n"
             "  --peak: also measure this core's FP32 FMA peak on one thread (best of 7, thread\n"
             "  CPU time) at each vector width the CPU runs: peak_gflops_avx2 (8 lanes),\n"
             "  peak_gflops_avx512 (16 lanes), not_supported otherwise; peak_gflops, the best;\n"
@@ -126,6 +128,17 @@ static void variant_close(variant *v)
     hdnet_rng_free(v->noise);
     free(v->times);
     free(v->cpu);
+}
+
+/* The portable set's gradient sum calls BLAS. OpenBLAS's worker threads spin
+ * for a while after each call, and the next set's update, if it starts at
+ * once, ran 40 % slower in --kernels (AMD EPYC, 2026-12-06: avx2 0.081 s
+ * against 0.057 s alone, 0.057 s with OPENBLAS_NUM_THREADS=1 or after a
+ * 50 ms pause). A pause of 0.2 s lets them go idle. */
+static void settle_blas_threads(void)
+{
+    const struct timespec pause = {0, 200000000L};
+    nanosleep(&pause, NULL);
 }
 
 /* One training update: batch, loss and gradient, clipping, AdamW step. */
@@ -376,6 +389,8 @@ int main(int argc, char **argv)
             double w, cp;
             if ((rc = one_update(&vs[k], (size_t)B, (size_t)T, x, y, m, g, &w, &cp)))
                 return die("update", rc);
+            if (nv > 1 && strcmp(vs[k].name, "portable") == 0)
+                settle_blas_threads();
             if (i >= 0) {
                 vs[k].times[i] = w;
                 vs[k].cpu[i] = cp;
