@@ -9,6 +9,9 @@
 
 #include "kernel_emulated.h"
 
+#include <stdint.h>
+#include <stdlib.h>
+
 /* SIMDe 0.7.4 lacks the float-to-int conversion: two AVX2 halves, rounding to
  * nearest as the AVX-512 instruction does. */
 static inline simde__m512i emulated_cvtps_epi32(simde__m512 a)
@@ -21,6 +24,25 @@ static inline simde__m512i emulated_cvtps_epi32(simde__m512 a)
 }
 #undef _mm512_cvtps_epi32
 #define _mm512_cvtps_epi32 emulated_cvtps_epi32
+
+/* The real aligned loads and stores fault on an address that is not a
+ * multiple of 64 bytes; SIMDe's do not: abort() there too. */
+static inline simde__m512 checked_load_ps(const void *p)
+{
+    if ((uintptr_t)p % 64)
+        abort();
+    return simde_mm512_load_ps(p);
+}
+static inline void checked_store_ps(void *p, simde__m512 v)
+{
+    if ((uintptr_t)p % 64)
+        abort();
+    simde_mm512_store_ps(p, v);
+}
+#undef _mm512_load_ps
+#define _mm512_load_ps checked_load_ps
+#undef _mm512_store_ps
+#define _mm512_store_ps checked_store_ps
 
 #define FN(name) hdnet__##name##_avx512_emulated
 #include "model/kernel_avx512.c"
