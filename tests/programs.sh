@@ -2,8 +2,9 @@
 # The example programs as a user runs them (make check-programs, part of make
 # check): --help, one-line errors with a non-zero exit on bad arguments, a small
 # training run and its files, hdnet-eval reproducing hdnet-train's test error,
-# hdnet-run on a hand-written .npy, and hdnet-train --resume after SIGKILL
-# ending byte-identical to an uninterrupted run. Run from the top directory.
+# hdnet-run on a hand-written .npy, hdnet-train --resume after SIGKILL ending
+# byte-identical to an uninterrupted run, and hdnet-bench --peak measuring a
+# plausible FMA peak. Run from the top directory.
 set -eu
 ex=${HDNET_EXAMPLES:-examples}  # the sanitizer build: make check-programs-asan
 tmp=$(mktemp -d)
