@@ -33,7 +33,7 @@ static void usage(FILE *f)
             "  over the median), peak_rss_mb, and cpu_sec_per_update (CPU time of all\n"
             "  threads, median; less sensitive to other load on a shared machine).\n"
             "  --kernels: every kernel set this CPU runs, side by side (one update of each\n"
-            "  in turn per round, with a 0.2 s pause after the portable set's, whose BLAS\n"
+            "  in turn per round, with a 0.2 s pause after each: the portable set's BLAS\n"
             "  threads spin for a while), then the set kernel=auto picks and its time over\n"
             "  the best.\n"
             "  --peak: also measure this core's FP32 FMA peak on one thread (best of 7, thread\n"
@@ -130,12 +130,12 @@ static void variant_close(variant *v)
     free(v->cpu);
 }
 
-/* The portable set's gradient sum calls BLAS. OpenBLAS's worker threads spin
- * for a while after each call, and the next set's update, if it starts at
- * once, ran 40 % slower in --kernels (AMD EPYC, 2026-12-06: avx2 0.081 s
- * against 0.057 s alone, 0.057 s with OPENBLAS_NUM_THREADS=1 or after a
- * 50 ms pause). A pause of 0.2 s lets them go idle. */
-static void settle_blas_threads(void)
+/* Between the sets of --kernels, so that each starts on a settled machine: the
+ * portable set's gradient sum calls BLAS, OpenBLAS's worker threads spin for a
+ * while after each call, and the next set's update, started at once, ran 40 %
+ * slower (AMD EPYC, 2026-12-06: avx2 0.081 s against 0.057 s alone, 0.057 s
+ * with OPENBLAS_NUM_THREADS=1 or after a 50 ms pause). 0.2 s lets them go idle. */
+static void settle(void)
 {
     const struct timespec pause = {0, 200000000L};
     nanosleep(&pause, NULL);
@@ -389,8 +389,8 @@ int main(int argc, char **argv)
             double w, cp;
             if ((rc = one_update(&vs[k], (size_t)B, (size_t)T, x, y, m, g, &w, &cp)))
                 return die("update", rc);
-            if (nv > 1 && strcmp(vs[k].name, "portable") == 0)
-                settle_blas_threads();
+            if (nv > 1)
+                settle();
             if (i >= 0) {
                 vs[k].times[i] = w;
                 vs[k].cpu[i] = cp;
