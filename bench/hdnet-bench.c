@@ -27,6 +27,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: hdnet-bench [--batch B] [--steps T] [--units N] [--threads K] [--updates U]\n"
             "                   [--kernel auto|portable|avx2|avx512 | --kernels] [--peak]\n"
+            "                   [--grad fp32|bf16]\n"
             "  defaults: the reference size B=100 T=500 N=100, 1 thread, 10 timed updates\n"
             "  (after 2 warm-up updates), kernel auto. Prints sec_per_update (median), gflops\n"
             "  (3 GFLOP per update scaled by B*T*N^2), floor_fraction (0.016 s scaled,\n"
@@ -41,7 +42,8 @@ static void usage(FILE *f)
             "  peak_gflops_avx512 (16 lanes), not_supported otherwise; peak_gflops, the best;\n"
             "  peak_floor_sec_per_update, 6*B*T*N^2 FLOP at that peak; and per timed set\n"
             "  peak_floor_fraction, that floor over the median. Needs --threads 1 (the peak\n"
-            "  is one core's). --peak --updates 0: the peak and floor only, no network.\n");
+            "  is one core's). --peak --updates 0: the peak and floor only, no network.\n"
+            "  --grad: grad_precision, the operands of the grad W_rec sum (fp32 default).\n");
 }
 
 static int die(const char *what, int rc)
@@ -296,12 +298,14 @@ int main(int argc, char **argv)
 {
     long B = 100, T = 500, N = 100, K = 1, U = 10;
     int kernel = HDNET_KERNEL_AUTO, kernel_set = 0, all_kernels = 0, peak = 0;
+    const char *grad = "fp32";
     static const struct option opts[] = {
         {"batch", required_argument, NULL, 'b'}, {"steps", required_argument, NULL, 't'},
         {"units", required_argument, NULL, 'n'}, {"threads", required_argument, NULL, 'k'},
         {"updates", required_argument, NULL, 'u'}, {"kernel", required_argument, NULL, 'K'},
         {"kernels", no_argument, NULL, 'A'},       {"peak", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+        {"grad", required_argument, NULL, 'G'},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     int c, oi = 0;
     while ((c = getopt_long(argc, argv, "b:t:n:k:u:h", opts, &oi)) != -1) {
         long *dst = NULL, lo = 1, hi = 1000000;
@@ -313,6 +317,7 @@ int main(int argc, char **argv)
         case 'u': dst = &U; lo = 0; break; /* 0 only with --peak, checked below */
         case 'A': all_kernels = 1; continue;
         case 'P': peak = 1; continue;
+        case 'G': grad = optarg; continue;
         case 'K': {
             hdnet_config *tmp;
             int64_t v;
@@ -367,6 +372,8 @@ int main(int argc, char **argv)
     if ((rc = hdnet_config_set_int(cfg, HDNET_P_UNITS, N)) || (rc = hdnet_config_set_int(cfg, HDNET_P_STEPS, T)) ||
         (rc = hdnet_config_set_int(cfg, HDNET_P_TRIALS, B)) || (rc = hdnet_config_set_int(cfg, HDNET_P_THREADS, K)))
         return die("config", rc);
+    if ((rc = hdnet_config_set(cfg, "grad_precision", grad)))
+        return die("--grad", rc);
     if (T <= (long)hdnet__cfg(cfg, HDNET_P_CUE) && (rc = hdnet_config_set_int(cfg, HDNET_P_CUE, 0)))
         return die("config", rc);
     /* the sets to time: one, or every set this CPU runs */
@@ -400,6 +407,7 @@ int main(int argc, char **argv)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     print_sizes(B, T, N, K, U);
+    printf("grad_precision %s name\n", grad);
     /* after the timed updates: no network's threads or memory traffic running */
     const double floor_s = peak ? peak_floor(B, T, N, peak_measure()) : 0;
     double best = INFINITY, med[4];

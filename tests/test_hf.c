@@ -517,6 +517,12 @@ START_TEST(matlab_recipe_trains)
     ck_assert_ok(hdnet_net_create(&net, cfg, r));
     ck_assert_status(hdnet_trainer_create(&tr, cfg, net), HDNET_EINVAL);
     hdnet_net_free(net);
+    /* its gradient is its own, in float: grad_precision = bf16 is refused */
+    ck_assert_ok(hdnet_config_set(cfg, "weight_l2", "0.01"));
+    ck_assert_ok(hdnet_config_set(cfg, "grad_precision", "bf16"));
+    ck_assert_ok(hdnet_net_create(&net, cfg, r));
+    ck_assert_status(hdnet_trainer_create(&tr, cfg, net), HDNET_ENOTSUP);
+    hdnet_net_free(net);
     hdnet_rng_free(r);
     hdnet_config_free(cfg);
 }

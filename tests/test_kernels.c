@@ -1,8 +1,9 @@
 /* Every vector kernel set the CPU can run against the portable kernels, on
  * random data, for several sizes (padding, tails of the register blocks),
  * trial counts and every activation; the AVX-512 set against the AVX2 set bit
- * for bit, natively where the CPU has AVX-512 and emulated everywhere. (The
- * gradient check of test_net.c also runs through every supported set.) */
+ * for bit, natively where the CPU has AVX-512 and emulated everywhere; the
+ * bfloat16 rounding of grad_precision = bf16. (The gradient check of
+ * test_net.c also runs through every supported set.) */
 #include "testutil.h"
 #include "core/internal.h"
 #include "kernel_emulated.h"
@@ -246,6 +247,69 @@ START_TEST(selection)
 }
 END_TEST
 
+/* bfloat16 rounding (grad_precision = bf16) against a definition in double:
+ * the nearer of the two bfloat16 values around x, the one with an even last
+ * bit on a tie; overflow past the largest finite to inf; subnormals to a
+ * signed 0; NaN to NaN. Every upper half with ten lower halves, tie and
+ * half-ulp patterns among them, and in place with a tail that is not a
+ * multiple of 8. */
+static uint32_t bits_of(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static float float_of(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static uint32_t bf16_expected(uint32_t u)
+{
+    const float x = float_of(u);
+    if (isnan(x))
+        return 0x7fc00000u; /* any NaN: compared with isnan */
+    if (isinf(x) || (u & 0x7f800000u) == 0)
+        return isinf(x) ? u : u & 0x80000000u;
+    const uint32_t lo = u & 0xffff0000u, hi = lo + 0x10000u; /* hi: one ulp away from 0 */
+    const double dlo = fabs((double)float_of(lo)), dx = fabs((double)x);
+    const double dhi = (hi & 0x7f800000u) == 0x7f800000u ? 0x1p128 : fabs((double)float_of(hi));
+    if (dx - dlo < dhi - dx || (dx - dlo == dhi - dx && !(lo & 0x10000u)))
+        return lo;
+    return (hi & 0x7f800000u) == 0x7f800000u ? (u & 0x80000000u) | 0x7f800000u : hi;
+}
+
+START_TEST(bf16_round)
+{
+    static const uint32_t low[] = {0x0000, 0x0001, 0x3fff, 0x7fff, 0x8000,
+                                   0x8001, 0xbfff, 0xc000, 0xfffe, 0xffff};
+    const size_t nl = sizeof low / sizeof low[0], n = 65536 * nl;
+    float *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    for (uint32_t hi = 0; hi < 65536; hi++)
+        for (size_t q = 0; q < nl; q++)
+            x[hi * nl + q] = float_of(hi << 16 | low[q]);
+    hdnet__bf16_round(x, y, n);
+    for (size_t i = 0; i < n; i++) {
+        const uint32_t want = bf16_expected(bits_of(x[i]));
+        if (isnan(x[i]))
+            ck_assert_msg(isnan(y[i]), "%08x: NaN became %08x", bits_of(x[i]), bits_of(y[i]));
+        else
+            ck_assert_msg(bits_of(y[i]) == want, "%08x -> %08x, want %08x", bits_of(x[i]),
+                          bits_of(y[i]), want);
+    }
+    /* in place, 13 values: one block of 8 and a tail of 5 */
+    memcpy(y, x + 123457, 13 * sizeof *y);
+    hdnet__bf16_round(y, y, 13);
+    for (size_t i = 0; i < 13; i++)
+        ck_assert_uint_eq(bits_of(y[i]), bf16_expected(bits_of(x[123457 + i])));
+    free(x);
+    free(y);
+}
+END_TEST
+
 Suite *hdnet_suite_kernels(void)
 {
     Suite *s = suite_create("kernels");
@@ -255,6 +319,7 @@ Suite *hdnet_suite_kernels(void)
     tcase_add_test(tc, avx512_native);
     tcase_add_test(tc, avx512_emulated);
     tcase_add_test(tc, selection);
+    tcase_add_test(tc, bf16_round);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -338,6 +338,95 @@ START_TEST(fd_variants)
 }
 END_TEST
 
+/* grad_precision = bf16 rounds the operands of the grad W_rec sum only: the
+ * loss and every other block are bit-identical to fp32, 1 and 3 threads agree
+ * bit for bit, and W_rec's gradient moves off the double reference by the size
+ * of a bfloat16 rounding. Measured: 1.9e-4 of the block's largest entry (fp32:
+ * 2-3e-7). BF16_TOL = 2^-10 leaves a factor 5 and fails truncation in place of
+ * rounding to nearest (5.7e-3: its errors do not average out); 2^-14 below
+ * shows that rounding happened at all. */
+#define BF16_TOL 0x1p-10
+#define BF16_MIN 0x1p-14
+
+static double block_error(const fixture *f, int block, const float *g, const double *ref)
+{
+    size_t r, c, off;
+    ck_assert_ok(hdnet_net_block_info(f->net, block, &r, &c, &off));
+    double bmax = 0, emax = 0;
+    for (size_t k = off; k < off + r * c; k++) {
+        if (block == HDNET_W_REC && (k - off) / c == (k - off) % c)
+            continue; /* the diagonal is held at 0 (self_connections = none) */
+        bmax = fmax(bmax, fabs(ref[k]));
+        emax = fmax(emax, fabs(g[k] - ref[k]));
+    }
+    return emax / bmax;
+}
+
+START_TEST(fd_grad_bf16)
+{
+    int kinds[4], nk = n_kernels(kinds);
+    for (int q = 0; q < nk; q++) {
+        fixture f[2]; /* fp32, bf16: the same parameters and data */
+        float *g[2];
+        double loss[2][HDNET_NLOSS];
+        for (int bf = 0; bf < 2; bf++) {
+            hdnet_config *cfg = small_cfg(12, HDNET_ACT_RETANH);
+            ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_KERNEL, kinds[q]));
+            ck_assert_ok(hdnet_config_set_int(cfg, HDNET_P_LEARN_B_OUT, 1));
+            ck_assert_ok(hdnet_config_set_double(cfg, HDNET_P_WEIGHT_L2, 0.1));
+            ck_assert_ok(hdnet_config_set(cfg, "grad_precision", bf ? "bf16" : "fp32"));
+            fixture_make(&f[bf], cfg, 4, 101, 31); /* T = 101: two panels of the backward sweep */
+            hdnet_config_free(cfg);
+            g[bf] = malloc(f[bf].P * sizeof(float));
+            ck_assert_ok(hdnet_net_loss_grad(f[bf].net, f[bf].B, f[bf].T, f[bf].x,
+                                             f[bf].B * f[bf].T * f[bf].ni, f[bf].y,
+                                             f[bf].B * f[bf].T * f[bf].no, f[bf].m,
+                                             f[bf].B * f[bf].T * f[bf].no, f[bf].xi,
+                                             f[bf].B * f[bf].T * f[bf].n, NULL, 0.2, loss[bf],
+                                             HDNET_NLOSS, g[bf], f[bf].P));
+        }
+        ck_assert_mem_eq(loss[1], loss[0], sizeof loss[0]);
+        double *fd = malloc(f[0].P * sizeof *fd);
+        fd_grad(&f[0], 0.2, fd);
+        for (int b = 0; b < HDNET_NBLOCKS; b++) {
+            size_t r, c, off;
+            ck_assert_ok(hdnet_net_block_info(f[0].net, b, &r, &c, &off));
+            if (b != HDNET_W_REC) {
+                ck_assert_mem_eq(g[1] + off, g[0] + off, r * c * sizeof(float));
+                continue;
+            }
+            double e32 = block_error(&f[0], b, g[0], fd), e16 = block_error(&f[1], b, g[1], fd);
+            if (getenv("HDNET_TEST_VERBOSE"))
+                fprintf(stderr, "bf16: kernel %d W_rec error fp32 %.3g bf16 %.3g\n", kinds[q], e32, e16);
+            ck_assert_msg(e32 < GRAD_TOL, "kernel %d: fp32 W_rec error %g", kinds[q], e32);
+            ck_assert_msg(e16 < BF16_TOL && e16 > BF16_MIN, "kernel %d: bf16 W_rec error %g",
+                          kinds[q], e16);
+        }
+        /* the engine with 1 and 3 threads: the same bytes */
+        float *g3 = malloc(f[1].P * sizeof *g3);
+        double l1[HDNET_NLOSS], l3[HDNET_NLOSS];
+        float *g1 = malloc(f[1].P * sizeof *g1);
+        for (int th = 1; th <= 3; th += 2) {
+            hdnet__engine *e;
+            ck_assert_ok(hdnet__engine_create(&e, f[1].net, f[1].B, f[1].T, th));
+            ck_assert_ok(hdnet__engine_loss_grad(e, f[1].net, f[1].B, f[1].x, f[1].y, f[1].m,
+                                                 f[1].xi, NULL, 0.2, th == 1 ? l1 : l3,
+                                                 th == 1 ? g1 : g3));
+            hdnet__engine_free(e);
+        }
+        ck_assert_mem_eq(g3, g1, f[1].P * sizeof *g1);
+        ck_assert_mem_eq(l3, l1, sizeof l1);
+        free(g1);
+        free(g3);
+        free(fd);
+        for (int bf = 0; bf < 2; bf++) {
+            free(g[bf]);
+            fixture_free(&f[bf]);
+        }
+    }
+}
+END_TEST
+
 /* The W_rec decay: wrec_l2 * mean(W_rec^2) in the weight term and its
  * gradient 2 wrec_l2/N^2 W_rec, against central differences of the reference,
  * with the diagonal held at 0 and learned; the term is large enough here that
@@ -1279,6 +1368,7 @@ Suite *hdnet_suite_net(void)
     tcase_add_loop_test(tc, fd_every_activation, 0, HDNET_ACT_COUNT - 1);
     tcase_add_test(tc, fd_variants);
     tcase_add_test(tc, fd_wrec_l2);
+    tcase_add_test(tc, fd_grad_bf16);
     tcase_add_test(tc, fd_detects_errors);
     suite_add_tcase(s, tc);
     tc = tcase_create("engine");

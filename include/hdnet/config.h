@@ -99,6 +99,7 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_P_HF_RESTART     229   /**< Hessian-free: every k-th update CG starts from the scaled gradient (10) */
 #define HDNET_P_HF_RESTART_SCALE 230 /**< Hessian-free: that start is -(scale |d_prev| / |g|) g (2) */
 #define HDNET_P_WREC_L2        231   /**< L2 penalty lambda_rec on W_rec alone, in the loss (0) */
+#define HDNET_P_GRAD_PRECISION 232   /**< HDNET_GRAD_*: operands of the grad W_rec sum (fp32) */
 
 /* ---- enumerated values ---- */
 #define HDNET_ACT_RETANH          0  /**< max(tanh(a), 0), the paper's nonlinearity (default) */
@@ -131,6 +132,11 @@ typedef struct hdnet_config hdnet_config;
 #define HDNET_KERNEL_PORTABLE 1  /**< plain C */
 #define HDNET_KERNEL_AVX2     2  /**< AVX2 + FMA (ENOTSUP where the CPU lacks it) */
 #define HDNET_KERNEL_AVX512   3  /**< AVX-512F (ENOTSUP where the CPU lacks it) */
+
+#define HDNET_GRAD_FP32       0  /**< float operands, float sums */
+#define HDNET_GRAD_BF16       1  /**< operands rounded to bfloat16 (nearest, ties to even; subnormals
+                                      to 0), products and sums in float: the numerics of AMX-BF16
+                                      and AVX512-BF16 dot products, on any CPU (not faster here) */
 
 #define HDNET_STRETCH_HALF    0  /**< trial i has a zero-av stretch iff i < B/2 (PyTorch) */
 #define HDNET_STRETCH_FIRST_K 1  /**< iff i < K (MATLAB, K = 200) */

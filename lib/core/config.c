@@ -30,6 +30,7 @@ static const char *const rate_rule_names[] = {"pytorch", "matlab", "fixed", NULL
 static const char *const lr_names[] = {"constant", "cosine", NULL};
 static const char *const selection_names[] = {"own", "compat", NULL};
 static const char *const ckpt_names[] = {"reference", "none", NULL};
+static const char *const grad_names[] = {"fp32", "bf16", NULL};
 
 #define BIG 1e7
 static const param_def params[] = {
@@ -105,6 +106,7 @@ static const param_def params[] = {
     {HDNET_P_HF_RESTART, "hf_restart", KIND_INT, 0, 1e9, 10, NULL},
     {HDNET_P_HF_RESTART_SCALE, "hf_restart_scale", KIND_REAL, 0, 1e6, 2, NULL},
     {HDNET_P_WREC_L2, "wrec_l2", KIND_REAL, 0, 1e6, 0, NULL},
+    {HDNET_P_GRAD_PRECISION, "grad_precision", KIND_ENUM, 0, 1, HDNET_GRAD_FP32, grad_names},
 };
 #define NPARAMS (sizeof params / sizeof params[0])
 

@@ -30,7 +30,8 @@
  * PANEL steps inside the backward sweep, while those rows are still in cache,
  * instead of one more pass over the 40 MB of G and H (our own register-blocked
  * kernel; the portable set calls BLAS for the W_rec part). No BLAS call in the
- * vector path, so OpenBLAS threads never compete with ours. */
+ * vector path, so OpenBLAS threads never compete with ours. With grad_precision
+ * = bf16 the W_rec sum reads copies of each panel rounded to bfloat16. */
 #include "core/internal.h"
 #include "rng/rng_priv.h"
 #include "model/net_priv.h"
@@ -53,6 +54,7 @@ typedef struct worker {
     float *delta;  /* [NB][ld] Delta state of the backward pass */
     float *acc;    /* [(ni + 1 + no) * ld]: per-block float sums for W_in, b, W_out */
     float *tmp;    /* [ld]: the block's sum of the Delta~_0 rows */
+    float *gbf, *hbf; /* [PANEL][ld]: one trial's panel rounded to bfloat16 (grad_precision) */
     float *ybuf;   /* [NB][no] */
     float sums[2 * NB];
     hdnet_rng rngs[NB]; /* the noise streams of the block's trials */
@@ -261,7 +263,13 @@ static void block_loss_grad(struct hdnet__engine *e, worker *w, size_t k)
         const size_t rows = hi - t;
         for (size_t i = 0; i < bs; i++) {
             const float *Gi = Gb + i * st + t * ld, *Hi = Hb + i * st + t * ld;
-            e->kern.outer(&ga, rows, n, Gi, ld, Hi, ld, gwrec);
+            if (e->net->grad_bf16) {
+                hdnet__bf16_round(Gi, w->gbf, rows * ld);
+                hdnet__bf16_round(Hi, w->hbf, rows * ld);
+                e->kern.outer(&ga, rows, n, w->gbf, ld, w->hbf, ld, gwrec);
+            } else {
+                e->kern.outer(&ga, rows, n, Gi, ld, Hi, ld, gwrec);
+            }
             e->kern.outer(&ga, rows, ni, e->x + ((blk + i) * T + t) * ni, ni, Gi, ld, w->acc);
             e->kern.outer(&ga, rows, 1, &one, 0, Gi, ld, w->acc + ni * ld);
             e->kern.outer(&ga, rows, no, e->E + ((blk + i) * T + t) * no, no, Hi + ld, ld,
@@ -446,6 +454,8 @@ void hdnet__engine_free(hdnet__engine *e)
             free(e->ws[i].delta);
             free(e->ws[i].acc);
             free(e->ws[i].tmp);
+            free(e->ws[i].gbf);
+            free(e->ws[i].hbf);
             free(e->ws[i].ybuf);
         }
     free(e->ws);
@@ -540,7 +550,9 @@ int hdnet__engine_create(hdnet__engine **out, const hdnet_net *net, size_t max_t
         w->acc = xaligned((e->ni + 1 + e->no) * ld);
         w->tmp = xaligned(ld);
         w->ybuf = xaligned(NB * e->no);
-        ok = w->a && w->delta && w->acc && w->tmp && w->ybuf;
+        w->gbf = xaligned(PANEL * ld);
+        w->hbf = xaligned(PANEL * ld);
+        ok = w->a && w->delta && w->acc && w->tmp && w->ybuf && w->gbf && w->hbf;
     }
     if (!ok) {
         hdnet__engine_free(e);

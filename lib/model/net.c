@@ -147,6 +147,7 @@ int hdnet_net_create(hdnet_net **out, const hdnet_config *cfg, hdnet_rng *rng)
     net->kernel = (int)hdnet__cfg(cfg, HDNET_P_KERNEL);
     net->threads = (int)hdnet__cfg(cfg, HDNET_P_THREADS);
     net->half_mse = hdnet__cfg(cfg, HDNET_P_HALF_MSE) != 0;
+    net->grad_bf16 = (int)hdnet__cfg(cfg, HDNET_P_GRAD_PRECISION) == HDNET_GRAD_BF16;
     net->slope = (float)hdnet__cfg(cfg, HDNET_P_ACT_SLOPE);
     net->rate_noise = hdnet__cfg(cfg, HDNET_P_RATE_NOISE);
     net->pre_noise = hdnet__cfg(cfg, HDNET_P_PRE_NOISE);

@@ -15,7 +15,7 @@ struct hdnet_net {
     float *params;              /* n_params floats, block order of net.h */
     double *tau;                /* [n] per-unit time constants */
     float *alpha;               /* [n] dt/tau */
-    int act, kink, self_mode, kernel, threads, half_mse;
+    int act, kink, self_mode, kernel, threads, half_mse, grad_bf16;
     float slope;
     double rate_noise, pre_noise, out_noise, rate_l1, weight_l2, wrec_l2;
 };
@@ -90,6 +90,11 @@ double hdnet__act_df(int act, double slope, int kink, double x);
 void hdnet__act_rows(int act, float slope, int kink, const float *a, float *f, float *d, size_t n);
 /* 1 if the activation can be trained (everything but binarymeanzero). */
 int hdnet__act_trainable(int act);
+
+/* ---- bfloat16 (bf16.c) ---- */
+/* dst[i] = src[i] rounded to bfloat16 and widened back to float (nearest,
+ * ties to even; subnormals to a signed 0; NaN stays NaN). dst may be src. */
+void hdnet__bf16_round(const float *src, float *dst, size_t n);
 
 /* ---- per-step kernels (kernel*.c) ---- */
 

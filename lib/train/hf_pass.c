@@ -62,6 +62,9 @@ int hdnet__hf_create(hdnet__hf **out, const hdnet_config *cfg, const hdnet_net *
     if (net->rate_l1 != 0 || net->pre_noise != 0 || net->out_noise != 0)
         return hdnet__error(HDNET_ENOTSUP, "the Hessian-free optimiser models neither rate_l1 nor "
                             "pre-activation or output noise");
+    if (net->grad_bf16)
+        return hdnet__error(HDNET_ENOTSUP, "the Hessian-free optimiser computes its gradient in "
+                            "float only: grad_precision=bf16 is for adam, adamw and sgd");
     if (!(net->weight_l2 > 0))
         return hdnet__error(HDNET_EINVAL, "the Hessian-free optimiser needs weight_l2 > 0: "
                             "lambda_W is also its damping");
