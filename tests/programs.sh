@@ -3,8 +3,9 @@
 # check): --help, one-line errors with a non-zero exit on bad arguments, a small
 # training run and its files, hdnet-eval reproducing hdnet-train's test error,
 # hdnet-run on a hand-written .npy, hdnet-train --resume after SIGKILL ending
-# byte-identical to an uninterrupted run, and hdnet-bench --peak measuring a
-# plausible FMA peak. Run from the top directory.
+# byte-identical to an uninterrupted run, hdnet-bench --peak measuring a
+# plausible FMA peak, and bench/ne_gate.py's verdicts on known tables. Run from
+# the top directory.
 set -eu
 ex=${HDNET_EXAMPLES:-examples}  # the sanitizer build: make check-programs-asan
 tmp=$(mktemp -d)
@@ -56,6 +57,26 @@ if [ -z "${HDNET_EXAMPLES:-}" ]; then
     ok
     expect_error bench/hdnet-bench --peak --threads 2
     expect_error bench/hdnet-bench --updates 0
+fi
+
+# ---- bench/ne_gate.py on a table with known answers (tests/data/ne_gate.csv) ----
+if [ -z "${HDNET_EXAMPLES:-}" ]; then
+    gate() {
+        if python3 bench/ne_gate.py tests/data/ne_gate.csv tests/data/ne_gate.csv --ref-where set=ref \
+            --cand-where "set=$1" > "$tmp/gate" 2>&1; then echo 0; else echo $?; fi > "$tmp/gate.rc"
+    }
+    # ranks 1, 5, 8, 12 of 12: the rank sum is its mean, p = 1
+    gate centred; [ "$(cat "$tmp/gate.rc")" = 0 ] && grep -q '^| ne500 | .* | 1.0000 |$' "$tmp/gate" &&
+        grep -q '^verdict PASS$' "$tmp/gate" || fail "ne_gate centred: $(cat "$tmp/gate")"
+    # all four above the eight: 2 of the C(12, 4) = 495 labellings are as extreme
+    gate above; [ "$(cat "$tmp/gate.rc")" = 1 ] && grep -q '^| ne1000 | .* | 0.0040 |$' "$tmp/gate" &&
+        grep -q '^verdict FAIL: ne500 differs' "$tmp/gate" || fail "ne_gate above: $(cat "$tmp/gate")"
+    gate incompetent; [ "$(cat "$tmp/gate.rc")" = 1 ] && grep -q '^verdict FAIL: 1 candidate(s) fail R0$' "$tmp/gate" ||
+        fail "ne_gate incompetent: $(cat "$tmp/gate")"
+    gate three; [ "$(cat "$tmp/gate.rc")" = 2 ] && grep -q '^verdict INSUFFICIENT' "$tmp/gate" ||
+        fail "ne_gate three: $(cat "$tmp/gate")"
+    grep -q '^reference: 8 networks (1 unfinished left out)$' "$tmp/gate" || fail "ne_gate: unfinished rows"
+    ok
 fi
 
 # ---- a small training run ----
