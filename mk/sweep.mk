@@ -4,6 +4,7 @@
 #   make check-sweep              engines give identical tables; kill and resume (tests/sweep_engines.sh)
 #   make check-slurm              a real single-node Slurm runs a sweep as a job array (as root)
 #   make reproduce-seeds          the paper's findings as rates across seeds (results/SEEDS.md)
+#   make gate-bf16                grad_precision=bf16 against those networks (bench/ne_gate.py)
 MPICC ?= mpicc
 MPI   ?= $(if $(shell command -v $(MPICC) 2>/dev/null),1,0)
 
@@ -131,6 +132,20 @@ reproduce-seeds-report:
 	  cat $(SEEDS_OUT)/speed/summary.md 2>/dev/null || echo "(not collected)"; echo; \
 	  for f in sweep_values sweep_rates; do [ -f $(SEEDS_OUT)/speed/$$f.png ] && echo "![$$f]($$rel/speed/$$f.png)" && echo || true; done; \
 	} > $$out; echo "reproduce-seeds: wrote $$out"
+
+# ---- make gate-bf16: training with grad_precision=bf16 against the float networks ----
+# GATE_N seeds (8) of the default recipe with bf16 gradient sums, analysed as
+# reproduce-seeds analyses, then bench/ne_gate.py against the orthogonal networks of
+# $(SEEDS_OUT)/init (make reproduce-seeds first). docs/performance-notes.md has the rule.
+GATE_N ?= 8
+.PHONY: gate-bf16
+gate-bf16: examples/hdnet-sweep
+	@[ -f $(SEEDS_OUT)/init/table.csv ] || { echo "gate-bf16: no $(SEEDS_OUT)/init/table.csv: run make reproduce-seeds first"; exit 1; }
+	@{ echo "# make gate-bf16: grad_precision = bf16"; $(seeds_common); echo "grad_precision = bf16"; \
+	   echo "seeds = 1..$(GATE_N)"; echo "sweep.out = bf16"; } > $(SEEDS_OUT)/bf16.sweep
+	./examples/hdnet-sweep run $(SEEDS_OUT)/bf16.sweep --jobs $(SEEDS_JOBS)
+	./examples/hdnet-sweep collect $(SEEDS_OUT)/bf16.sweep
+	python3 bench/ne_gate.py $(SEEDS_OUT)/init/table.csv $(SEEDS_OUT)/bf16/table.csv --ref-where init=orthogonal
 
 # The ASan build of the programs (mk/sanitize_programs.mk): hdnet-sweep with its engine, without MPI.
 build/asan/examples/hdnet-sweep: examples/hdnet-sweep.c $(SWEEP_HDRS) build/asan/examples/libcli.a $(ASAN_SWEEP_OBJS) \
