@@ -212,8 +212,9 @@ HDNET_API HDNET_NODISCARD int hdnet_net_forward(const hdnet_net *net, size_t n_t
  *      + wrec_l2 * mean(W_rec^2)  [the last two: HDNET_LOSS_WEIGHT].
  *  Frozen blocks get a zero gradient; under self_connections = none the
  *  diagonal of the W_rec gradient is 0. The loss is accumulated in double; the
- *  gradient is computed in float32 with per-block double reductions. An all-zero
- *  mask gives a main term of 0.
+ *  gradient is computed in float32 with per-block double reductions (with
+ *  grad_precision = bf16, the W_rec sum's operands are first rounded to
+ *  bfloat16; config.h). An all-zero mask gives a main term of 0.
  *  @param[in] net       the network
  *  @param[in] n_trials  trials in the batch (> 0)
  *  @param[in] n_steps   steps per trial (> 0)
