@@ -57,6 +57,7 @@ if [ -z "${HDNET_EXAMPLES:-}" ]; then
     ok
     expect_error bench/hdnet-bench --peak --threads 2
     expect_error bench/hdnet-bench --updates 0
+    expect_error bench/hdnet-bench --grad bf17
 fi
 
 # ---- bench/ne_gate.py on a table with known answers (tests/data/ne_gate.csv) ----
