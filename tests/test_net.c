@@ -402,28 +402,32 @@ START_TEST(fd_grad_bf16)
             ck_assert_msg(e16 < BF16_TOL && e16 > BF16_MIN, "kernel %d: bf16 W_rec error %g",
                           kinds[q], e16);
         }
-        /* the engine with 1 and 3 threads: the same bytes */
-        float *g3 = malloc(f[1].P * sizeof *g3);
-        double l1[HDNET_NLOSS], l3[HDNET_NLOSS];
-        float *g1 = malloc(f[1].P * sizeof *g1);
-        for (int th = 1; th <= 3; th += 2) {
-            hdnet__engine *e;
-            ck_assert_ok(hdnet__engine_create(&e, f[1].net, f[1].B, f[1].T, th));
-            ck_assert_ok(hdnet__engine_loss_grad(e, f[1].net, f[1].B, f[1].x, f[1].y, f[1].m,
-                                                 f[1].xi, NULL, 0.2, th == 1 ? l1 : l3,
-                                                 th == 1 ? g1 : g3));
-            hdnet__engine_free(e);
-        }
-        ck_assert_mem_eq(g3, g1, f[1].P * sizeof *g1);
-        ck_assert_mem_eq(l3, l1, sizeof l1);
-        free(g1);
-        free(g3);
         free(fd);
         for (int bf = 0; bf < 2; bf++) {
             free(g[bf]);
             fixture_free(&f[bf]);
         }
     }
+    /* 20 trials (three blocks of the engine) with 1 and 3 threads: the same bytes */
+    hdnet_config *cfg = small_cfg(12, HDNET_ACT_RETANH);
+    ck_assert_ok(hdnet_config_set(cfg, "grad_precision", "bf16"));
+    fixture f;
+    fixture_make(&f, cfg, 20, 70, 32);
+    hdnet_config_free(cfg);
+    float *g1 = malloc(f.P * sizeof *g1), *g3 = malloc(f.P * sizeof *g3);
+    double l1[HDNET_NLOSS], l3[HDNET_NLOSS];
+    for (int th = 1; th <= 3; th += 2) {
+        hdnet__engine *e;
+        ck_assert_ok(hdnet__engine_create(&e, f.net, f.B, f.T, th));
+        ck_assert_ok(hdnet__engine_loss_grad(e, f.net, f.B, f.x, f.y, f.m, f.xi, NULL, 0.2,
+                                             th == 1 ? l1 : l3, th == 1 ? g1 : g3));
+        hdnet__engine_free(e);
+    }
+    ck_assert_mem_eq(g3, g1, f.P * sizeof *g1);
+    ck_assert_mem_eq(l3, l1, sizeof l1);
+    free(g1);
+    free(g3);
+    fixture_free(&f);
 }
 END_TEST
 
