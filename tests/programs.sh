@@ -77,6 +77,9 @@ if [ -z "${HDNET_EXAMPLES:-}" ]; then
     gate three; [ "$(cat "$tmp/gate.rc")" = 2 ] && grep -q '^verdict INSUFFICIENT' "$tmp/gate" ||
         fail "ne_gate three: $(cat "$tmp/gate")"
     grep -q '^reference: 8 networks (1 unfinished left out)$' "$tmp/gate" || fail "ne_gate: unfinished rows"
+    if python3 bench/ne_gate.py "$tmp/none.csv" tests/data/ne_gate.csv > "$tmp/out" 2> "$tmp/err"; then
+        fail "ne_gate accepts a missing table"
+    else [ $? = 2 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "ne_gate on a missing table: $(cat "$tmp/err")"; fi
     ok
 fi
 
