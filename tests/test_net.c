@@ -192,10 +192,31 @@ static void fd_grad(const fixture *f, double rate_l2, double *g)
     free(p);
 }
 
-/* Worst per-block error max|g - fd| / max(max|fd| over the block, 1e-3 * max|fd| overall),
- * over the learned blocks (frozen ones must be exactly 0; so must diag W_rec under
- * self_connections = none). Returns the worst relative error, or +inf on a
- * structural violation. */
+/* Error of one block: max|g - fd| / max(max|fd| over the block, min_scale), over
+ * its learned entries. A frozen block, and the diagonal of W_rec under
+ * self_connections = none, must be exactly 0: +inf otherwise. */
+static double block_error(const fixture *f, int b, const float *g, const double *fd, double min_scale)
+{
+    size_t r, c, off;
+    ck_assert_ok(hdnet_net_block_info(f->net, b, &r, &c, &off));
+    int learned = hdnet_net_block_learned(f->net, b);
+    double bmax = 0, emax = 0;
+    for (size_t k = off; k < off + r * c; k++) {
+        int diag = b == HDNET_W_REC && f->self_mode == HDNET_SELF_NONE &&
+                   (k - off) / f->n == (k - off) % f->n;
+        if (!learned || diag) {
+            if (g[k] != 0.0f)
+                return INFINITY;
+            continue;
+        }
+        bmax = fmax(bmax, fabs(fd[k]));
+        emax = fmax(emax, fabs(g[k] - fd[k]));
+    }
+    return emax / fmax(bmax, min_scale);
+}
+
+/* Worst per-block error, each block scaled by at least 1e-3 * max|fd| overall, over the
+ * blocks (+inf on a structural violation). */
 static double grad_error(const fixture *f, const float *g, const double *fd, int *worst_block)
 {
     double gmax = 0;
@@ -203,22 +224,7 @@ static double grad_error(const fixture *f, const float *g, const double *fd, int
         gmax = fmax(gmax, fabs(fd[k]));
     double worst = 0;
     for (int b = 0; b < HDNET_NBLOCKS; b++) {
-        size_t r, c, off;
-        ck_assert_ok(hdnet_net_block_info(f->net, b, &r, &c, &off));
-        int learned = hdnet_net_block_learned(f->net, b);
-        double bmax = 0, emax = 0;
-        for (size_t k = off; k < off + r * c; k++) {
-            int diag = b == HDNET_W_REC && f->self_mode == HDNET_SELF_NONE &&
-                       (k - off) / f->n == (k - off) % f->n;
-            if (!learned || diag) {
-                if (g[k] != 0.0f)
-                    return INFINITY;
-                continue;
-            }
-            bmax = fmax(bmax, fabs(fd[k]));
-            emax = fmax(emax, fabs(g[k] - fd[k]));
-        }
-        double e = emax / fmax(bmax, 1e-3 * gmax);
+        double e = block_error(f, b, g, fd, 1e-3 * gmax);
         if (e > worst) {
             worst = e;
             if (worst_block)
@@ -348,20 +354,6 @@ END_TEST
 #define BF16_TOL 0x1p-10
 #define BF16_MIN 0x1p-14
 
-static double block_error(const fixture *f, int block, const float *g, const double *ref)
-{
-    size_t r, c, off;
-    ck_assert_ok(hdnet_net_block_info(f->net, block, &r, &c, &off));
-    double bmax = 0, emax = 0;
-    for (size_t k = off; k < off + r * c; k++) {
-        if (block == HDNET_W_REC && (k - off) / c == (k - off) % c)
-            continue; /* the diagonal is held at 0 (self_connections = none) */
-        bmax = fmax(bmax, fabs(ref[k]));
-        emax = fmax(emax, fabs(g[k] - ref[k]));
-    }
-    return emax / bmax;
-}
-
 START_TEST(fd_grad_bf16)
 {
     int kinds[4], nk = n_kernels(kinds);
@@ -395,7 +387,7 @@ START_TEST(fd_grad_bf16)
                 ck_assert_mem_eq(g[1] + off, g[0] + off, r * c * sizeof(float));
                 continue;
             }
-            double e32 = block_error(&f[0], b, g[0], fd), e16 = block_error(&f[1], b, g[1], fd);
+            double e32 = block_error(&f[0], b, g[0], fd, 0), e16 = block_error(&f[1], b, g[1], fd, 0);
             if (getenv("HDNET_TEST_VERBOSE"))
                 fprintf(stderr, "bf16: kernel %d W_rec error fp32 %.3g bf16 %.3g\n", kinds[q], e32, e16);
             ck_assert_msg(e32 < GRAD_TOL, "kernel %d: fp32 W_rec error %g", kinds[q], e32);
